@@ -1,9 +1,11 @@
 """prime-pulumi: Prime Intellect GPU pods in Pulumi programs.
 
 The public names are re-exported here; import them from ``prime_pulumi``.
+``Pod`` is the Pulumi resource; the API's own pod model is ``prime_pulumi.models.Pod``.
 """
 
 from prime_pulumi.client import PrimeClient
+from prime_pulumi.cluster import GetClusterResult, get_cluster, get_cluster_output
 from prime_pulumi.config import Settings, resolve_settings
 from prime_pulumi.errors import (
     APIConnectionError,
@@ -19,6 +21,8 @@ from prime_pulumi.errors import (
     NotFoundError,
     PaymentRequiredError,
     PermissionDeniedError,
+    PodCleanupError,
+    PodProvisioningError,
     PrimeError,
     RateLimitError,
     UnprocessableEntityError,
@@ -31,7 +35,6 @@ from prime_pulumi.models import (
     GPUAvailability,
     InstallationState,
     NodeConnection,
-    Pod,
     PodHistoryEntry,
     PodSpec,
     PodState,
@@ -41,6 +44,7 @@ from prime_pulumi.models import (
     SSHKey,
     TeamSpec,
 )
+from prime_pulumi.resource import Pod, PodArgs
 
 __all__ = [
     "APIConnectionError",
@@ -57,6 +61,7 @@ __all__ = [
     "CreatePodRequest",
     "EnvVar",
     "GPUAvailability",
+    "GetClusterResult",
     "InstallationState",
     "InternalServerError",
     "NodeConnection",
@@ -64,7 +69,10 @@ __all__ = [
     "PaymentRequiredError",
     "PermissionDeniedError",
     "Pod",
+    "PodArgs",
+    "PodCleanupError",
     "PodHistoryEntry",
+    "PodProvisioningError",
     "PodSpec",
     "PodState",
     "PodStatus",
@@ -77,5 +85,7 @@ __all__ = [
     "Settings",
     "TeamSpec",
     "UnprocessableEntityError",
+    "get_cluster",
+    "get_cluster_output",
     "resolve_settings",
 ]

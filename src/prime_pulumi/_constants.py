@@ -44,3 +44,21 @@ PODS_PAGE_LIMIT = 100
 AVAILABILITY_PAGE_SIZE = 100
 #: How many ids one status request carries (keeps the query string short).
 STATUS_BATCH_SIZE = 100
+
+# ---------------------------------------------------------------- the provider
+
+#: How long a create waits for a pod to be ready; large multi-GPU pods take 25 minutes.
+READY_TIMEOUT_SECONDS = 1800.0
+#: Polling of a provisioning pod starts at the first interval and backs off to the cap.
+POLL_INITIAL_SECONDS = 1.0
+POLL_MAX_SECONDS = 10.0
+POLL_BACKOFF_FACTOR = 1.5
+#: An installation failure that lasts this long is final (the service retries some itself).
+INSTALL_FAILURE_GRACE_SECONDS = 120.0
+#: How long a delete waits for the pod to be really gone.
+DELETE_TIMEOUT_SECONDS = 300.0
+
+#: Stack config keys of the provider's tunables (seconds), for tests and slow clouds.
+CONFIG_POLL_MAX = "prime:pollMaxSeconds"
+CONFIG_INSTALL_FAILURE_GRACE = "prime:installFailureGraceSeconds"
+CONFIG_DELETE_TIMEOUT = "prime:deleteTimeoutSeconds"

@@ -9,6 +9,8 @@
     ├── CreateOutcomeUnknownError     a create was sent, its outcome is unknown,
     │                                 and no pod of that name could be found
     ├── APIResponseValidationError    an answer whose shape we cannot read
+    ├── PodProvisioningError          a pod never became ready; it was deleted
+    ├── PodCleanupError               a pod could not be deleted: it may still bill
     └── APIStatusError                an HTTP error status, with the server's detail
         ├── BadRequestError             400
         ├── AuthenticationError         401
@@ -72,6 +74,31 @@ class CreateOutcomeUnknownError(PrimeError):
 
 class APIResponseValidationError(PrimeError):
     """The server answered with a body whose shape the client cannot read."""
+
+
+class PodProvisioningError(PrimeError):
+    """A pod did not become ready (ERROR, an installation failure, the deadline).
+
+    By the time this is raised the pod has been deleted, so it does not bill.
+    """
+
+    def __init__(self, message: str, *, pod_id: str, pod_name: str | None, state: str) -> None:
+        super().__init__(message)
+        self.pod_id = pod_id
+        self.pod_name = pod_name
+        self.state = state
+
+
+class PodCleanupError(PrimeError):
+    """A pod could not be deleted, or did not go away in time: it may still bill.
+
+    The message names the pod id, so it can be deleted by hand
+    (``prime pods terminate <id>``, or the web console).
+    """
+
+    def __init__(self, message: str, *, pod_id: str) -> None:
+        super().__init__(message)
+        self.pod_id = pod_id
 
 
 class APIStatusError(PrimeError):

@@ -1,0 +1,68 @@
+"""``get_cluster``: read one cluster from the admin API, in the shape of Pulumi's data sources."""
+
+from __future__ import annotations
+
+from pulumi import Input, Output
+from pulumi.runtime import get_config
+
+from prime_pulumi._constants import CONFIG_API_KEY, CONFIG_BASE_URL, CONFIG_TEAM_ID
+from prime_pulumi.client import PrimeClient
+from prime_pulumi.errors import NotFoundError, PermissionDeniedError
+from prime_pulumi.models import Cluster
+
+
+class GetClusterResult(Cluster):
+    """A cluster: its fields, ``nodes`` (each with ``connections``) and ``ssh_keys``."""
+
+
+def _stack_config() -> dict[str, str]:
+    # get_config, not pulumi.Config: it reads a secret without wrapping it in an Output
+    # and works (returning nothing) outside a Pulumi program too.
+    found = {key: get_config(key) for key in (CONFIG_API_KEY, CONFIG_BASE_URL, CONFIG_TEAM_ID)}
+    return {key: str(value) for key, value in found.items() if value}
+
+
+def get_cluster(
+    cluster_id: str, *, api_key: str | None = None, base_url: str | None = None
+) -> GetClusterResult:
+    """Reads cluster ``cluster_id`` from ``GET /api/admin/clusters/{id}``.
+
+    The key comes from ``api_key``, else ``prime:apiKey``, else ``PRIME_API_KEY``; it
+    needs admin permission. Raises :class:`~prime_pulumi.errors.PermissionDeniedError`
+    or :class:`~prime_pulumi.errors.NotFoundError` with a message naming the cluster.
+    """
+    with PrimeClient(api_key, base_url=base_url, stack_config=_stack_config()) as client:
+        try:
+            cluster = client.get_cluster(cluster_id)
+        except PermissionDeniedError as exc:
+            raise PermissionDeniedError(
+                f"get_cluster({cluster_id!r}): the API key lacks the admin permission that "
+                f"reading clusters needs ({exc.detail})",
+                status_code=exc.status_code,
+                method=exc.method,
+                path=exc.path,
+                detail=exc.detail,
+            ) from None
+        except NotFoundError as exc:
+            raise NotFoundError(
+                f"get_cluster({cluster_id!r}): no cluster has that id ({exc.detail})",
+                status_code=exc.status_code,
+                method=exc.method,
+                path=exc.path,
+                detail=exc.detail,
+            ) from None
+    return GetClusterResult.model_validate(cluster.model_dump())
+
+
+def get_cluster_output(
+    cluster_id: Input[str],
+    *,
+    api_key: Input[str] | None = None,
+    base_url: Input[str] | None = None,
+) -> Output[GetClusterResult]:
+    """:func:`get_cluster` for Inputs: the result is an Output, known once ``cluster_id`` is."""
+    return Output.all(
+        Output.from_input(cluster_id),
+        Output.from_input(api_key),
+        Output.from_input(base_url),
+    ).apply(lambda args: get_cluster(args[0], api_key=args[1], base_url=args[2]))

@@ -1,0 +1,135 @@
+"""Reconciling a pod's state: waiting until it is ready, or until it is gone.
+
+Both waits poll with backoff (from ``POLL_INITIAL_SECONDS`` to a cap), never
+sleep past their deadline, and take their clock and sleep as arguments so tests
+steer time instead of waiting.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from prime_pulumi._constants import POLL_BACKOFF_FACTOR, POLL_INITIAL_SECONDS
+from prime_pulumi.client import PrimeClient
+from prime_pulumi.errors import NotFoundError, PodCleanupError, PrimeError
+from prime_pulumi.models import FAILED_STATES, PodState, PodStatus
+
+
+class NotReadyError(Exception):
+    """A pod will not become ready: ``state`` is where it stopped, ``reason`` why."""
+
+    def __init__(self, state: str, reason: str) -> None:
+        super().__init__(f"{reason} (state: {state})")
+        self.state = state
+        self.reason = reason
+
+
+@dataclass
+class Poller:
+    """Intervals that back off from ``initial`` to ``cap``, bounded by a deadline."""
+
+    cap: float
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+    initial: float = POLL_INITIAL_SECONDS
+    _interval: float = field(init=False, default=0.0)
+
+    def __post_init__(self) -> None:
+        self._interval = min(self.initial, self.cap)
+
+    def wait(self, deadline: float) -> bool:
+        """Sleeps the next interval, cut to the deadline; ``False`` once the deadline passed."""
+        remaining = deadline - self.clock()
+        if remaining <= 0:
+            return False
+        self.sleep(min(self._interval, remaining))
+        self._interval = min(self._interval * POLL_BACKOFF_FACTOR, self.cap)
+        return True
+
+
+def describe(status: PodStatus) -> str:
+    """A short account of where a pod is, for messages."""
+    progress = status.installation_progress
+    installing = f", installation {progress:.0f}%" if progress is not None else ""
+    return f"{status.status}{installing}"
+
+
+def wait_until_ready(
+    client: PrimeClient,
+    pod_id: str,
+    *,
+    timeout: float,
+    install_failure_grace: float,
+    poller: Poller,
+) -> PodStatus:
+    """Polls the status endpoint until the pod is ready; raises :class:`NotReadyError` otherwise.
+
+    A pod fails when it reaches ERROR or TERMINATED, when an installation failure
+    lasts ``install_failure_grace`` seconds (the service retries some by itself),
+    when it disappears, or when ``timeout`` seconds pass.
+    """
+    deadline = poller.clock() + timeout
+    failing_since: float | None = None
+    last = "not yet reported"
+    while True:
+        try:
+            statuses = client.get_pod_statuses([pod_id])
+        except PrimeError as exc:
+            raise NotReadyError(last, f"its status could not be read: {exc}") from exc
+        status = next((s for s in statuses if s.pod_id == pod_id), None)
+        if status is None:
+            _raise_if_gone(client, pod_id, last)
+        else:
+            last = describe(status)
+            if status.is_ready:
+                return status
+            if status.status in FAILED_STATES:
+                raise NotReadyError(last, status.failure or f"it reached {status.status}")
+            if status.installation_failure:
+                now = poller.clock()
+                failing_since = now if failing_since is None else failing_since
+                if now - failing_since >= install_failure_grace:
+                    raise NotReadyError(last, f"installation failed: {status.installation_failure}")
+            else:
+                failing_since = None
+        if not poller.wait(deadline):
+            raise NotReadyError(
+                last, f"it was not ready within {timeout:g} seconds (ready_timeout)"
+            )
+
+
+def _raise_if_gone(client: PrimeClient, pod_id: str, last: str) -> None:
+    """A pod missing from the status answer: gone, or just not listed there yet."""
+    try:
+        pod = client.get_pod(pod_id)
+    except NotFoundError as exc:
+        raise NotReadyError(last, "it disappeared: it was deleted outside Pulumi") from exc
+    except PrimeError:
+        return
+    if pod.status == PodState.TERMINATED:
+        raise NotReadyError(PodState.TERMINATED, "it was terminated outside Pulumi")
+
+
+def wait_until_gone(client: PrimeClient, pod_id: str, *, timeout: float, poller: Poller) -> None:
+    """Polls the pod until it is not found or TERMINATED; at the deadline, PodCleanupError."""
+    deadline = poller.clock() + timeout
+    state = "unknown"
+    while True:
+        try:
+            pod = client.get_pod(pod_id)
+        except NotFoundError:
+            return
+        except PrimeError as exc:
+            state = f"unreadable ({exc})"
+        else:
+            if pod.status == PodState.TERMINATED:
+                return
+            state = pod.status
+        if not poller.wait(deadline):
+            raise PodCleanupError(
+                f"pod {pod_id} was deleted but is still there after {timeout:g} seconds "
+                f"(state: {state}); check it and delete it by hand if it remains",
+                pod_id=pod_id,
+            )
