@@ -22,6 +22,7 @@ from pulumi.dynamic import (
     ResourceProvider,
     UpdateResult,
 )
+from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 from pydantic import ValidationError
 
@@ -82,7 +83,8 @@ OUTPUT_NAMES: tuple[str, ...] = (
 
 def _is_unknown(value: Any) -> bool:
     """Whether a value (or anything inside it) is not known yet, as in a preview."""
-    if value == UNKNOWN:
+    # The servicer hands unknowns over as Unknown objects; the wire form is the UNKNOWN string.
+    if isinstance(value, Unknown) or value == UNKNOWN:
         return True
     if isinstance(value, dict):
         return any(_is_unknown(v) for v in value.values())
@@ -151,7 +153,10 @@ class PodProvider(ResourceProvider):
                 prop = str(error["loc"][0]) if error["loc"] else "inputs"
                 if prop not in unknown:
                     failures.append(CheckFailure(prop, _failure_reason(dict(error), prop)))
-            return CheckResult(raw, failures)
+            if failures:
+                return CheckResult(raw, failures)
+            # Only values not known yet were missing: a preview; validated again at `up`.
+            return CheckResult({"name": UNKNOWN, **raw}, [])
         inputs = {**model.model_dump(exclude_none=True), **{k: raw[k] for k in unknown}}
         if "name" not in inputs:
             if any(k in unknown for k in REPLACE_INPUTS):

@@ -62,7 +62,9 @@ def make_client(handler: Handler, fake: FakeTime | None = None, **kwargs: object
     )
 
 
-def pod_json(pod_id: str, name: str = "p", created: str = "2026-11-23T00:00:00Z") -> dict[str, object]:
+def pod_json(
+    pod_id: str, name: str = "p", created: str = "2026-11-23T00:00:00Z"
+) -> dict[str, object]:
     return {
         "id": pod_id,
         "name": name,
@@ -198,7 +200,10 @@ def test_get_retries_429_honouring_retry_after_then_succeeds() -> None:
 def test_retry_after_is_capped() -> None:
     fake = FakeTime()
     answers = iter(
-        [httpx.Response(429, headers={"Retry-After": "3600"}), httpx.Response(200, json=pod_json("a"))]
+        [
+            httpx.Response(429, headers={"Retry-After": "3600"}),
+            httpx.Response(200, json=pod_json("a")),
+        ]
     )
     with make_client(lambda r: next(answers), fake, retry_budget=10_000) as client:
         client.get_pod("a")
@@ -207,9 +212,12 @@ def test_retry_after_is_capped() -> None:
 
 def test_retry_after_beyond_the_budget_gives_up_at_once() -> None:
     fake = FakeTime()
-    with make_client(
-        lambda r: httpx.Response(429, headers={"Retry-After": "50"}), fake, retry_budget=20
-    ) as client, pytest.raises(RateLimitError) as info:
+    with (
+        make_client(
+            lambda r: httpx.Response(429, headers={"Retry-After": "50"}), fake, retry_budget=20
+        ) as client,
+        pytest.raises(RateLimitError) as info,
+    ):
         client.get_pod("a")
     assert fake.waits == []
     assert info.value.retry_after == 50
@@ -234,9 +242,12 @@ def test_backoff_grows_to_its_cap_and_stops_after_the_attempts() -> None:
 
 def test_time_budget_bounds_the_retries() -> None:
     fake = FakeTime()
-    with make_client(
-        lambda r: httpx.Response(503), fake, retry_budget=2.0, max_attempts=100
-    ) as client, pytest.raises(InternalServerError):
+    with (
+        make_client(
+            lambda r: httpx.Response(503), fake, retry_budget=2.0, max_attempts=100
+        ) as client,
+        pytest.raises(InternalServerError),
+    ):
         client.get_pod("x")
     assert sum(fake.waits) <= 2.0
 

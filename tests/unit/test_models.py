@@ -54,14 +54,19 @@ def test_status_reads_price_hr_as_the_sdk_sends_it() -> None:
     ("wire", "connections", "first"),
     [
         ("root@1.2.3.4 -p 22", ["root@1.2.3.4 -p 22"], "root@1.2.3.4 -p 22"),
-        (["root@1.2.3.4 -p 22", "root@5.6.7.8 -p 22"], ["root@1.2.3.4 -p 22", "root@5.6.7.8 -p 22"],
-         "root@1.2.3.4 -p 22"),
+        (
+            ["root@1.2.3.4 -p 22", "root@5.6.7.8 -p 22"],
+            ["root@1.2.3.4 -p 22", "root@5.6.7.8 -p 22"],
+            "root@1.2.3.4 -p 22",
+        ),
         (None, [], None),
         ([None], [], None),
         ("", [], None),
     ],
 )
-def test_ssh_connection_and_ip_variants(wire: object, connections: list[str], first: str | None) -> None:
+def test_ssh_connection_and_ip_variants(
+    wire: object, connections: list[str], first: str | None
+) -> None:
     status = PodStatus.model_validate(SEED_STATUS | {"sshConnection": wire, "ip": wire})
     assert status.ssh_connections == connections
     assert status.ssh_connection == first
@@ -145,8 +150,12 @@ def test_availability_page() -> None:
                     "gpuCount": 8,
                     "gpuMemory": 80,
                     "disk": {"minCount": 50, "maxCount": 2000, "pricePerUnit": 0.0001},
-                    "prices": {"onDemand": 2.5, "communityPrice": None, "isVariable": False,
-                               "currency": "USD"},
+                    "prices": {
+                        "onDemand": 2.5,
+                        "communityPrice": None,
+                        "isVariable": False,
+                        "currency": "USD",
+                    },
                     "stockStatus": "Available",
                     "images": ["ubuntu_22_cuda_12"],
                 }
