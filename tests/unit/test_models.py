@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from pydantic import ValidationError
 
 from prime_pulumi.models import (
     ClusterEnvelope,
@@ -17,7 +18,6 @@ from prime_pulumi.models import (
     PodStatus,
     ProviderSpec,
 )
-from pydantic import ValidationError
 
 SEED_STATUS = {
     "podId": "my_first_pod_id",
