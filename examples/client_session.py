@@ -1,46 +1,16 @@
-"""The main job for now: a pod's whole life, against a local emulator of the API.
+"""A pod's whole life through the API client: what `make demo` shows without `pulumi`.
 
-Starts ``prime-emulator`` on a free loopback port, then with :class:`PrimeClient`
-finds an offer, creates a pod, watches it provision until it is ready, lists and
-reads it, deletes it and finds it in the history. Run it with ``make demo``.
+With a :class:`PrimeClient`: finds an offer, creates a pod, watches it provision
+until it is ready, lists and reads it, deletes it and finds it in the history.
 """
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 
 from prime_pulumi import CreatePodRequest, NotFoundError, PodSpec, PrimeClient, ProviderSpec
 
 EMULATOR_KEY = "prime-emulator-key"  # the emulator's documented default key
-PROVISION_SECONDS = 3.0
-
-
-def main() -> int:
-    emulator = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "prime_pulumi.emulator",
-            "--port",
-            "0",
-            "--provision-seconds",
-            str(PROVISION_SECONDS),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert emulator.stdout is not None
-        base_url = emulator.stdout.readline().strip()
-        print(f"emulator serving at {base_url}")
-        with PrimeClient(EMULATOR_KEY, base_url=base_url) as client:
-            run_session(client)
-    finally:
-        emulator.terminate()
-        emulator.wait(timeout=10)
-    return 0
 
 
 def run_session(client: PrimeClient) -> None:
@@ -98,7 +68,3 @@ def run_session(client: PrimeClient) -> None:
         f"in history: terminated at {history[0].terminated_at}, "
         f"billed ${history[0].total_billed_price:.4f}"
     )
-
-
-if __name__ == "__main__":
-    sys.exit(main())

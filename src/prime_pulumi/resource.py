@@ -119,9 +119,9 @@ class Pod(Resource, module="prime", name="Pod"):
         for key in SECRET_INPUTS:
             if key in props:
                 props[key] = Output.secret(props[key])
-        seed = "/".join(
-            (pulumi.get_organization(), pulumi.get_project(), pulumi.get_stack(), resource_name)
-        )
+        # The organization is unset under some runtimes (mocks, older engines).
+        org = pulumi.get_organization() or "organization"
+        seed = "/".join((org, pulumi.get_project(), pulumi.get_stack(), resource_name))
         props["auto_name_seed"] = seed
         super().__init__(PodProvider(), resource_name, _with_outputs(props), _secret_outputs(opts))
 

@@ -1,0 +1,56 @@
+"""`pulumi up`, `refresh` and `destroy` of the quickstart, through the Automation API.
+
+Needs the `pulumi` CLI on PATH; it cannot be installed on machines without
+internet access, so the test skips there and says so.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from prime_pulumi.emulator import DEFAULT_API_KEY
+
+QUICKSTART = Path(__file__).resolve().parents[2] / "examples" / "quickstart"
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("pulumi") is None,
+    reason="no `pulumi` CLI on PATH: install it (curl -fsSL https://get.pulumi.com | sh) "
+    "to run the end-to-end test",
+)
+
+
+def test_up_refresh_destroy_leaves_nothing(prime_emulator: Any, tmp_path: Path) -> None:
+    from pulumi import automation as auto
+
+    state = tmp_path / "state"
+    state.mkdir()
+    stack = auto.create_or_select_stack(
+        stack_name="e2e",
+        work_dir=str(QUICKSTART),
+        opts=auto.LocalWorkspaceOptions(
+            env_vars={
+                "PULUMI_BACKEND_URL": f"file://{state}",
+                "PULUMI_CONFIG_PASSPHRASE": "e2e-test-passphrase",
+            }
+        ),
+    )
+    stack.set_config("prime:baseUrl", auto.ConfigValue(value=prime_emulator.base_url))
+    stack.set_config("prime:apiKey", auto.ConfigValue(value=DEFAULT_API_KEY, secret=True))
+    try:
+        up = stack.up(on_output=print)
+        assert up.outputs["ssh_connection"].value.startswith("root@")
+        assert up.outputs["price_hr"].value > 0
+        live = [p for p in prime_emulator.backend.all_pods() if p.status != "TERMINATED"]
+        assert [p.id for p in live] == [up.outputs["pod_id"].value]
+
+        stack.refresh(on_output=print)
+        for path in state.rglob("*.json"):
+            assert DEFAULT_API_KEY not in path.read_text()
+    finally:
+        stack.destroy(on_output=print)
+        stack.workspace.remove_stack("e2e")
+    assert [p for p in prime_emulator.backend.all_pods() if p.status != "TERMINATED"] == []

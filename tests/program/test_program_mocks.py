@@ -1,0 +1,165 @@
+"""The wiring of ``Pod`` and ``get_cluster_output`` in a program, under Pulumi's mocks.
+
+Mocks never call the provider (see PULUMI.md); they show what a program sends to
+the engine: the inputs, the pickled provider, which outputs are secret.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import dill
+import pulumi
+import pytest
+
+from prime_pulumi import GetClusterResult, Pod, PodArgs, get_cluster_output
+from prime_pulumi.emulator import DEFAULT_ADMIN_KEY, DEFAULT_API_KEY
+from prime_pulumi.provider import PodProvider
+
+
+class Mocks(pulumi.runtime.Mocks):
+    """Records what each resource is created with, and answers like a ready pod."""
+
+    def __init__(self) -> None:
+        self.created: list[pulumi.runtime.MockResourceArgs] = []
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        self.created.append(args)
+        outputs = {
+            **args.inputs,
+            "pod_id": "pod-123",
+            "status": "ACTIVE",
+            "ssh_connection": "root@10.0.0.1 -p 22",
+            "price_hr": 2.5,
+        }
+        return "pod-123", outputs
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[Any]]:
+        return {}, []
+
+
+@pytest.fixture
+def mocks() -> Mocks:
+    mocks = Mocks()
+    pulumi.runtime.set_mocks(mocks, project="quickstart", stack="dev", preview=False)
+    return mocks
+
+
+def _declare() -> Pod:
+    return Pod(
+        "trainer",
+        PodArgs(
+            cloud_id="runpod-h100-sxm5-8",
+            gpu_type="H100_80GB",
+            gpu_count=8,
+            socket="SXM5",
+            provider_type="runpod",
+            jupyter_password="hunter2",
+            env_vars={"WANDB_API_KEY": "wandb-secret"},
+            ready_timeout=600,
+        ),
+    )
+
+
+@pulumi.runtime.test
+def test_pod_inputs_reach_the_resource(mocks: Mocks) -> Any:
+    pod = _declare()
+
+    def check(values: list[Any]) -> None:
+        pod_id, ssh, price = values
+        (args,) = mocks.created
+        assert args.typ == "pulumi-python:dynamic/prime:Pod"
+        assert args.name == "trainer"
+        assert args.inputs["cloud_id"] == "runpod-h100-sxm5-8"
+        assert args.inputs["gpu_count"] == 8
+        assert args.inputs["ready_timeout"] == 600
+        assert args.inputs["auto_name_seed"] == "organization/quickstart/dev/trainer"
+        assert "disk_size" not in args.inputs or args.inputs["disk_size"] is None
+        provider = dill.loads(base64.b64decode(args.inputs["__provider"]))
+        assert isinstance(provider, PodProvider)
+        assert vars(provider) == {}, "the pickled provider must hold nothing"
+        assert (pod_id, ssh, price) == ("pod-123", "root@10.0.0.1 -p 22", 2.5)
+
+    return pulumi.Output.all(pod.pod_id, pod.ssh_connection, pod.price_hr).apply(check)
+
+
+@pulumi.runtime.test
+def test_secret_inputs_are_secret_outputs(mocks: Mocks) -> Any:
+    pod = _declare()
+
+    async def secrecy() -> tuple[bool, bool, bool]:
+        return (
+            await pod.jupyter_password.is_secret(),
+            await pod.env_vars.is_secret(),
+            await pod.ssh_connection.is_secret(),
+        )
+
+    def check(flags: tuple[bool, bool, bool]) -> None:
+        assert flags == (True, True, False)
+
+    return pulumi.Output.from_input(secrecy()).apply(check)
+
+
+@pulumi.runtime.test
+def test_pod_get_reads_an_existing_pod_by_id(mocks: Mocks) -> Any:
+    pod = Pod.get("existing", "pod-123")
+
+    def check(pod_id: str) -> None:
+        assert pod_id == "pod-123"
+
+    return pod.id.apply(check)
+
+
+def test_get_cluster_output_is_typed(
+    mocks: Mocks, prime_emulator: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cluster = prime_emulator.backend.add_cluster(
+        _cluster()
+    )
+    monkeypatch.setenv("PRIME_BASE_URL", prime_emulator.base_url)
+    monkeypatch.setenv("PRIME_API_KEY", DEFAULT_ADMIN_KEY)
+    seen: list[GetClusterResult] = []
+
+    @pulumi.runtime.test
+    def program() -> Any:
+        return get_cluster_output(pulumi.Output.from_input(cluster.id)).apply(seen.append)
+
+    program()
+    (result,) = seen
+    assert isinstance(result, GetClusterResult)
+    assert result.id == cluster.id
+    assert result.nodes[0].connections[0].port == 22
+    assert result.ssh_keys[0].public_key == "ssh-ed25519 AAAA test"
+
+
+def test_get_cluster_with_a_plain_key_says_admin_is_needed(
+    prime_emulator: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from prime_pulumi import PermissionDeniedError, get_cluster
+
+    cluster = prime_emulator.backend.add_cluster(_cluster())
+    monkeypatch.setenv("PRIME_BASE_URL", prime_emulator.base_url)
+    with pytest.raises(PermissionDeniedError, match="lacks the admin permission"):
+        get_cluster(cluster.id, api_key=DEFAULT_API_KEY)
+
+
+def _cluster() -> Any:
+    from prime_pulumi.emulator import Cluster
+
+    return Cluster.model_validate(
+        {
+            "name": "training-cluster",
+            "nodes": [
+                {
+                    "id": "node-1",
+                    "name": "node-1",
+                    "connections": [
+                        {"podId": "p1", "host": "10.0.0.2", "user": "root", "port": 22,
+                         "role": "worker", "isControlNode": False}
+                    ],
+                }
+            ],
+            "sshKeys": [{"id": "k1", "role": "owner", "publicKey": "ssh-ed25519 AAAA test"}],
+        }
+    )
