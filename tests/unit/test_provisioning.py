@@ -1,0 +1,124 @@
+"""Waiting for readiness and for deletion, on a fake clock: no real sleeping."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from prime_pulumi.errors import NotFoundError, PodCleanupError
+from prime_pulumi.models import Pod, PodStatus
+from prime_pulumi.provisioning import NotReadyError, Poller, wait_until_gone, wait_until_ready
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def status(**fields: Any) -> PodStatus:
+    base = {"podId": "p1", "status": "PROVISIONING", "installationProgress": 0}
+    return PodStatus.model_validate(base | fields)
+
+
+READY = {"status": "ACTIVE", "installationProgress": 100, "sshConnection": "root@1.2.3.4 -p 22"}
+
+
+class FakeClient:
+    """Answers the status endpoint from a script, one answer per poll (the last repeats)."""
+
+    def __init__(self, answers: list[PodStatus | None], pod: Pod | None = None) -> None:
+        self.answers = answers
+        self.polls = 0
+        self.pod = pod
+
+    def get_pod_statuses(self, ids: list[str]) -> list[PodStatus]:
+        answer = self.answers[min(self.polls, len(self.answers) - 1)]
+        self.polls += 1
+        return [] if answer is None else [answer]
+
+    def get_pod(self, pod_id: str) -> Pod:
+        if self.pod is None:
+            raise NotFoundError("gone", status_code=404, method="GET", path="/", detail="gone")
+        return self.pod
+
+
+def wait(client: FakeClient, clock: Clock, *, timeout: float = 60, grace: float = 10) -> PodStatus:
+    return wait_until_ready(
+        client,  # type: ignore[arg-type]
+        "p1",
+        timeout=timeout,
+        install_failure_grace=grace,
+        poller=Poller(cap=10, clock=clock, sleep=clock.sleep),
+    )
+
+
+def test_polls_back_off_from_a_second_to_the_cap_until_ready() -> None:
+    clock = Clock()
+    client = FakeClient([status()] * 8 + [status(**READY)])
+    assert wait(client, clock, timeout=1000).is_ready
+    assert clock.sleeps[0] == 1.0
+    assert clock.sleeps == sorted(clock.sleeps)
+    assert max(clock.sleeps) == 10
+    assert client.polls == 9
+
+
+def test_never_waits_past_the_deadline() -> None:
+    clock = Clock()
+    with pytest.raises(NotReadyError) as info:
+        wait(FakeClient([status()]), clock, timeout=25)
+    assert clock.now == 125.0
+    assert "not ready within 25 seconds" in info.value.reason
+    assert info.value.state == "PROVISIONING, installation 0%"
+
+
+def test_error_status_fails_at_once() -> None:
+    clock = Clock()
+    with pytest.raises(NotReadyError, match="status is ERROR"):
+        wait(FakeClient([status(), status(status="ERROR")]), clock)
+    assert clock.sleeps == [1.0]
+
+
+def test_installation_failure_is_final_only_after_the_grace() -> None:
+    clock = Clock()
+    failing = status(status="ACTIVE", installationFailure="pull failed")
+    with pytest.raises(NotReadyError, match="installation failed: pull failed"):
+        wait(FakeClient([failing]), clock, grace=10)
+    assert clock.now - 100 >= 10
+
+    clock = Clock()
+    cleared = FakeClient([failing, failing, status(**READY)])
+    assert wait(cleared, clock, grace=10).is_ready
+
+
+def test_a_pod_that_vanishes_is_a_failure() -> None:
+    with pytest.raises(NotReadyError, match="deleted outside Pulumi"):
+        wait(FakeClient([None]), Clock())
+
+
+def test_a_pod_not_yet_listed_is_waited_for() -> None:
+    pod = Pod.model_validate({"id": "p1", "status": "PROVISIONING"})
+    client = FakeClient([None, None, status(**READY)], pod=pod)
+    assert wait(client, Clock()).is_ready
+
+
+def test_wait_until_gone_gives_up_with_the_pod_id() -> None:
+    clock = Clock()
+    pod = Pod.model_validate({"id": "p1", "status": "DELETING"})
+    with pytest.raises(PodCleanupError, match="p1") as info:
+        wait_until_gone(
+            FakeClient([], pod=pod),  # type: ignore[arg-type]
+            "p1",
+            timeout=30,
+            poller=Poller(cap=10, clock=clock, sleep=clock.sleep),
+        )
+    assert "DELETING" in str(info.value)
+    assert clock.now == 130.0
