@@ -21,7 +21,9 @@ FROZEN_PROGRESS: Final = 1
 #: How long ``EmulatorServer.start`` waits for uvicorn to accept connections.
 SERVER_START_TIMEOUT: Final = 10.0
 #: How long ``EmulatorServer.stop`` lets in-flight requests finish.
-SERVER_STOP_TIMEOUT: Final = 5.0
+SERVER_STOP_TIMEOUT: Final = 5
+#: Connections that may wait for the server to accept them.
+LISTEN_BACKLOG: Final = 128
 #: The largest page the list endpoints serve.
 MAX_PAGE_SIZE: Final = 100
 
