@@ -114,9 +114,7 @@ def test_pod_get_reads_an_existing_pod_by_id(mocks: Mocks) -> Any:
 def test_get_cluster_output_is_typed(
     mocks: Mocks, prime_emulator: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    cluster = prime_emulator.backend.add_cluster(
-        _cluster()
-    )
+    cluster = prime_emulator.backend.add_cluster(_cluster())
     monkeypatch.setenv("PRIME_BASE_URL", prime_emulator.base_url)
     monkeypatch.setenv("PRIME_API_KEY", DEFAULT_ADMIN_KEY)
     seen: list[GetClusterResult] = []
@@ -155,8 +153,14 @@ def _cluster() -> Any:
                     "id": "node-1",
                     "name": "node-1",
                     "connections": [
-                        {"podId": "p1", "host": "10.0.0.2", "user": "root", "port": 22,
-                         "role": "worker", "isControlNode": False}
+                        {
+                            "podId": "p1",
+                            "host": "10.0.0.2",
+                            "user": "root",
+                            "port": 22,
+                            "role": "worker",
+                            "isControlNode": False,
+                        }
                     ],
                 }
             ],
