@@ -62,3 +62,16 @@ DELETE_TIMEOUT_SECONDS = 300.0
 CONFIG_POLL_MAX = "prime:pollMaxSeconds"
 CONFIG_INSTALL_FAILURE_GRACE = "prime:installFailureGraceSeconds"
 CONFIG_DELETE_TIMEOUT = "prime:deleteTimeoutSeconds"
+
+# ---------------------------------------------------------------- the provider at scale
+
+#: Worker threads of the provider process's gRPC server, raised from the SDK's 4 so
+#: that pods waiting to be ready do not hold back every other operation.
+PROVIDER_WORKER_THREADS = 128
+#: How long a listing of all pods answers reads (refresh) before it is taken again.
+READ_CACHE_SECONDS = 5.0
+
+#: Stack config keys that switch the speed-ups (the benchmark's baseline turns them off).
+CONFIG_WORKER_THREADS = "prime:workerThreads"
+CONFIG_SHARED_POLLING = "prime:sharedPolling"
+CONFIG_BATCH_READS = "prime:batchReads"

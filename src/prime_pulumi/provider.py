@@ -29,10 +29,13 @@ from pydantic import ValidationError
 from prime_pulumi._constants import (
     CONFIG_API_KEY,
     CONFIG_BASE_URL,
+    CONFIG_BATCH_READS,
     CONFIG_DELETE_TIMEOUT,
     CONFIG_INSTALL_FAILURE_GRACE,
     CONFIG_POLL_MAX,
+    CONFIG_SHARED_POLLING,
     CONFIG_TEAM_ID,
+    CONFIG_WORKER_THREADS,
 )
 from prime_pulumi.client import PrimeClient
 from prime_pulumi.errors import (
@@ -51,7 +54,14 @@ from prime_pulumi.pod_inputs import (
     auto_name,
 )
 from prime_pulumi.provider_runtime import RUNTIME
-from prime_pulumi.provisioning import NotReadyError, Poller, wait_until_gone, wait_until_ready
+from prime_pulumi.provisioning import (
+    DirectFeed,
+    HubFeed,
+    NotReadyError,
+    Poller,
+    wait_until_gone,
+    wait_until_ready,
+)
 
 logger = logging.getLogger("prime_pulumi.provider")
 
@@ -63,6 +73,9 @@ _CONFIG_KEYS = (
     CONFIG_POLL_MAX,
     CONFIG_INSTALL_FAILURE_GRACE,
     CONFIG_DELETE_TIMEOUT,
+    CONFIG_WORKER_THREADS,
+    CONFIG_SHARED_POLLING,
+    CONFIG_BATCH_READS,
 )
 _INPUT_NAMES = tuple(PodInputs.model_fields)
 
@@ -197,14 +210,16 @@ class PodProvider(ResourceProvider):
             pod = self._adopt_by_id(client, spec.adopt_pod_id)
         else:
             pod = self._find_or_post(client, spec, name)
+        RUNTIME.pods.invalidate()
         created_here = not spec.adopt_pod_id
+        feed = HubFeed(RUNTIME.hub, pod.id) if RUNTIME.tunables.shared_polling else None
         try:
             wait_until_ready(
                 client,
                 pod.id,
                 timeout=spec.ready_timeout,
                 install_failure_grace=RUNTIME.tunables.install_failure_grace,
-                poller=self._poller(),
+                feed=feed or DirectFeed(client, self._poller()),
             )
             ready = client.get_pod(pod.id)
         except NotReadyError as failure:
@@ -212,6 +227,9 @@ class PodProvider(ResourceProvider):
         except Exception as error:  # anything at all: the pod must not be left behind
             unexpected = NotReadyError("unknown", f"{type(error).__name__}: {error}")
             self._give_up(client, pod, name, unexpected, created_here=created_here)
+        finally:
+            if feed is not None:
+                feed.close()
         return CreateResult(ready.id, pod_outputs(ready, {**inputs, "name": name}))
 
     def _find_or_post(self, client: PrimeClient, spec: PodInputs, name: str) -> Pod:
@@ -277,8 +295,11 @@ class PodProvider(ResourceProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """The live pod; a pod that is gone is reported with an empty id (refresh drops it)."""
+        client = RUNTIME.client()
+        listed = RUNTIME.pods.lookup(client, id_) if RUNTIME.tunables.batch_reads else None
         try:
-            pod = RUNTIME.client().get_pod(id_)
+            # Not in the listing: read it alone, so that "gone" is the API's own 404.
+            pod = listed or client.get_pod(id_)
         except NotFoundError:
             return ReadResult("", {})
         if pod.status == PodState.TERMINATED:
@@ -296,6 +317,7 @@ class PodProvider(ResourceProvider):
         self._delete_and_wait(RUNTIME.client(), id_)
 
     def _delete_and_wait(self, client: PrimeClient, pod_id: str) -> None:
+        RUNTIME.pods.invalidate()
         client.delete_pod(pod_id, missing_ok=True)
         wait_until_gone(
             client, pod_id, timeout=RUNTIME.tunables.delete_timeout, poller=self._poller()

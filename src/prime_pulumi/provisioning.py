@@ -1,8 +1,9 @@
 """Reconciling a pod's state: waiting until it is ready, or until it is gone.
 
-Both waits poll with backoff (from ``POLL_INITIAL_SECONDS`` to a cap), never
-sleep past their deadline, and take their clock and sleep as arguments so tests
-steer time instead of waiting.
+Both waits poll with backoff (from ``POLL_INITIAL_SECONDS`` to a cap) and never
+wait past their deadline. A create takes its statuses from a feed: its own
+polls (:class:`DirectFeed`) or the process's shared poller (:class:`HubFeed`).
+Clocks and sleeps are arguments, so tests steer time instead of waiting.
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from prime_pulumi._constants import POLL_BACKOFF_FACTOR, POLL_INITIAL_SECONDS
 from prime_pulumi.client import PrimeClient
 from prime_pulumi.errors import NotFoundError, PodCleanupError, PrimeError
 from prime_pulumi.models import FAILED_STATES, PodState, PodStatus
+from prime_pulumi.status_hub import StatusHub
 
 
 class NotReadyError(Exception):
@@ -56,48 +59,100 @@ def describe(status: PodStatus) -> str:
     return f"{status.status}{installing}"
 
 
+class DeadlinePassedError(Exception):
+    """The deadline came before the next status."""
+
+
+class StatusFeed(Protocol):
+    """Where a waiting create gets its pod's successive statuses from."""
+
+    def next_status(self, pod_id: str, deadline: float) -> PodStatus | None:
+        """The pod's next status (``None``: not listed); :class:`DeadlinePassedError` if late."""
+        ...
+
+
+class DirectFeed:
+    """Polls the status endpoint for one pod, backing off between polls."""
+
+    def __init__(self, client: PrimeClient, poller: Poller) -> None:
+        self._client = client
+        self._poller = poller
+        self._first = True
+
+    def next_status(self, pod_id: str, deadline: float) -> PodStatus | None:
+        if not self._first and not self._poller.wait(deadline):
+            raise DeadlinePassedError
+        self._first = False
+        statuses = self._client.get_pod_statuses([pod_id])
+        return next((s for s in statuses if s.pod_id == pod_id), None)
+
+
+class HubFeed:
+    """Takes each status from the process's shared poller (:class:`StatusHub`)."""
+
+    def __init__(self, hub: StatusHub, pod_id: str) -> None:
+        self._hub = hub
+        self._pod_id = pod_id
+        self._after = hub.watch(pod_id)
+
+    def next_status(self, pod_id: str, deadline: float) -> PodStatus | None:
+        while True:
+            round_ = self._hub.next_round(self._after, deadline)
+            if round_ is None:
+                raise DeadlinePassedError
+            self._after = round_.number
+            if round_.error is not None:
+                raise round_.error
+            # A round already under way when the pod joined did not ask for it.
+            if pod_id in round_.statuses:
+                return round_.statuses[pod_id]
+
+    def close(self) -> None:
+        self._hub.unwatch(self._pod_id)
+
+
 def wait_until_ready(
     client: PrimeClient,
     pod_id: str,
     *,
     timeout: float,
     install_failure_grace: float,
-    poller: Poller,
+    feed: StatusFeed,
+    clock: Callable[[], float] = time.monotonic,
 ) -> PodStatus:
-    """Polls the status endpoint until the pod is ready; raises :class:`NotReadyError` otherwise.
+    """Follows the pod's status until it is ready; raises :class:`NotReadyError` otherwise.
 
     A pod fails when it reaches ERROR or TERMINATED, when an installation failure
     lasts ``install_failure_grace`` seconds (the service retries some by itself),
     when it disappears, or when ``timeout`` seconds pass.
     """
-    deadline = poller.clock() + timeout
+    deadline = clock() + timeout
     failing_since: float | None = None
     last = "not yet reported"
     while True:
         try:
-            statuses = client.get_pod_statuses([pod_id])
-        except PrimeError as exc:
-            raise NotReadyError(last, f"its status could not be read: {exc}") from exc
-        status = next((s for s in statuses if s.pod_id == pod_id), None)
-        if status is None:
-            _raise_if_gone(client, pod_id, last)
-        else:
-            last = describe(status)
-            if status.is_ready:
-                return status
-            if status.status in FAILED_STATES:
-                raise NotReadyError(last, status.failure or f"it reached {status.status}")
-            if status.installation_failure:
-                now = poller.clock()
-                failing_since = now if failing_since is None else failing_since
-                if now - failing_since >= install_failure_grace:
-                    raise NotReadyError(last, f"installation failed: {status.installation_failure}")
-            else:
-                failing_since = None
-        if not poller.wait(deadline):
+            status = feed.next_status(pod_id, deadline)
+        except DeadlinePassedError:
             raise NotReadyError(
                 last, f"it was not ready within {timeout:g} seconds (ready_timeout)"
-            )
+            ) from None
+        except PrimeError as exc:
+            raise NotReadyError(last, f"its status could not be read: {exc}") from exc
+        if status is None:
+            _raise_if_gone(client, pod_id, last)
+            continue
+        last = describe(status)
+        if status.is_ready:
+            return status
+        if status.status in FAILED_STATES:
+            raise NotReadyError(last, status.failure or f"it reached {status.status}")
+        if status.installation_failure:
+            now = clock()
+            failing_since = now if failing_since is None else failing_since
+            if now - failing_since >= install_failure_grace:
+                raise NotReadyError(last, f"installation failed: {status.installation_failure}")
+        else:
+            failing_since = None
 
 
 def _raise_if_gone(client: PrimeClient, pod_id: str, last: str) -> None:

@@ -6,7 +6,9 @@ the engine: the inputs, the pickled provider, which outputs are secret.
 
 from __future__ import annotations
 
+import asyncio
 import base64
+from collections.abc import Iterator
 from typing import Any
 
 import dill
@@ -40,10 +42,15 @@ class Mocks(pulumi.runtime.Mocks):
 
 
 @pytest.fixture
-def mocks() -> Mocks:
+def mocks() -> Iterator[Mocks]:
+    # Pulumi's runtime wants a current event loop; asyncio.run elsewhere leaves none.
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
     mocks = Mocks()
     pulumi.runtime.set_mocks(mocks, project="quickstart", stack="dev", preview=False)
-    return mocks
+    yield mocks
+    asyncio.set_event_loop(None)
+    loop.close()
 
 
 def _declare() -> Pod:

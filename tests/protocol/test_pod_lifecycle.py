@@ -160,7 +160,7 @@ def test_read_error_other_than_404_is_raised_not_taken_as_gone(
     provider: ProviderProcess, emulator: EmulatorControl
 ) -> None:
     pod_id, outs = provider.create(checked(provider))
-    emulator.fault("get_pod", "status", status=403, detail="key lacks read permission", times=10)
+    emulator.fault("*", "status", status=403, detail="key lacks read permission", times=20)
     with pytest.raises(grpc.RpcError) as info:
         provider.read(pod_id, outs)
     assert "key lacks read permission" in error_text(info.value)

@@ -8,7 +8,13 @@ import pytest
 
 from prime_pulumi.errors import NotFoundError, PodCleanupError
 from prime_pulumi.models import Pod, PodStatus
-from prime_pulumi.provisioning import NotReadyError, Poller, wait_until_gone, wait_until_ready
+from prime_pulumi.provisioning import (
+    DirectFeed,
+    NotReadyError,
+    Poller,
+    wait_until_gone,
+    wait_until_ready,
+)
 
 
 class Clock:
@@ -57,7 +63,8 @@ def wait(client: FakeClient, clock: Clock, *, timeout: float = 60, grace: float 
         "p1",
         timeout=timeout,
         install_failure_grace=grace,
-        poller=Poller(cap=10, clock=clock, sleep=clock.sleep),
+        feed=DirectFeed(client, Poller(cap=10, clock=clock, sleep=clock.sleep)),  # type: ignore[arg-type]
+        clock=clock,
     )
 
 
