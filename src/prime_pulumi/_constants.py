@@ -75,3 +75,28 @@ READ_CACHE_SECONDS = 5.0
 CONFIG_WORKER_THREADS = "prime:workerThreads"
 CONFIG_SHARED_POLLING = "prime:sharedPolling"
 CONFIG_BATCH_READS = "prime:batchReads"
+
+#: After a create whose answer was lost and whose pod is not listed yet, how long the
+#: provider keeps looking for it by name (a slow server may still be making it).
+CREATE_SETTLE_SECONDS = 60.0
+
+#: Stack config keys of the client's timing, for slow networks and for tests.
+CONFIG_REQUEST_TIMEOUT = "prime:requestTimeoutSeconds"
+CONFIG_RETRY_BACKOFF = "prime:retryBackoffSeconds"
+CONFIG_CREATE_SETTLE = "prime:createSettleSeconds"
+
+#: Every stack config key the provider reads.
+CONFIG_KEYS: tuple[str, ...] = (
+    CONFIG_API_KEY,
+    CONFIG_BASE_URL,
+    CONFIG_TEAM_ID,
+    CONFIG_POLL_MAX,
+    CONFIG_INSTALL_FAILURE_GRACE,
+    CONFIG_DELETE_TIMEOUT,
+    CONFIG_WORKER_THREADS,
+    CONFIG_SHARED_POLLING,
+    CONFIG_BATCH_READS,
+    CONFIG_REQUEST_TIMEOUT,
+    CONFIG_RETRY_BACKOFF,
+    CONFIG_CREATE_SETTLE,
+)

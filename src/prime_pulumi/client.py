@@ -16,6 +16,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Self, TypeVar
 from urllib.parse import quote
@@ -100,6 +101,7 @@ class PrimeClient:
     ``prime:teamId``), then ``PRIME_API_KEY``, ``PRIME_API_BASE_URL`` /
     ``PRIME_BASE_URL``, ``PRIME_TEAM_ID``, then the public API.
 
+    ``timeout``, ``max_attempts``, ``retry_budget`` and ``backoff`` tune the retries.
     ``http_client`` (or ``transport``) replaces the HTTP layer, for tests; ``sleep``
     and ``clock`` replace the waits between retries and the clock of the budget.
     The client is thread-safe and should be closed (or used as a context manager).
@@ -115,6 +117,7 @@ class PrimeClient:
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
         max_attempts: int = MAX_ATTEMPTS,
         retry_budget: float = RETRY_BUDGET_SECONDS,
+        backoff: Backoff | None = None,
         http_client: httpx.Client | None = None,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
@@ -128,6 +131,7 @@ class PrimeClient:
         self._timeout = timeout
         self._max_attempts = max_attempts
         self._retry_budget = retry_budget
+        self._backoff = backoff or Backoff()
         self._sleep = sleep
         self._clock = clock
 
@@ -368,7 +372,7 @@ class PrimeClient:
         retrying = Retrying(
             sleep=self._sleep,
             stop=out_of_time,
-            wait=_backoff,
+            wait=self._backoff,
             retry=retry_if_exception(retryable),
             before_sleep=_log_retry,
             reraise=True,
@@ -415,13 +419,20 @@ class PrimeClient:
         return error
 
 
-def _backoff(state: RetryCallState) -> float:
+@dataclass(frozen=True)
+class Backoff:
     """The wait before the next attempt: the server's ``Retry-After``, else capped exponential."""
-    exc = state.outcome.exception() if state.outcome else None
-    if isinstance(exc, RateLimitError) and exc.retry_after is not None:
-        return min(exc.retry_after, RETRY_AFTER_MAX_SECONDS)
-    exponential = BACKOFF_INITIAL_SECONDS * 2.0 ** (state.attempt_number - 1)
-    return min(exponential, BACKOFF_MAX_SECONDS) + random.uniform(0, BACKOFF_JITTER_SECONDS)
+
+    initial: float = BACKOFF_INITIAL_SECONDS
+    cap: float = BACKOFF_MAX_SECONDS
+    jitter: float = BACKOFF_JITTER_SECONDS
+
+    def __call__(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, RateLimitError) and exc.retry_after is not None:
+            return min(exc.retry_after, RETRY_AFTER_MAX_SECONDS)
+        exponential = self.initial * 2.0 ** (state.attempt_number - 1)
+        return min(exponential, self.cap) + random.uniform(0, self.jitter)
 
 
 def _log_retry(state: RetryCallState) -> None:

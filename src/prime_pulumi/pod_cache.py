@@ -8,6 +8,7 @@ from the listing is read on its own, so "gone" is always the API's own 404.
 
 Any create or delete in the process drops the listing, and each ``pulumi``
 command starts a new provider process, so no operation sees another's data.
+Creates ask the same class, once per process, which pods existed before them.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class PodListCache:
         self._pods: dict[str, Pod] | None = None
         self._taken_at = 0.0
         self._generation = 0
+        self._earlier: dict[str, list[Pod]] | None = None
 
     def lookup(self, client: PrimeClient, pod_id: str) -> Pod | None:
         """The pod from a listing at most ``ttl`` old (listing now if needed), else ``None``."""
@@ -46,8 +48,31 @@ class PodListCache:
                     self._pods, self._taken_at = pods, self._clock()
             return pods.get(pod_id)
 
-    def invalidate(self) -> None:
-        """Drops the listing: the set of pods changed."""
+    def earlier_pods_named(self, client: PrimeClient, name: str) -> list[Pod]:
+        """Pods called ``name`` that existed when this process first asked, oldest first.
+
+        A create asks this to adopt a pod left by an interrupted earlier run; such
+        a pod predates this process, so one listing serves every create of the run.
+        """
+        with self._lock:
+            if self._earlier is None:
+                earlier: dict[str, list[Pod]] = {}
+                for pod in client.iter_pods():
+                    if pod.name is not None:
+                        earlier.setdefault(pod.name, []).append(pod)
+                self._earlier = earlier
+            found = list(self._earlier.get(name, []))
+        return sorted(found, key=lambda pod: (pod.created_at is None, pod.created_at or 0))
+
+    def invalidate(self, *, earlier: bool = False) -> None:
+        """Drops the listing: the set of pods changed.
+
+        ``earlier`` drops the listing of earlier pods too: a create whose answer was
+        lost may have made a pod that a later create of the same name must find.
+        """
         with self._state:
             self._generation += 1
             self._pods = None
+        if earlier:
+            with self._lock:
+                self._earlier = None

@@ -26,20 +26,11 @@ from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 from pydantic import ValidationError
 
-from prime_pulumi._constants import (
-    CONFIG_API_KEY,
-    CONFIG_BASE_URL,
-    CONFIG_BATCH_READS,
-    CONFIG_DELETE_TIMEOUT,
-    CONFIG_INSTALL_FAILURE_GRACE,
-    CONFIG_POLL_MAX,
-    CONFIG_SHARED_POLLING,
-    CONFIG_TEAM_ID,
-    CONFIG_WORKER_THREADS,
-)
+from prime_pulumi._constants import CONFIG_KEYS
 from prime_pulumi.client import PrimeClient
 from prime_pulumi.errors import (
     ConflictError,
+    CreateOutcomeUnknownError,
     NotFoundError,
     PodCleanupError,
     PodProvisioningError,
@@ -66,17 +57,6 @@ from prime_pulumi.provisioning import (
 logger = logging.getLogger("prime_pulumi.provider")
 
 PROVIDER_KEY = "__provider"
-_CONFIG_KEYS = (
-    CONFIG_API_KEY,
-    CONFIG_BASE_URL,
-    CONFIG_TEAM_ID,
-    CONFIG_POLL_MAX,
-    CONFIG_INSTALL_FAILURE_GRACE,
-    CONFIG_DELETE_TIMEOUT,
-    CONFIG_WORKER_THREADS,
-    CONFIG_SHARED_POLLING,
-    CONFIG_BATCH_READS,
-)
 _INPUT_NAMES = tuple(PodInputs.model_fields)
 
 #: What a ``Pod`` reports besides its inputs.
@@ -149,7 +129,7 @@ class PodProvider(ResourceProvider):
 
     def configure(self, req: ConfigureRequest) -> None:
         """Takes ``prime:apiKey``, ``prime:baseUrl`` and the tunables from the stack config."""
-        config = {key: str(value) for key in _CONFIG_KEYS if (value := req.config.get(key))}
+        config = {key: str(value) for key in CONFIG_KEYS if (value := req.config.get(key))}
         RUNTIME.configure(config)
 
     # ------------------------------------------------------------ check / diff
@@ -206,10 +186,13 @@ class PodProvider(ResourceProvider):
         spec = PodInputs.model_validate(inputs)
         name = spec.name or auto_name(spec.auto_name_seed or "pod", inputs)
         client = RUNTIME.client()
-        if spec.adopt_pod_id:
-            pod = self._adopt_by_id(client, spec.adopt_pod_id)
-        else:
-            pod = self._find_or_post(client, spec, name)
+        try:
+            if spec.adopt_pod_id:
+                pod = self._adopt_by_id(client, spec.adopt_pod_id)
+            else:
+                pod = self._find_or_post(client, spec, name)
+        except PrimeError as error:
+            raise _naming(error, f"Pod {name!r}") from error.__cause__
         RUNTIME.pods.invalidate()
         created_here = not spec.adopt_pod_id
         feed = HubFeed(RUNTIME.hub, pod.id) if RUNTIME.tunables.shared_polling else None
@@ -234,14 +217,41 @@ class PodProvider(ResourceProvider):
 
     def _find_or_post(self, client: PrimeClient, spec: PodInputs, name: str) -> Pod:
         """The pod called ``name`` if an earlier interrupted run made it, else a new one."""
-        existing = client.find_pods_by_name(name)
+        if RUNTIME.tunables.batch_reads:
+            existing = RUNTIME.pods.earlier_pods_named(client, name)
+        else:
+            existing = client.find_pods_by_name(name)
         if existing:
             pod = existing[0]
             _check_adoptable(pod, spec, name)
             logger.info("adopting pod %s (%s), left by an earlier run", pod.id, name)
             return pod
         # At most one post: a lost answer is looked up by name, never posted again.
-        return client.create_pod(spec.to_create_request(name))
+        try:
+            return client.create_pod(spec.to_create_request(name))
+        except CreateOutcomeUnknownError as lost:
+            RUNTIME.pods.invalidate(earlier=True)
+            return self._await_lost_create(client, spec, name, lost)
+
+    def _await_lost_create(
+        self, client: PrimeClient, spec: PodInputs, name: str, lost: CreateOutcomeUnknownError
+    ) -> Pod:
+        """Looks for a pod whose create answer was lost, for a while: the server may be slow."""
+        settle = RUNTIME.tunables.create_settle
+        poller = self._poller()
+        deadline = poller.clock() + settle
+        while poller.wait(deadline):
+            try:
+                found = client.find_pods_by_name(name)
+            except PrimeError:
+                continue
+            if found:
+                _check_adoptable(found[0], spec, name)
+                logger.info("found pod %s (%s), whose create answer was lost", found[0].id, name)
+                return found[0]
+        raise CreateOutcomeUnknownError(
+            f"{lost} (looked for it by name for {settle:g} seconds)", pod_name=name
+        ) from lost.__cause__
 
     def _adopt_by_id(self, client: PrimeClient, pod_id: str) -> Pod:
         try:
@@ -295,6 +305,12 @@ class PodProvider(ResourceProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """The live pod; a pod that is gone is reported with an empty id (refresh drops it)."""
+        try:
+            return self._read(id_, props)
+        except PrimeError as error:
+            raise _naming(error, _pod_label(id_, props)) from error.__cause__
+
+    def _read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         client = RUNTIME.client()
         listed = RUNTIME.pods.lookup(client, id_) if RUNTIME.tunables.batch_reads else None
         try:
@@ -312,9 +328,12 @@ class PodProvider(ResourceProvider):
         outs.update({k: news[k] for k in UPDATE_INPUTS if k in news})
         return UpdateResult(outs)
 
-    def delete(self, id_: str, _props: dict[str, Any]) -> None:
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Deletes the pod and waits until it is gone; a pod already gone is done."""
-        self._delete_and_wait(RUNTIME.client(), id_)
+        try:
+            self._delete_and_wait(RUNTIME.client(), id_)
+        except PrimeError as error:
+            raise _naming(error, _pod_label(id_, props)) from error.__cause__
 
     def _delete_and_wait(self, client: PrimeClient, pod_id: str) -> None:
         RUNTIME.pods.invalidate()
@@ -325,6 +344,19 @@ class PodProvider(ResourceProvider):
 
     def _poller(self) -> Poller:
         return Poller(cap=RUNTIME.tunables.poll_max)
+
+
+def _pod_label(id_: str, props: dict[str, Any]) -> str:
+    name = props.get("name")
+    return f"Pod {name!r} ({id_})" if isinstance(name, str) else f"Pod {id_}"
+
+
+def _naming(error: PrimeError, label: str) -> PrimeError:
+    """The same error, its message led by the pod it concerns (unless it names it already)."""
+    message = str(error)
+    if label not in message:
+        error.args = (f"{label}: {message}", *error.args[1:])
+    return error
 
 
 def _check_adoptable(pod: Pod, spec: PodInputs, name: str) -> None:

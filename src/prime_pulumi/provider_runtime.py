@@ -11,20 +11,29 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import httpx
+
 from prime_pulumi._constants import (
+    BACKOFF_INITIAL_SECONDS,
+    BACKOFF_MAX_SECONDS,
     CONFIG_BATCH_READS,
+    CONFIG_CREATE_SETTLE,
     CONFIG_DELETE_TIMEOUT,
     CONFIG_INSTALL_FAILURE_GRACE,
     CONFIG_POLL_MAX,
+    CONFIG_REQUEST_TIMEOUT,
+    CONFIG_RETRY_BACKOFF,
     CONFIG_SHARED_POLLING,
     CONFIG_WORKER_THREADS,
+    CREATE_SETTLE_SECONDS,
+    DEFAULT_TIMEOUT,
     DELETE_TIMEOUT_SECONDS,
     INSTALL_FAILURE_GRACE_SECONDS,
     POLL_MAX_SECONDS,
     PROVIDER_WORKER_THREADS,
     READ_CACHE_SECONDS,
 )
-from prime_pulumi.client import PrimeClient
+from prime_pulumi.client import Backoff, PrimeClient
 from prime_pulumi.errors import ConfigurationError
 from prime_pulumi.pod_cache import PodListCache
 from prime_pulumi.status_hub import StatusHub
@@ -81,6 +90,11 @@ class ProviderTunables:
     shared_polling: bool = True
     #: Reads answered from one listing of all pods, instead of a GET each.
     batch_reads: bool = True
+    #: How long one request may wait for its answer; ``None``: the client's default.
+    request_timeout: float | None = None
+    #: The first wait between retries; later ones double, up to 16 times this.
+    retry_backoff: float = BACKOFF_INITIAL_SECONDS
+    create_settle: float = CREATE_SETTLE_SECONDS
 
     @classmethod
     def from_config(cls, config: Mapping[str, str]) -> ProviderTunables:
@@ -94,6 +108,29 @@ class ProviderTunables:
             worker_threads=_count(config, CONFIG_WORKER_THREADS, PROVIDER_WORKER_THREADS),
             shared_polling=_flag(config, CONFIG_SHARED_POLLING, True),
             batch_reads=_flag(config, CONFIG_BATCH_READS, True),
+            request_timeout=(
+                _seconds(config, CONFIG_REQUEST_TIMEOUT, 0.0)
+                if CONFIG_REQUEST_TIMEOUT in config
+                else None
+            ),
+            retry_backoff=_seconds(config, CONFIG_RETRY_BACKOFF, BACKOFF_INITIAL_SECONDS),
+            create_settle=_seconds(config, CONFIG_CREATE_SETTLE, CREATE_SETTLE_SECONDS),
+        )
+
+    def build_client(self, stack_config: Mapping[str, str]) -> PrimeClient:
+        """A client with the stack's settings and the timing these tunables set."""
+        scale = self.retry_backoff / BACKOFF_INITIAL_SECONDS
+        timeout = DEFAULT_TIMEOUT
+        if self.request_timeout is not None:
+            timeout = httpx.Timeout(self.request_timeout)
+        return PrimeClient(
+            stack_config=stack_config,
+            timeout=timeout,
+            backoff=Backoff(
+                initial=self.retry_backoff,
+                cap=BACKOFF_MAX_SECONDS * scale,
+                jitter=self.retry_backoff,
+            ),
         )
 
 
@@ -127,7 +164,7 @@ class ProviderRuntime:
         """The shared client, built on first use from the config and the environment."""
         with self._lock:
             if self._client is None:
-                self._client = PrimeClient(stack_config=self._config)
+                self._client = self.tunables.build_client(self._config)
             return self._client
 
 

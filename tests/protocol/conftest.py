@@ -48,6 +48,19 @@ class EmulatorControl:
         )
 
 
+def provider_config(base_url: str, **extra: str) -> dict[str, Any]:
+    """The stack config of the protocol tests: the key as a secret, quick timing."""
+    return {
+        "prime:apiKey": secret(API_KEY),
+        "prime:baseUrl": base_url,
+        "prime:pollMaxSeconds": "0.1",
+        "prime:installFailureGraceSeconds": "0.5",
+        "prime:deleteTimeoutSeconds": "5",
+        "prime:createSettleSeconds": "1",
+        **extra,
+    }
+
+
 @pytest.fixture(scope="module")
 def emulator_server() -> Iterator[Any]:
     from prime_pulumi.emulator import EmulatorBackend, EmulatorServer
@@ -69,15 +82,7 @@ def provider_process(
     emulator_server: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ProviderProcess]:
     process = ProviderProcess(tmp_path_factory.mktemp("provider"))
-    process.configure(
-        {
-            "prime:apiKey": secret(API_KEY),
-            "prime:baseUrl": emulator_server.base_url,
-            "prime:pollMaxSeconds": "0.1",
-            "prime:installFailureGraceSeconds": "0.5",
-            "prime:deleteTimeoutSeconds": "5",
-        }
-    )
+    process.configure(provider_config(emulator_server.base_url))
     yield process
     stderr = process.close()
     assert API_KEY not in stderr

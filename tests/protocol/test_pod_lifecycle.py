@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from pathlib import Path
 from typing import Any
 
 import dill
@@ -12,7 +13,7 @@ from pulumi.runtime.proto import provider_pb2
 from pulumi.runtime.rpc import UNKNOWN
 
 from prime_pulumi.provider import PodProvider
-from tests.protocol.conftest import API_KEY, EmulatorControl
+from tests.protocol.conftest import API_KEY, EmulatorControl, provider_config
 from tests.protocol.harness import ProviderProcess, error_text
 
 INPUTS: dict[str, Any] = {
@@ -234,7 +235,7 @@ def test_a_create_dropped_before_the_server_acted_leaves_nothing(
 
 
 def test_a_pod_left_by_an_interrupted_run_is_adopted(
-    provider: ProviderProcess, emulator: EmulatorControl
+    provider: ProviderProcess, emulator: EmulatorControl, tmp_path: Path
 ) -> None:
     inputs = checked(provider)
     body = {
@@ -249,7 +250,13 @@ def test_a_pod_left_by_an_interrupted_run_is_adopted(
     }
     with emulator.api() as api:
         earlier = api.post("/api/v1/pods/", json=body).json()
-    pod_id, _ = provider.create(inputs)
+    # The next `pulumi up` is a new provider process.
+    rerun = ProviderProcess(tmp_path)
+    try:
+        rerun.configure(provider_config(emulator.base_url))
+        pod_id, _ = rerun.create(inputs)
+    finally:
+        rerun.close()
     assert pod_id == earlier["id"]
     assert emulator.counts()["create_pod"] == 1
     assert len(emulator.live_pods()) == 1
