@@ -105,7 +105,8 @@ def test_secret_inputs_are_secret_outputs(mocks: Mocks) -> Any:
     def check(flags: tuple[bool, bool, bool]) -> None:
         assert flags == (True, True, False)
 
-    return pulumi.Output.from_input(secrecy()).apply(check)
+    flags: Any = asyncio.ensure_future(secrecy())  # an awaitable is an Input
+    return pulumi.Output.from_input(flags).apply(check)
 
 
 @pulumi.runtime.test

@@ -121,11 +121,12 @@ class ProviderProcess:
         name: str = "trainer",
     ) -> provider_pb2.DiffResponse:
         new_struct = to_struct({**news, "__provider": news_provider or self.serialized_provider})
-        return self.stub.Diff(
+        response: provider_pb2.DiffResponse = self.stub.Diff(
             provider_pb2.DiffRequest(
                 id=id_, urn=URN.format(name=name), olds=self._with_provider(olds), news=new_struct
             )
         )
+        return response
 
     def update(
         self, id_: str, olds: dict[str, Any], news: dict[str, Any], name: str = "trainer"

@@ -214,7 +214,7 @@ def test_create_body_is_camel_case_with_secrets_revealed_only_in_the_body() -> N
     request = _request(
         name="trainer",
         disk_size=100,
-        env_vars=[EnvVar(key="WANDB_API_KEY", value="s3cret")],  # type: ignore[arg-type]
+        env_vars=[EnvVar.model_validate({"key": "WANDB_API_KEY", "value": "s3cret"})],
         jupyter_password="hunter2",
         security="secure_cloud",
     )

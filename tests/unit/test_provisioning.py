@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -41,7 +42,7 @@ READY = {"status": "ACTIVE", "installationProgress": 100, "sshConnection": "root
 class FakeClient:
     """Answers the status endpoint from a script, one answer per poll (the last repeats)."""
 
-    def __init__(self, answers: list[PodStatus | None], pod: Pod | None = None) -> None:
+    def __init__(self, answers: Sequence[PodStatus | None], pod: Pod | None = None) -> None:
         self.answers = answers
         self.polls = 0
         self.pod = pod

@@ -1,0 +1,296 @@
+"""Benchmarks of the provider at scale, side by side with a plain dynamic provider.
+
+Every run goes through the provider protocol exactly as the engine drives it
+(``python -u -m pulumi.dynamic``, concurrent gRPC calls) against the emulator
+with a provisioning time of several seconds. Each scenario runs twice in the
+same run: once with the speed-ups (the default configuration) and once with
+them switched off (``prime:workerThreads=0``, ``prime:sharedPolling=false``,
+``prime:batchReads=false``), which stands for a plain dynamic provider. Results
+are ratios, so they carry over between machines better than seconds do.
+
+    .venv/bin/python bench/run.py            # or: make bench
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
+from importlib.metadata import version
+from pathlib import Path
+from tempfile import TemporaryDirectory
+from typing import Any, TypeVar
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.protocol.harness import ProviderProcess, secret  # noqa: E402
+
+from prime_pulumi.emulator import EmulatorBackend, EmulatorServer  # noqa: E402
+
+T = TypeVar("T")
+API_KEY = "bench-key"
+POLL_MAX = "1"  # both configurations: readiness is seen within a second
+SPEEDUPS_OFF = {
+    "prime:workerThreads": "0",
+    "prime:sharedPolling": "false",
+    "prime:batchReads": "false",
+}
+POD = {
+    "cloud_id": "runpod-h100-pcie-1x-us-ks-2",
+    "gpu_type": "H100_80GB",
+    "gpu_count": 1,
+    "socket": "PCIe",
+    "provider_type": "runpod",
+}
+
+
+@dataclass
+class Measure:
+    wall: float
+    requests: dict[str, int]
+
+
+class Bench:
+    """The emulator and a way to start configured provider processes against it."""
+
+    def __init__(self, server: EmulatorServer, workdir: Path) -> None:
+        self.server = server
+        self.backend: EmulatorBackend = server.backend
+        self.workdir = workdir
+
+    @contextmanager
+    def provider(self, speedups: bool) -> Iterator[ProviderProcess]:
+        process = ProviderProcess(self.workdir)
+        config: dict[str, Any] = {
+            "prime:apiKey": secret(API_KEY),
+            "prime:baseUrl": self.server.base_url,
+            "prime:pollMaxSeconds": POLL_MAX,
+        }
+        if not speedups:
+            config.update(SPEEDUPS_OFF)
+        process.configure(config)
+        try:
+            yield process
+        finally:
+            process.close()
+
+    def measure(self, action: Callable[[], T]) -> tuple[Measure, T]:
+        before = self.backend.request_counts().counts
+        started = time.monotonic()
+        result = action()
+        wall = time.monotonic() - started
+        after = self.backend.request_counts().counts
+        spent = {k: after[k] - before.get(k, 0) for k in after}
+        return Measure(wall, {k: v for k, v in spent.items() if v}), result
+
+    def live(self) -> int:
+        return sum(1 for p in self.backend.all_pods() if p.status != "TERMINATED")
+
+
+def checked_fleet(provider: ProviderProcess, count: int, tag: str) -> list[dict[str, Any]]:
+    fleet = []
+    for i in range(count):
+        inputs, failures = provider.check({**POD, "auto_name_seed": f"bench/{tag}/node-{i}"})
+        if failures:
+            raise RuntimeError(f"check failed: {failures}")
+        fleet.append(inputs)
+    return fleet
+
+
+def concurrently(calls: list[Callable[[], Any]]) -> list[Any]:
+    """Runs every call at once, as the engine does for independent resources."""
+    with ThreadPoolExecutor(max_workers=max(1, len(calls))) as pool:
+        return list(pool.map(lambda call: call(), calls))
+
+
+def create_fleet(
+    provider: ProviderProcess, fleet: list[dict[str, Any]]
+) -> list[tuple[str, dict[str, Any]]]:
+    return concurrently([partial(provider.create, inputs) for inputs in fleet])
+
+
+def delete_fleet(provider: ProviderProcess, pods: list[tuple[str, dict[str, Any]]]) -> None:
+    concurrently([partial(provider.delete, pod_id, outs) for pod_id, outs in pods])
+
+
+def bench_create(bench: Bench, sizes: list[int], speedups: bool) -> dict[int, Measure]:
+    results = {}
+    for n in sizes:
+        bench.backend.reset()
+        with bench.provider(speedups) as provider:
+            fleet = checked_fleet(provider, n, f"create-{n}")
+            results[n], pods = bench.measure(partial(create_fleet, provider, fleet))
+            if len(pods) != n or bench.live() != n:
+                raise RuntimeError(f"{n} creates left {bench.live()} pods")
+            delete_fleet(provider, pods)
+        print(
+            f"  create {n:>3} pods, speed-ups {'on ' if speedups else 'off'}: "
+            f"{results[n].wall:6.2f}s  {results[n].requests}",
+            flush=True,
+        )
+    return results
+
+
+def bench_destroy(bench: Bench, sizes: list[int], speedups: bool) -> dict[int, Measure]:
+    results = {}
+    for n in sizes:
+        bench.backend.reset()
+        provision = bench.backend.provision_seconds
+        bench.backend.provision_seconds = 0
+        with bench.provider(speedups) as provider:
+            pods = create_fleet(provider, checked_fleet(provider, n, f"destroy-{n}"))
+            results[n], _ = bench.measure(partial(delete_fleet, provider, pods))
+            if bench.live():
+                raise RuntimeError(f"destroy left {bench.live()} pods")
+        bench.backend.provision_seconds = provision
+        print(
+            f"  destroy {n:>3} pods, speed-ups {'on ' if speedups else 'off'}: "
+            f"{results[n].wall:6.2f}s",
+            flush=True,
+        )
+    return results
+
+
+def bench_refresh(bench: Bench, count: int, parallel: int, speedups: bool) -> Measure:
+    bench.backend.reset()
+    with httpx.Client(
+        base_url=bench.server.base_url, headers={"Authorization": f"Bearer {API_KEY}"}
+    ) as api:
+        for i in range(count):
+            body = {
+                "pod": {
+                    "name": f"refresh-{i}",
+                    "cloudId": POD["cloud_id"],
+                    "gpuType": "H100_80GB",
+                    "socket": "PCIe",
+                    "gpuCount": 1,
+                },
+                "provider": {"type": "runpod"},
+            }
+            api.post("/api/v1/pods/", json=body).raise_for_status()
+    pods = [(p.id, p.name) for p in bench.backend.all_pods()]
+    with bench.provider(speedups) as provider:
+        provider.check(POD)  # the provider process is up and configured before the clock runs
+        with ThreadPoolExecutor(max_workers=parallel) as pool:
+            measure, reads = bench.measure(
+                lambda: list(pool.map(lambda p: provider.read(p[0], {"name": p[1]}), pods))
+            )
+        if [read_id for read_id, _ in reads] != [pod_id for pod_id, _ in pods]:
+            raise RuntimeError("a refresh read lost a pod")
+    print(
+        f"  refresh {count} pods, speed-ups {'on ' if speedups else 'off'}: "
+        f"{measure.wall:6.2f}s  {measure.requests}",
+        flush=True,
+    )
+    return measure
+
+
+def fmt_requests(requests: dict[str, int]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in sorted(requests.items())) or "none"
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (
+        f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
+        f"pulumi {version('pulumi')}, grpcio {version('grpcio')}, {platform.system()}"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--provision-seconds", type=float, default=5.0)
+    parser.add_argument("--delete-seconds", type=float, default=2.0)
+    parser.add_argument("--sizes", default="1,4,16,32")
+    parser.add_argument("--refresh", type=int, default=100)
+    parser.add_argument("--refresh-parallel", type=int, default=16)
+    parser.add_argument("--destroy", type=int, default=16)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    p = args.provision_seconds
+
+    backend = EmulatorBackend(
+        api_keys=[API_KEY], provision_seconds=p, delete_seconds=args.delete_seconds
+    )
+    with EmulatorServer(backend) as server, TemporaryDirectory() as workdir:
+        bench = Bench(server, Path(workdir))
+        print(
+            f"emulator at {server.base_url}; provisioning {p:g}s, deletion {args.delete_seconds:g}s"
+        )
+        create = {on: bench_create(bench, sizes, on) for on in (True, False)}
+        destroy = {on: bench_destroy(bench, [1, args.destroy], on) for on in (True, False)}
+        refresh = {
+            on: bench_refresh(bench, args.refresh, args.refresh_parallel, on)
+            for on in (True, False)
+        }
+
+    command = "python bench/run.py " + " ".join(sys.argv[1:])
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Command: `{command.strip()}` (also `make bench`). Machine: {machine()}.",
+        f"Emulator provisioning time P = {p:g} s, deletion time {args.delete_seconds:g} s; "
+        f'both configurations poll with a {POLL_MAX} s cap. "Plain" is the same provider with '
+        "`prime:workerThreads=0`, `prime:sharedPolling=false` and `prime:batchReads=false`: "
+        "what a plain dynamic provider does.",
+        "",
+        "## Creating N pods at once (wall time as a multiple of P)",
+        "",
+        "| N | prime-pulumi | plain | plain / prime-pulumi "
+        "| requests, prime-pulumi | requests, plain |",
+        "| ---: | ---: | ---: | ---: | --- | --- |",
+    ]
+    for n in sizes:
+        on, off = create[True][n], create[False][n]
+        lines.append(
+            f"| {n} | {on.wall / p:.2f} | {off.wall / p:.2f} | {off.wall / on.wall:.1f} "
+            f"| {fmt_requests(on.requests)} | {fmt_requests(off.requests)} |"
+        )
+    lines += [
+        "",
+        "Goal: at most 1.3 for N = 16 and 1.5 for N = 32; status requests that do not grow with N.",
+        "",
+        f"## Destroying {args.destroy} pods (wall time as a multiple of destroying one)",
+        "",
+        "| | one pod | N pods | N / one |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for speedups, label in ((True, "prime-pulumi"), (False, "plain")):
+        one, many = destroy[speedups][1].wall, destroy[speedups][args.destroy].wall
+        lines.append(f"| {label} | {one:.2f} s | {many:.2f} s | {many / one:.2f} |")
+    fresh, plain = refresh[True], refresh[False]
+    lines += [
+        "",
+        f"## Refreshing {args.refresh} pods ({args.refresh_parallel} reads at once)",
+        "",
+        "| | wall | requests |",
+        "| --- | ---: | --- |",
+        f"| prime-pulumi | {fresh.wall:.2f} s | {fmt_requests(fresh.requests)} |",
+        f"| plain | {plain.wall:.2f} s | {fmt_requests(plain.requests)} |",
+        "",
+    ]
+    args.out.write_text("\n".join(lines))
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
