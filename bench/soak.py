@@ -18,7 +18,7 @@ from tempfile import TemporaryDirectory
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.campaign.campaign import PROVISION_SECONDS, TIMING, Campaign, Tally  # noqa: E402
+from tests.campaign.campaign import DELETE_SECONDS, PROVISION_SECONDS, TIMING, Campaign, Tally  # noqa: E402
 from tests.protocol.harness import ProviderProcess, secret  # noqa: E402
 
 from prime_pulumi.emulator import EmulatorBackend, EmulatorServer  # noqa: E402
@@ -37,7 +37,11 @@ def main() -> int:
     with ExitStack() as stack, TemporaryDirectory() as workdir:
         lanes = []
         for _ in range(args.lanes):
-            backend = EmulatorBackend(api_keys=[API_KEY], provision_seconds=PROVISION_SECONDS)
+            backend = EmulatorBackend(
+                api_keys=[API_KEY],
+                provision_seconds=PROVISION_SECONDS,
+                delete_seconds=DELETE_SECONDS,
+            )
             server = stack.enter_context(EmulatorServer(backend))
             provider = ProviderProcess(Path(workdir))
             stack.callback(provider.close)

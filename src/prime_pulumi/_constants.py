@@ -68,8 +68,9 @@ CONFIG_DELETE_TIMEOUT = "prime:deleteTimeoutSeconds"
 #: Worker threads of the provider process's gRPC server, raised from the SDK's 4 so
 #: that pods waiting to be ready do not hold back every other operation.
 PROVIDER_WORKER_THREADS = 128
-#: How long a listing of all pods answers reads (refresh) before it is taken again.
-READ_CACHE_SECONDS = 5.0
+
+#: A refresh's reads share listings of all pods taken at most this long before them.
+READ_LISTING_SECONDS = 2.0
 
 #: Stack config keys that switch the speed-ups (the benchmark's baseline turns them off).
 CONFIG_WORKER_THREADS = "prime:workerThreads"

@@ -193,7 +193,7 @@ class PodProvider(ResourceProvider):
                 pod = self._find_or_post(client, spec, name)
         except PrimeError as error:
             raise _naming(error, f"Pod {name!r}") from error.__cause__
-        RUNTIME.pods.invalidate()
+        RUNTIME.pods.drop()
         created_here = not spec.adopt_pod_id
         feed = HubFeed(RUNTIME.hub, pod.id) if RUNTIME.tunables.shared_polling else None
         try:
@@ -230,7 +230,7 @@ class PodProvider(ResourceProvider):
         try:
             return client.create_pod(spec.to_create_request(name))
         except CreateOutcomeUnknownError as lost:
-            RUNTIME.pods.invalidate(earlier=True)
+            RUNTIME.pods.forget_earlier()
             return self._await_lost_create(client, spec, name, lost)
 
     def _await_lost_create(
@@ -336,7 +336,7 @@ class PodProvider(ResourceProvider):
             raise _naming(error, _pod_label(id_, props)) from error.__cause__
 
     def _delete_and_wait(self, client: PrimeClient, pod_id: str) -> None:
-        RUNTIME.pods.invalidate()
+        RUNTIME.pods.drop()
         client.delete_pod(pod_id, missing_ok=True)
         wait_until_gone(
             client, pod_id, timeout=RUNTIME.tunables.delete_timeout, poller=self._poller()

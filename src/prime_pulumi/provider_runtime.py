@@ -31,11 +31,10 @@ from prime_pulumi._constants import (
     INSTALL_FAILURE_GRACE_SECONDS,
     POLL_MAX_SECONDS,
     PROVIDER_WORKER_THREADS,
-    READ_CACHE_SECONDS,
 )
 from prime_pulumi.client import Backoff, PrimeClient
 from prime_pulumi.errors import ConfigurationError
-from prime_pulumi.pod_cache import PodListCache
+from prime_pulumi.pod_listings import PodListings
 from prime_pulumi.status_hub import StatusHub
 from prime_pulumi.worker_pool import raise_worker_bound
 
@@ -143,7 +142,7 @@ class ProviderRuntime:
         self._client: PrimeClient | None = None
         self.tunables = ProviderTunables()
         self.hub = StatusHub(self.client, lambda: self.tunables.poll_max)
-        self.pods = PodListCache(READ_CACHE_SECONDS)
+        self.pods = PodListings()
         #: How many gRPC server pools configure() widened (0: the SDK's 4 workers stand).
         self.widened_pools = 0
 
@@ -156,7 +155,6 @@ class ProviderRuntime:
             old, self._client = self._client, None
         if old is not None:
             old.close()
-        self.pods.invalidate()
         if tunables.worker_threads:
             self.widened_pools = raise_worker_bound(tunables.worker_threads)
 

@@ -25,6 +25,7 @@ import httpx
 from tests.protocol.harness import ProviderProcess, error_text
 
 PROVISION_SECONDS = 0.1
+DELETE_SECONDS = 0.1
 REQUEST_TIMEOUT = 0.5
 SLOW_ANSWER = 0.8  # longer than REQUEST_TIMEOUT: the client gives up, the server goes on
 #: The campaign's stack config: quick timing, so hundreds of schedules fit in minutes.

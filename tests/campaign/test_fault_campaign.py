@@ -15,7 +15,14 @@ from contextlib import ExitStack
 import pytest
 
 from prime_pulumi.emulator import EmulatorBackend, EmulatorServer
-from tests.campaign.campaign import PROVISION_SECONDS, TIMING, Campaign, InvariantError, Tally
+from tests.campaign.campaign import (
+    DELETE_SECONDS,
+    PROVISION_SECONDS,
+    TIMING,
+    Campaign,
+    InvariantError,
+    Tally,
+)
 from tests.protocol.harness import ProviderProcess, secret
 
 API_KEY = "pk-campaign-secret-0123456789abcdef"
@@ -27,7 +34,11 @@ def lanes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Campaign]]:
     with ExitStack() as stack:
         campaigns = []
         for lane in range(LANES):
-            backend = EmulatorBackend(api_keys=[API_KEY], provision_seconds=PROVISION_SECONDS)
+            backend = EmulatorBackend(
+                api_keys=[API_KEY],
+                provision_seconds=PROVISION_SECONDS,
+                delete_seconds=DELETE_SECONDS,
+            )
             server = stack.enter_context(EmulatorServer(backend))
             provider = ProviderProcess(tmp_path_factory.mktemp(f"lane{lane}"))
             stack.callback(_close_provider, provider)

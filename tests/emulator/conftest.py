@@ -64,9 +64,10 @@ def server() -> Iterator[EmulatorServer]:
 
 @pytest.fixture
 def emulator(server: EmulatorServer) -> EmulatorServer:
-    """The module's server, reset, with pods ready at once."""
+    """The module's server, reset, with pods ready at once and terminated at once."""
     server.backend.reset()
     server.backend.provision_seconds = 0.0
+    server.backend.delete_seconds = 0.0
     return server
 
 

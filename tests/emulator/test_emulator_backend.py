@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -166,9 +167,15 @@ def test_out_of_band_failure_freezes_progress(backend: EmulatorBackend, clock: F
         backend.fail_pod("missing", PodFailure(kind="error"))
 
 
+def seconds_between(start: str, end: str) -> float:
+    """The seconds from one API timestamp to another."""
+    return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds()
+
+
 def test_delete_moves_the_pod_to_history_with_its_bill(
     backend: EmulatorBackend, clock: FakeClock
 ) -> None:
+    assert backend.delete_seconds == 0.0  # by default a DELETE terminates at once
     pod = backend.create_pod(request())
     clock.advance(1800)
     assert backend.delete_pod(pod.id).status == "TERMINATED"
@@ -193,6 +200,92 @@ def test_delete_moves_the_pod_to_history_with_its_bill(
     assert (entry.user_id, entry.team_id) == (backend.user_id, None)
     [held] = backend.all_pods()
     assert (held.status, held.terminated_at) == ("TERMINATED", entry.terminated_at)
+
+
+def test_deleted_pod_is_deleting_for_the_delete_time_then_terminated(
+    clock: FakeClock,
+) -> None:
+    backend = EmulatorBackend(provision_seconds=10.0, delete_seconds=60.0, clock=clock)
+    assert backend.delete_seconds == 60.0
+    pod = backend.create_pod(request())
+    clock.advance(8)  # installing, progress 60
+    assert backend.delete_pod(pod.id).status == "TERMINATED"
+
+    deleting = ("DELETING", "ACTIVE", 60, None, None)
+    clock.advance(30)  # past P: without the deletion it would be ready by now
+    got = backend.get_pod(pod.id)
+    assert phase(got) == deleting
+    assert seconds_between(got.created_at, got.updated_at) == 8  # the DELETE
+    assert [phase(p) for p in backend.list_pods().data] == [deleting]
+    [status] = backend.pod_statuses([pod.id]).data
+    assert (status.status, status.installation_progress, status.ssh_connection) == (
+        "DELETING",
+        60,
+        None,
+    )
+    assert backend.pod_history().total_count == 0
+    [held] = backend.all_pods()
+    assert (held.status, held.terminated_at) == ("DELETING", None)
+
+    clock.advance(29.99)  # just before the end of the window
+    assert phase(backend.get_pod(pod.id)) == deleting
+
+    clock.advance(0.01)  # the end of the window: terminated
+    with pytest.raises(NotFoundError, match=f"Pod {pod.id} not found"):
+        backend.get_pod(pod.id)
+    with pytest.raises(NotFoundError):
+        backend.delete_pod(pod.id)
+    assert backend.list_pods().total_count == 0
+    assert backend.pod_statuses([pod.id]).data == []
+    [entry] = backend.pod_history().data
+    assert seconds_between(pod.created_at, entry.terminated_at) == 68  # 8 s up, 60 s deleting
+    assert entry.total_billed_price == round(1.99 * 68 / 3600, 6)
+    [held] = backend.all_pods()
+    assert (held.status, held.terminated_at) == ("TERMINATED", entry.terminated_at)
+
+
+def test_second_delete_while_deleting_answers_the_same_and_keeps_the_window(
+    backend: EmulatorBackend, clock: FakeClock
+) -> None:
+    backend.provision_seconds = 0
+    backend.delete_seconds = 10
+    pod = backend.create_pod(request())
+    backend.delete_pod(pod.id)
+    clock.advance(5)
+    assert backend.delete_pod(pod.id).status == "TERMINATED"
+    # A ready pod keeps its SSH connection and IP while it is being deleted.
+    deleting = backend.get_pod(pod.id)
+    assert phase(deleting) == ("DELETING", "FINISHED", 100, None, "root@203.0.113.1 -p 22")
+    assert deleting.ip == "203.0.113.1"
+    with pytest.raises(BadRequestError, match="being deleted"):
+        backend.fail_pod(pod.id, PodFailure(kind="error"))
+
+    clock.advance(5)  # 10 s after the first DELETE: the second one did not extend it
+    with pytest.raises(NotFoundError):
+        backend.get_pod(pod.id)
+    [entry] = backend.pod_history().data
+    assert seconds_between(pod.created_at, entry.terminated_at) == 10
+
+
+def test_delete_time_in_force_at_the_delete_applies(
+    backend: EmulatorBackend, clock: FakeClock
+) -> None:
+    slow, fast, _ = (backend.create_pod(request(name=n)) for n in ("slow", "fast", "later"))
+    backend.delete_seconds = 10
+    backend.delete_pod(slow.id)
+    backend.delete_seconds = 0
+    backend.delete_pod(fast.id)
+    assert [p.name for p in backend.list_pods().data] == ["slow", "later"]
+    assert [e.name for e in backend.pod_history().data] == ["fast"]
+
+    backend.delete_seconds = 100
+    clock.advance(10)
+    assert [p.name for p in backend.list_pods().data] == ["later"]
+    assert [e.name for e in backend.pod_history().data] == ["slow", "fast"]
+    with pytest.raises(ValueError, match="delete_seconds must be >= 0"):
+        backend.delete_seconds = -1
+    with pytest.raises(ValueError, match="delete_seconds must be >= 0"):
+        EmulatorBackend(delete_seconds=-0.5)
 
 
 def test_history_sorts_and_pages(backend: EmulatorBackend, clock: FakeClock) -> None:
@@ -321,6 +414,7 @@ def test_faults_are_consumed_in_order_per_route(backend: EmulatorBackend) -> Non
 
 def test_reset_forgets_state_but_keeps_keys_and_timing(backend: EmulatorBackend) -> None:
     backend.provision_seconds = 3
+    backend.delete_seconds = 7
     backend.create_pod(request())
     backend.queue_fates(["stuck"])
     backend.add_fault(Fault(route="*", action="drop"))
@@ -334,7 +428,7 @@ def test_reset_forgets_state_but_keeps_keys_and_timing(backend: EmulatorBackend)
     assert backend.request_counts().total == 0
     with pytest.raises(NotFoundError):
         backend.get_cluster("c-1")
-    assert backend.provision_seconds == 3
+    assert (backend.provision_seconds, backend.delete_seconds) == (3, 7)
     backend.authenticate("prime-emulator-key")
     assert backend.create_pod(request()).status == "PROVISIONING"  # fate "stuck" was dropped
     assert backend.all_pods()[0].fate == "ok"

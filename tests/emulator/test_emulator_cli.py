@@ -11,6 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from prime_pulumi.emulator.cli import main
+
 CONSOLE_SCRIPT = Path(sys.executable).parent / "prime-emulator"
 
 
@@ -48,6 +50,8 @@ def test_console_script_serves_until_signalled(
 
     headers = {"Authorization": "Bearer prime-emulator-key"}
     assert httpx.get(f"{base_url}/api/v1/pods", headers=headers).status_code == 200
+    config = httpx.get(f"{base_url}/_emulator/config").json()
+    assert config == {"provision_seconds": 5.0, "delete_seconds": 0.0}  # the defaults
     admin = {"Authorization": "Bearer prime-emulator-admin-key"}
     assert httpx.get(f"{base_url}/api/admin/clusters/x", headers=admin).status_code == 404
 
@@ -59,7 +63,8 @@ def test_console_script_serves_until_signalled(
 
 def test_module_takes_keys_timing_and_seed(processes: list[subprocess.Popen[str]]) -> None:
     command = [sys.executable, "-m", "prime_pulumi.emulator", "--api-key", "k1", "--api-key", "k2"]
-    command += ["--admin-key", "boss", "--provision-seconds", "30", "--seed", "3"]
+    command += ["--admin-key", "boss", "--provision-seconds", "30", "--delete-seconds", "2.5"]
+    command += ["--seed", "3"]
     process = start(*command)
     processes.append(process)
     base_url = base_url_of(process)
@@ -72,19 +77,31 @@ def test_module_takes_keys_timing_and_seed(processes: list[subprocess.Popen[str]
     assert get("/api/v1/pods", "prime-emulator-key") == 401  # the default is replaced
     assert get("/api/admin/clusters/x", "k1") == 403
     assert get("/api/admin/clusters/x", "boss") == 404
-    assert httpx.get(f"{base_url}/_emulator/config").json() == {"provision_seconds": 30.0}
+    config = httpx.get(f"{base_url}/_emulator/config").json()
+    assert config == {"provision_seconds": 30.0, "delete_seconds": 2.5}
 
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=10) == 0
 
 
-def test_negative_provision_time_is_a_usage_error() -> None:
+@pytest.mark.parametrize("option", ["--provision-seconds", "--delete-seconds"])
+def test_negative_time_is_a_usage_error(option: str) -> None:
     result = subprocess.run(
-        [str(CONSOLE_SCRIPT), "--provision-seconds", "-1"],
+        [str(CONSOLE_SCRIPT), option, "-1"],
         capture_output=True,
         text=True,
         timeout=30,
         check=False,
     )
     assert result.returncode == 2
-    assert "--provision-seconds must be >= 0" in result.stderr
+    assert f"{option} must be >= 0" in result.stderr
+
+
+def test_help_documents_the_delete_time(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--help"])
+    assert exited.value.code == 0
+    usage = " ".join(capsys.readouterr().out.split())  # argparse wraps to the terminal
+    assert "--delete-seconds S" in usage
+    assert "DELETING" in usage
+    assert "(default: 0)" in usage

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+import time
 from typing import Any
 
 import httpx
@@ -159,6 +160,38 @@ def test_delete_moves_the_pod_to_history(api: httpx.Client) -> None:
     assert ISO_UTC.match(entry["terminatedAt"])
 
 
+def test_delete_takes_the_configured_delete_time(api: httpx.Client, control: httpx.Client) -> None:
+    delete_seconds = 0.5  # long enough for a few loopback requests, short enough to wait
+    configured = control.post("/_emulator/config", json={"delete_seconds": delete_seconds})
+    assert configured.json() == {"provision_seconds": 0.0, "delete_seconds": delete_seconds}
+    pod = create(api, name="slow-to-go")
+    url = f"/api/v1/pods/{pod['id']}"
+
+    deleted_at = time.monotonic()
+    deleted = api.delete(url)
+    assert (deleted.status_code, deleted.json()) == (200, {"status": "TERMINATED"})
+    deleting = api.get(url).json()
+    assert (deleting["status"], deleting["installationStatus"]) == ("DELETING", "FINISHED")
+    assert [p["status"] for p in api.get("/api/v1/pods").json()["data"]] == ["DELETING"]
+    statuses = api.get("/api/v1/pods/status", params={"pod_ids": pod["id"]}).json()["data"]
+    assert [s["status"] for s in statuses] == ["DELETING"]
+    again = api.delete(url)  # while DELETING: the same answer, no error
+    assert (again.status_code, again.json()) == (200, {"status": "TERMINATED"})
+    assert api.get("/api/v1/pods/history").json()["total_count"] == 0
+    assert time.monotonic() - deleted_at < delete_seconds, "too slow to see the window"
+
+    while (gone := api.get(url)).status_code == 200:
+        assert time.monotonic() - deleted_at < delete_seconds + 5, "never terminated"
+        time.sleep(0.02)
+    assert time.monotonic() - deleted_at >= delete_seconds
+    assert (gone.status_code, gone.json()) == (404, {"detail": f"Pod {pod['id']} not found"})
+    assert api.delete(url).status_code == 404
+    [entry] = api.get("/api/v1/pods/history").json()["data"]
+    assert entry["id"] == pod["id"]
+    [held] = control.get("/_emulator/pods").json()["data"]
+    assert (held["status"], held["terminatedAt"]) == ("TERMINATED", entry["terminatedAt"])
+
+
 @pytest.mark.parametrize(("method", "path"), API_ROUTES)
 def test_api_routes_need_a_key(emulator: EmulatorServer, method: str, path: str) -> None:
     url = emulator.base_url + path
@@ -283,10 +316,25 @@ def test_availability_page_size_out_of_range_is_422(api: httpx.Client, page_size
 
 
 def test_control_endpoints(api: httpx.Client, control: httpx.Client) -> None:
-    assert control.get("/_emulator/config").json() == {"provision_seconds": 0.0}
-    assert control.post("/_emulator/config", json={"provision_seconds": 60}).status_code == 200
-    assert control.get("/_emulator/config/").json() == {"provision_seconds": 60.0}
-    assert control.post("/_emulator/config", json={"provision_seconds": -1}).status_code == 422
+    config = "/_emulator/config"
+    assert control.get(config).json() == {"provision_seconds": 0.0, "delete_seconds": 0.0}
+    # Either key alone changes that one and leaves the other; both answer the settings.
+    changed = control.post(config, json={"provision_seconds": 60})
+    assert (changed.status_code, changed.json()) == (
+        200,
+        {"provision_seconds": 60.0, "delete_seconds": 0.0},
+    )
+    changed = control.post(config, json={"delete_seconds": 0.25})
+    assert changed.json() == {"provision_seconds": 60.0, "delete_seconds": 0.25}
+    assert control.get(f"{config}/").json() == {"provision_seconds": 60.0, "delete_seconds": 0.25}
+    both = {"provision_seconds": 60, "delete_seconds": 0}
+    assert control.post(config, json=both).json() == {
+        "provision_seconds": 60.0,
+        "delete_seconds": 0.0,
+    }
+    for bad in ({"provision_seconds": -1}, {"delete_seconds": -1}, {"delete_second": 1}):
+        assert control.post(config, json=bad).status_code == 422
+    assert control.get(config).json() == {"provision_seconds": 60.0, "delete_seconds": 0.0}
 
     fates = {"fates": [{"kind": "stuck"}, {"kind": "error", "message": "boom"}]}
     assert control.post("/_emulator/fates", json=fates).json() == {"queued": 2}
@@ -320,10 +368,14 @@ def test_control_endpoints(api: httpx.Client, control: httpx.Client) -> None:
     assert counts["counts"]["delete_pod"] == 1
     assert counts["total"] == 3  # control requests are not counted
 
+    control.post(config, json={"delete_seconds": 3})  # timing survives the reset
     assert control.post("/_emulator/reset").json() == {"status": "reset"}
     assert control.get("/_emulator/pods").json() == {"data": []}
     assert control.get("/_emulator/requests").json()["total"] == 0
-    assert control.get("/_emulator/config").json() == {"provision_seconds": 60.0}
+    assert control.get("/_emulator/config").json() == {
+        "provision_seconds": 60.0,
+        "delete_seconds": 3.0,
+    }
 
 
 def test_openapi_documents_errors_and_security(api: httpx.Client) -> None:

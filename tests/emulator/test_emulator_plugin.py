@@ -24,11 +24,13 @@ def test_fixture_hands_out_a_running_reset_server(prime_emulator: EmulatorServer
     assert created.json()["status"] == "PROVISIONING"
     # Leave state and changed timing behind: the next test must not see them.
     prime_emulator.backend.provision_seconds = 99
+    prime_emulator.backend.delete_seconds = 99
     prime_emulator.backend.queue_fates(["stuck"])
 
 
 def test_fixture_state_does_not_leak_between_tests(prime_emulator: EmulatorServer) -> None:
     assert prime_emulator.backend.provision_seconds == FIXTURE_PROVISION_SECONDS
+    assert prime_emulator.backend.delete_seconds == 0.0
     assert prime_emulator.backend.all_pods() == []
     assert prime_emulator.backend.queue_fates([]) == 0
 

@@ -75,6 +75,7 @@ def test_sdk_pod_lifecycle(sdk: APIClient) -> None:
         [status] = pods.get_status([created.id])
     assert status.installation_progress == 100
     assert status.cost_per_hr == created.price_hr == 1.99
+    assert status.prime_port_mapping is not None
     assert status.prime_port_mapping[0].used_by == "SSH"
 
     pods.delete(created.id)

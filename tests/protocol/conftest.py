@@ -13,6 +13,8 @@ from tests.protocol.harness import ProviderProcess, secret
 
 API_KEY = "pk-protocol-secret-0123456789"
 PROVISION_SECONDS = 0.3
+#: Deletion takes time too, so a test of destroy shows that it waits until the pod is gone.
+DELETE_SECONDS = 0.2
 
 
 class EmulatorControl:
@@ -65,7 +67,9 @@ def provider_config(base_url: str, **extra: str) -> dict[str, Any]:
 def emulator_server() -> Iterator[Any]:
     from prime_pulumi.emulator import EmulatorBackend, EmulatorServer
 
-    backend = EmulatorBackend(api_keys=[API_KEY], provision_seconds=PROVISION_SECONDS)
+    backend = EmulatorBackend(
+        api_keys=[API_KEY], provision_seconds=PROVISION_SECONDS, delete_seconds=DELETE_SECONDS
+    )
     with EmulatorServer(backend) as server:
         yield server
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import time
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from pulumi.runtime.proto import provider_pb2
 from pulumi.runtime.rpc import UNKNOWN
 
 from prime_pulumi.provider import PodProvider
-from tests.protocol.conftest import API_KEY, EmulatorControl, provider_config
+from tests.protocol.conftest import API_KEY, DELETE_SECONDS, EmulatorControl, provider_config
 from tests.protocol.harness import ProviderProcess, error_text
 
 INPUTS: dict[str, Any] = {
@@ -147,12 +148,23 @@ def test_whole_lifecycle(provider: ProviderProcess, emulator: EmulatorControl) -
 
 
 def test_read_of_a_pod_deleted_out_of_band_is_gone(
-    provider: ProviderProcess, emulator: EmulatorControl
+    provider: ProviderProcess, emulator: EmulatorControl, tmp_path: Path
 ) -> None:
     pod_id, outs = provider.create(checked(provider))
     with emulator.api() as api:
         api.delete(f"/api/v1/pods/{pod_id}").raise_for_status()
+    # While the service is still deleting it, the pod is there, and refresh says so.
     read_id, read_outs = provider.read(pod_id, outs)
+    assert read_id == pod_id
+    assert read_outs["status"] == "DELETING"
+    time.sleep(DELETE_SECONDS + 0.1)
+    # The next `pulumi refresh` (a new provider process) finds it gone and drops it.
+    rerun = ProviderProcess(tmp_path)
+    try:
+        rerun.configure(provider_config(emulator.base_url))
+        read_id, read_outs = rerun.read(pod_id, outs)
+    finally:
+        rerun.close()
     assert read_id == ""
     assert read_outs == {}
 

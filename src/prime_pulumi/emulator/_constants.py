@@ -8,6 +8,8 @@ DEFAULT_API_KEY: Final = "prime-emulator-key"
 DEFAULT_ADMIN_KEY: Final = "prime-emulator-admin-key"
 #: How long a pod takes from creation to ready, unless configured otherwise.
 DEFAULT_PROVISION_SECONDS: Final = 5.0
+#: How long a deleted pod stays DELETING before it is terminated, unless configured otherwise.
+DEFAULT_DELETE_SECONDS: Final = 0.0
 #: Provision time the pytest fixture uses: long enough to see every phase, short enough to wait.
 FIXTURE_PROVISION_SECONDS: Final = 0.2
 #: Price of one GPU-hour for pods whose ``cloudId`` is not in the catalogue.

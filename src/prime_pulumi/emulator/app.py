@@ -26,9 +26,17 @@ Control routes (no authentication; bodies and answers are snake_case JSON):
 ``POST /_emulator/reset``
     Forget pods, history, clusters, fates, faults and request counts; keys and
     timing stay. Answers ``{"status": "reset"}``.
-``GET /_emulator/config``, ``POST /_emulator/config`` ``{"provision_seconds": float}``
-    Read or change how long pods created from now on take to become ready.
-    Both answer ``{"provision_seconds": float}``.
+``GET /_emulator/config``, ``POST /_emulator/config``
+    ``{"provision_seconds": float, "delete_seconds": float}``: read or change the
+    timing. ``provision_seconds`` is how long pods created from now on take to
+    become ready; ``delete_seconds`` (default 0) is how long pods deleted from
+    now on stay listed as DELETING (installation fields frozen) before they are
+    terminated: 404, in history with ``terminatedAt`` at the end of that window
+    and billed until then. The DELETE itself answers ``{"status": "TERMINATED"}``
+    at once, and so does a repeated DELETE during the window (it does not extend
+    it); 0 terminates at once. POST takes either key alone (or both; a missing or
+    null key is left unchanged; negative values are a 422). Both answer the
+    settings in force: ``{"provision_seconds": float, "delete_seconds": float}``.
 ``POST /_emulator/clusters``
     Store a cluster (camelCase, the admin endpoint's shape; missing fields get
     defaults, an empty or missing ``id`` gets a fresh one). Answers the cluster.
@@ -65,7 +73,7 @@ Control routes (no authentication; bodies and answers are snake_case JSON):
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
@@ -89,6 +97,7 @@ from prime_pulumi.emulator.schemas import (
     EmulatedPod,
     EmulatedPods,
     EmulatorSettings,
+    EmulatorSettingsUpdate,
     ErrorBody,
     FateQueue,
     Fault,
@@ -134,6 +143,9 @@ class _PodIdConvertor(StringConvertor):
 
 register_url_convertor("prime_pod_id", _PodIdConvertor())
 
+#: A pod id, as the OpenAPI document states it: never one of the fixed routes' names.
+# Only documented (pydantic's regex engine has no lookahead); the route's convertor enforces it.
+PodId = Annotated[str, Path(json_schema_extra={"pattern": r"^(?!(?:status|history)$)[^/]+$"})]
 Offset = Annotated[int, Query(ge=0)]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)]
 GpuType = Annotated[str | None, Query()]
@@ -287,13 +299,16 @@ def _add_api_routes(app: FastAPI, backend: EmulatorBackend) -> None:
         return backend.create_pod(request)
 
     @api("GET", "/api/v1/pods/{pod_id:prime_pod_id}", "get_pod", 404)
-    async def get_pod(pod_id: str) -> Pod:
+    async def get_pod(pod_id: PodId) -> Pod:
         """One active pod."""
         return backend.get_pod(pod_id)
 
     @api("DELETE", "/api/v1/pods/{pod_id:prime_pod_id}", "delete_pod", 404)
-    async def delete_pod(pod_id: str) -> DeletedPod:
-        """Terminate a pod; it moves to history."""
+    async def delete_pod(pod_id: PodId) -> DeletedPod:
+        """Terminate a pod; it moves to history (after a DELETING window, if configured).
+
+        A repeated DELETE while the pod is DELETING answers the same.
+        """
         return backend.delete_pod(pod_id)
 
     @api("GET", "/api/v1/availability/gpus", "gpu_availability")
@@ -356,16 +371,24 @@ def _add_control_routes(app: FastAPI, backend: EmulatorBackend) -> None:
         backend.reset()
         return ResetDone()
 
+    def settings() -> EmulatorSettings:
+        return EmulatorSettings(
+            provision_seconds=backend.provision_seconds, delete_seconds=backend.delete_seconds
+        )
+
     @control("GET", "config", "get_config")
     async def get_config() -> EmulatorSettings:
         """The current timing."""
-        return EmulatorSettings(provision_seconds=backend.provision_seconds)
+        return settings()
 
     @control("POST", "config", "set_config")
-    async def set_config(settings: EmulatorSettings) -> EmulatorSettings:
-        """Change the timing of pods created from now on."""
-        backend.provision_seconds = settings.provision_seconds
-        return settings
+    async def set_config(update: EmulatorSettingsUpdate) -> EmulatorSettings:
+        """Change the timing of pods created or deleted from now on; absent keys stay."""
+        if update.provision_seconds is not None:
+            backend.provision_seconds = update.provision_seconds
+        if update.delete_seconds is not None:
+            backend.delete_seconds = update.delete_seconds
+        return settings()
 
     @control("POST", "clusters", "add_cluster")
     async def add_cluster(cluster: Cluster) -> Cluster:

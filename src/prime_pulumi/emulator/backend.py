@@ -12,6 +12,12 @@ creation on every read, so a fake clock steers it exactly. With provision time
 no SSH); from ``P/2`` it is ACTIVE with installation ACTIVE and progress rising
 from 1 to 99; from ``P`` installation is FINISHED, progress 100 and SSH is set.
 Fates (see :class:`~prime_pulumi.emulator.schemas.Fate`) bend that course.
+
+Deletion takes time too. With delete time ``D`` (the value in force when the
+DELETE arrives), a deleted pod stays listed for ``D`` seconds as DELETING,
+its installation fields frozen as they were; from then on it is terminated:
+gone from the API (404), in history with ``terminatedAt`` at the end of the
+window, billed until then. ``D = 0`` terminates it at once.
 """
 
 from __future__ import annotations
@@ -21,13 +27,14 @@ import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from prime_pulumi.emulator import catalogue
 from prime_pulumi.emulator._constants import (
     DEFAULT_ADMIN_KEY,
     DEFAULT_API_KEY,
+    DEFAULT_DELETE_SECONDS,
     DEFAULT_IMAGE,
     DEFAULT_PRICE_PER_GPU_HOUR,
     DEFAULT_PROVISION_SECONDS,
@@ -118,8 +125,15 @@ class _PodRecord:
     provision_seconds: float
     created: float
     serial: int  # creation order, to break ties between pods created at the same moment
+    # Set by delete_pod: the pod is DELETING (in this frozen phase) until the clock
+    # reaches ``terminated``, and terminated from then on.
+    deleting: _Phase | None = None
     terminated: float | None = None
     failure: _Phase | None = None  # set by fail_pod: the pod stays in this phase
+
+    def gone(self, now: float) -> bool:
+        """Whether the pod is terminated at ``now``: deleted, and its deletion over."""
+        return self.terminated is not None and now >= self.terminated
 
     def billed(self) -> float:
         """What the pod cost from creation to termination (0 while it runs)."""
@@ -157,6 +171,8 @@ class EmulatorBackend:
         api_keys: keys accepted on the API (``Authorization: Bearer <key>``).
         admin_keys: keys also accepted on admin endpoints; they work as normal keys too.
         provision_seconds: how long pods created from now on take to become ready.
+        delete_seconds: how long pods deleted from now on stay DELETING before they
+            are terminated; 0 terminates them at once.
         seed: makes ids, IPs and names deterministic: equal seeds give equal ids.
         clock: a monotonic clock in seconds; inject a fake one to steer time.
     """
@@ -167,13 +183,15 @@ class EmulatorBackend:
         api_keys: Iterable[str] = (DEFAULT_API_KEY,),
         admin_keys: Iterable[str] = (DEFAULT_ADMIN_KEY,),
         provision_seconds: float = DEFAULT_PROVISION_SECONDS,
+        delete_seconds: float = DEFAULT_DELETE_SECONDS,
         seed: int = 0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._lock = threading.Lock()
         self._admin_keys = frozenset(admin_keys)
         self._api_keys = frozenset(api_keys) | self._admin_keys
-        self._provision_seconds = _non_negative(provision_seconds)
+        self._provision_seconds = _non_negative("provision_seconds", provision_seconds)
+        self._delete_seconds = _non_negative("delete_seconds", delete_seconds)
         self._seed = seed
         self._clock = clock
         # Timestamps are the wall time at start-up plus elapsed clock time, so a
@@ -194,7 +212,18 @@ class EmulatorBackend:
     @provision_seconds.setter
     def provision_seconds(self, seconds: float) -> None:
         with self._lock:
-            self._provision_seconds = _non_negative(seconds)
+            self._provision_seconds = _non_negative("provision_seconds", seconds)
+
+    @property
+    def delete_seconds(self) -> float:
+        """How long pods deleted from now on stay DELETING before termination (settable)."""
+        with self._lock:
+            return self._delete_seconds
+
+    @delete_seconds.setter
+    def delete_seconds(self, seconds: float) -> None:
+        with self._lock:
+            self._delete_seconds = _non_negative("delete_seconds", seconds)
 
     @property
     def user_id(self) -> str:
@@ -204,8 +233,8 @@ class EmulatorBackend:
     def reset(self) -> None:
         """Forget pods, history, clusters, fates, faults and request counts.
 
-        Keys and timing are kept. Ids restart from the seed, so a test sees the
-        same ids whatever ran before it.
+        Keys and timing (``provision_seconds``, ``delete_seconds``) are kept. Ids
+        restart from the seed, so a test sees the same ids whatever ran before it.
         """
         with self._lock:
             self._state = _State()
@@ -268,10 +297,15 @@ class EmulatorBackend:
             return [self._emulated(record, now) for record in self._state.pods.values()]
 
     def fail_pod(self, pod_id: str, failure: PodFailure) -> EmulatedPod:
-        """Make an active pod fail from now on, whatever its fate."""
+        """Make an active pod fail from now on, whatever its fate.
+
+        404 when unknown or terminated; 400 while it is being deleted.
+        """
         with self._lock:
-            record = self._active(pod_id)
             now = self._clock()
+            record = self._active(pod_id, now)
+            if record.deleting is not None:
+                raise BadRequestError(f"Pod {pod_id} is being deleted")
             current = self._phase(record, now)
             # An install failure leaves the machine as it is; an error takes it down.
             record.failure = _failed(
@@ -365,33 +399,44 @@ class EmulatorBackend:
             return self._pod(record, now)
 
     def list_pods(self, offset: int = 0, limit: int = 100) -> PodList:
-        """One page of active pods, oldest first."""
+        """One page of active pods (DELETING ones included), oldest first."""
         with self._lock:
             now = self._clock()
-            active = [r for r in self._state.pods.values() if r.terminated is None]
+            active = [r for r in self._state.pods.values() if not r.gone(now)]
             page = [self._pod(r, now) for r in active[offset : offset + limit]]
         return PodList(total_count=len(active), offset=offset, limit=limit, data=page)
 
     def get_pod(self, pod_id: str) -> Pod:
-        """One active pod; 404 for unknown or terminated ones."""
+        """One active pod (DELETING ones included); 404 for unknown or terminated ones."""
         with self._lock:
-            return self._pod(self._active(pod_id), self._clock())
+            now = self._clock()
+            return self._pod(self._active(pod_id, now), now)
 
     def pod_statuses(self, pod_ids: Sequence[str]) -> PodStatusList:
-        """The status of each active pod asked for; unknown ids are left out."""
+        """The status of each active pod asked for (DELETING included); unknown ids left out."""
         with self._lock:
             now = self._clock()
             records = [
                 self._state.pods[pod_id]
                 for pod_id in dict.fromkeys(pod_ids)  # once each, in the order asked
-                if pod_id in self._state.pods and self._state.pods[pod_id].terminated is None
+                if pod_id in self._state.pods and not self._state.pods[pod_id].gone(now)
             ]
             return PodStatusList(data=[self._status(r, now) for r in records])
 
     def delete_pod(self, pod_id: str) -> DeletedPod:
-        """Terminate an active pod; it moves to history. 404 when unknown or already gone."""
+        """Delete an active pod: DELETING for ``delete_seconds``, then terminated, in history.
+
+        The answer is ``{"status": "TERMINATED"}`` at once, as documented, whatever
+        the delete time. A DELETE while the pod is DELETING answers the same and
+        leaves the end of its deletion where it was; 404 when unknown or terminated.
+        """
         with self._lock:
-            self._active(pod_id).terminated = self._clock()
+            now = self._clock()
+            record = self._active(pod_id, now)
+            if record.deleting is None:
+                # Frozen as it is now; a pod that was never ready shows no SSH either.
+                record.deleting = replace(self._phase(record, now), status="DELETING", since=now)
+                record.terminated = now + self._delete_seconds
         return DeletedPod(status="TERMINATED")
 
     def pod_history(
@@ -411,7 +456,8 @@ class EmulatorBackend:
             "totalBilledPrice": _PodRecord.billed,
         }
         with self._lock:
-            done = [r for r in self._state.pods.values() if r.terminated is not None]
+            now = self._clock()
+            done = [r for r in self._state.pods.values() if r.gone(now)]
             key = keys[sort_by]
             done.sort(key=lambda r: (key(r), r.serial), reverse=sort_order == "desc")
             page = [self._history_entry(r) for r in done[offset : offset + limit]]
@@ -472,15 +518,18 @@ class EmulatorBackend:
         start_reading, start_wall = self._epoch
         return iso_utc(start_wall + timedelta(seconds=reading - start_reading))
 
-    def _active(self, pod_id: str) -> _PodRecord:
+    def _active(self, pod_id: str, now: float) -> _PodRecord:
+        """A pod the API still shows (DELETING included); 404 for unknown or terminated."""
         record = self._state.pods.get(pod_id)
-        if record is None or record.terminated is not None:
+        if record is None or record.gone(now):
             raise pod_not_found(pod_id)
         return record
 
     def _phase(self, record: _PodRecord, now: float) -> _Phase:
-        if record.terminated is not None:
+        if record.terminated is not None and record.gone(now):
             return _Phase("TERMINATED", "TERMINATED", 0, None, False, record.terminated)
+        if record.deleting is not None:
+            return record.deleting
         if record.failure is not None:
             return record.failure
         return _scheduled_phase(record.fate, record.created, record.provision_seconds, now)
@@ -563,7 +612,11 @@ class EmulatorBackend:
         )
 
     def _emulated(self, record: _PodRecord, now: float) -> EmulatedPod:
-        terminated = None if record.terminated is None else self._wall(record.terminated)
+        terminated = (
+            self._wall(record.terminated)
+            if record.terminated is not None and record.gone(now)
+            else None
+        )
         return EmulatedPod(
             **dict(self._pod(record, now)), terminated_at=terminated, fate=record.fate.kind
         )
@@ -616,7 +669,7 @@ def _price(offer: GPUAvailability | None, gpu_count: int) -> float:
     return round(offer.prices.hourly * gpu_count / offer.gpu_count, 4)
 
 
-def _non_negative(seconds: float) -> float:
+def _non_negative(name: str, seconds: float) -> float:
     if seconds < 0:
-        raise ValueError(f"provision_seconds must be >= 0, got {seconds}")
+        raise ValueError(f"{name} must be >= 0, got {seconds}")
     return float(seconds)

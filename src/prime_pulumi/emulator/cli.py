@@ -17,6 +17,7 @@ from types import FrameType
 from prime_pulumi.emulator._constants import (
     DEFAULT_ADMIN_KEY,
     DEFAULT_API_KEY,
+    DEFAULT_DELETE_SECONDS,
     DEFAULT_PROVISION_SECONDS,
 )
 from prime_pulumi.emulator.backend import EmulatorBackend
@@ -52,6 +53,14 @@ def _parser() -> argparse.ArgumentParser:
         help=f"seconds from creating a pod to its being ready "
         f"(default: {DEFAULT_PROVISION_SECONDS})",
     )
+    parser.add_argument(
+        "--delete-seconds",
+        type=float,
+        default=DEFAULT_DELETE_SECONDS,
+        metavar="S",
+        help=f"seconds a deleted pod stays listed as DELETING before it is terminated; "
+        f"0 terminates at once (default: {DEFAULT_DELETE_SECONDS:g})",
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed of the ids (default: 0)")
     parser.add_argument(
         "--log-level",
@@ -71,6 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.provision_seconds < 0:
         _parser().error("--provision-seconds must be >= 0")
+    if args.delete_seconds < 0:
+        _parser().error("--delete-seconds must be >= 0")
     # uvicorn handles SIGINT/SIGTERM while it serves, then re-raises the signal
     # to the previous handler once shut down; these handlers turn that (and a
     # signal arriving before uvicorn is up) into a clean exit with status 0.
@@ -90,6 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         api_keys=args.api_keys or (DEFAULT_API_KEY,),
         admin_keys=args.admin_keys or (DEFAULT_ADMIN_KEY,),
         provision_seconds=args.provision_seconds,
+        delete_seconds=args.delete_seconds,
         seed=args.seed,
     )
     sock = bind_socket(args.host, args.port)

@@ -8,7 +8,8 @@
         ...
 
 One server runs for the whole session; each test gets it reset, with pods
-ready after ``FIXTURE_PROVISION_SECONDS`` (0.2 s). The server is imported
+ready after ``FIXTURE_PROVISION_SECONDS`` (0.2 s) and terminated as soon as
+they are deleted (``delete_seconds`` 0). The server is imported
 inside the fixture, so this plugin loads even where the emulator extra
 (FastAPI, uvicorn) is not installed.
 """
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from prime_pulumi.emulator._constants import FIXTURE_PROVISION_SECONDS
+from prime_pulumi.emulator._constants import DEFAULT_DELETE_SECONDS, FIXTURE_PROVISION_SECONDS
 
 if TYPE_CHECKING:
     from prime_pulumi.emulator.server import EmulatorServer
@@ -38,7 +39,7 @@ def prime_emulator_session() -> Iterator[EmulatorServer]:
 
 @pytest.fixture
 def prime_emulator(prime_emulator_session: EmulatorServer) -> Iterator[EmulatorServer]:
-    """A running emulator, reset for this test, with pods ready after 0.2 s.
+    """A running emulator, reset for this test, with pods ready after 0.2 s and no delete time.
 
     Use ``.base_url`` and the default keys (``DEFAULT_API_KEY``,
     ``DEFAULT_ADMIN_KEY``); steer it through ``.backend``.
@@ -46,5 +47,6 @@ def prime_emulator(prime_emulator_session: EmulatorServer) -> Iterator[EmulatorS
     backend = prime_emulator_session.backend
     backend.reset()
     backend.provision_seconds = FIXTURE_PROVISION_SECONDS
+    backend.delete_seconds = DEFAULT_DELETE_SECONDS
     yield prime_emulator_session
     backend.reset()

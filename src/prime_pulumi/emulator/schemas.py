@@ -529,9 +529,22 @@ class Cleared(Control):
 
 
 class EmulatorSettings(Control):
-    """Timing of the emulator: how long pods created from now on take to become ready."""
+    """Timing of the emulator, as ``/_emulator/config`` reports it.
+
+    ``provision_seconds``: how long pods created from now on take to become ready;
+    ``delete_seconds``: how long pods deleted from now on stay DELETING before
+    they are terminated (0: at once).
+    """
 
     provision_seconds: float = Field(ge=0)
+    delete_seconds: float = Field(ge=0)
+
+
+class EmulatorSettingsUpdate(Control):
+    """A change of timing: each key given (and not null) is set, the others stay as they are."""
+
+    provision_seconds: float | None = Field(default=None, ge=0)
+    delete_seconds: float | None = Field(default=None, ge=0)
 
 
 class RequestCounts(Control):
