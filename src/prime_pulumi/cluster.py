@@ -35,21 +35,13 @@ def get_cluster(
         try:
             cluster = client.get_cluster(cluster_id)
         except PermissionDeniedError as exc:
-            raise PermissionDeniedError(
+            raise exc.restated(
                 f"get_cluster({cluster_id!r}): the API key lacks the admin permission that "
-                f"reading clusters needs ({exc.detail})",
-                status_code=exc.status_code,
-                method=exc.method,
-                path=exc.path,
-                detail=exc.detail,
+                f"reading clusters needs ({exc.detail})"
             ) from None
         except NotFoundError as exc:
-            raise NotFoundError(
-                f"get_cluster({cluster_id!r}): no cluster has that id ({exc.detail})",
-                status_code=exc.status_code,
-                method=exc.method,
-                path=exc.path,
-                detail=exc.detail,
+            raise exc.restated(
+                f"get_cluster({cluster_id!r}): no cluster has that id ({exc.detail})"
             ) from None
     return GetClusterResult.model_validate(cluster.model_dump())
 

@@ -28,7 +28,7 @@ with the original kept as ``__cause__``. No message ever holds the API key.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 import httpx
 
@@ -120,6 +120,14 @@ class APIStatusError(PrimeError):
         self.method = method
         self.path = path
         self.detail = detail
+
+    def restated(self, message: str) -> Self:
+        """The same error (class, status, detail) with a message that says more."""
+        # Not copy.copy: it would call __init__ without the keyword-only fields.
+        restated = type(self).__new__(type(self), message)
+        restated.__dict__.update(self.__dict__)
+        restated.args = (message,)
+        return restated
 
 
 class BadRequestError(APIStatusError):

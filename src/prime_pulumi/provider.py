@@ -257,12 +257,8 @@ class PodProvider(ResourceProvider):
         try:
             return client.get_pod(pod_id)
         except NotFoundError as exc:
-            raise NotFoundError(
-                f"adopt_pod_id {pod_id!r}: no such pod (it may be terminated)",
-                status_code=404,
-                method=exc.method,
-                path=exc.path,
-                detail=exc.detail,
+            raise exc.restated(
+                f"adopt_pod_id {pod_id!r}: no such pod (it may be terminated)"
             ) from None
 
     def _give_up(
