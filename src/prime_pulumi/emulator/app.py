@@ -311,40 +311,32 @@ def _add_api_routes(app: FastAPI, backend: EmulatorBackend) -> None:
         """
         return backend.delete_pod(pod_id)
 
-    @api("GET", "/api/v1/availability/gpus", "gpu_availability")
-    async def gpu_availability(
-        gpu_type: GpuType = None,
-        gpu_count: GpuCount = None,
-        regions: Regions = None,
-        page: Page = 1,
-        page_size: PageSize = MAX_PAGE_SIZE,
-    ) -> AvailabilityPage:
-        """Single-node offers."""
-        return backend.availability(
-            gpu_type=gpu_type,
-            gpu_count=gpu_count,
-            regions=regions or (),
-            page=page,
-            page_size=page_size,
-        )
+    def availability(multi_node: bool, doc: str) -> Callable[..., Any]:
+        async def offers(
+            gpu_type: GpuType = None,
+            gpu_count: GpuCount = None,
+            regions: Regions = None,
+            page: Page = 1,
+            page_size: PageSize = MAX_PAGE_SIZE,
+        ) -> AvailabilityPage:
+            return backend.availability(
+                multi_node=multi_node,
+                gpu_type=gpu_type,
+                gpu_count=gpu_count,
+                regions=regions or (),
+                page=page,
+                page_size=page_size,
+            )
 
-    @api("GET", "/api/v1/availability/multi-node", "multi_node_availability")
-    async def multi_node_availability(
-        gpu_type: GpuType = None,
-        gpu_count: GpuCount = None,
-        regions: Regions = None,
-        page: Page = 1,
-        page_size: PageSize = MAX_PAGE_SIZE,
-    ) -> AvailabilityPage:
-        """Offers that span several nodes."""
-        return backend.availability(
-            multi_node=True,
-            gpu_type=gpu_type,
-            gpu_count=gpu_count,
-            regions=regions or (),
-            page=page,
-            page_size=page_size,
-        )
+        offers.__doc__ = doc
+        return offers
+
+    api("GET", "/api/v1/availability/gpus", "gpu_availability")(
+        availability(False, "Single-node offers.")
+    )
+    api("GET", "/api/v1/availability/multi-node", "multi_node_availability")(
+        availability(True, "Offers that span several nodes.")
+    )
 
     @api("GET", "/api/v1/availability/", "legacy_availability")
     async def legacy_availability(

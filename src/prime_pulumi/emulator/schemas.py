@@ -53,18 +53,13 @@ class Wire(BaseModel):
     )
 
 
-class WireBody(BaseModel):
+class WireBody(Wire):
     """An API request body: accepted only under its camelCase names, like the real API.
 
     Validation is FastAPI's default (lax) mode, as the real API's seems to be.
     """
 
-    model_config = ConfigDict(
-        alias_generator=to_camel,
-        validate_by_name=False,
-        validate_by_alias=True,
-        serialize_by_alias=True,
-    )
+    model_config = ConfigDict(validate_by_name=False)
 
 
 class Control(BaseModel):
