@@ -19,39 +19,24 @@ import platform
 import sys
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from functools import partial
 from importlib.metadata import version
 from pathlib import Path
 from tempfile import TemporaryDirectory
-from typing import Any, TypeVar
+from typing import TypeVar
 
-import httpx
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from tests.protocol.harness import ProviderProcess, secret  # noqa: E402
-
-from prime_pulumi.emulator import EmulatorBackend, EmulatorServer  # noqa: E402
+from prime_pulumi.emulator import EmulatorBackend, EmulatorServer
+from prime_pulumi.testing.emulator_control import EmulatorControl
+from prime_pulumi.testing.fleet import checked_fleet, create_fleet, delete_fleet, read_fleet
+from prime_pulumi.testing.harness import ProviderProcess, stack_config
+from prime_pulumi.testing.samples import POD, SPEEDUPS_OFF
 
 T = TypeVar("T")
 API_KEY = "bench-key"
 POLL_MAX = "1"  # both configurations: readiness is seen within a second
-SPEEDUPS_OFF = {
-    "prime:workerThreads": "0",
-    "prime:sharedPolling": "false",
-    "prime:batchReads": "false",
-}
-POD = {
-    "cloud_id": "runpod-h100-pcie-1x-us-ks-2",
-    "gpu_type": "H100_80GB",
-    "gpu_count": 1,
-    "socket": "PCIe",
-    "provider_type": "runpod",
-}
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
 
 @dataclass
@@ -71,14 +56,8 @@ class Bench:
     @contextmanager
     def provider(self, speedups: bool) -> Iterator[ProviderProcess]:
         process = ProviderProcess(self.workdir)
-        config: dict[str, Any] = {
-            "prime:apiKey": secret(API_KEY),
-            "prime:baseUrl": self.server.base_url,
-            "prime:pollMaxSeconds": POLL_MAX,
-        }
-        if not speedups:
-            config.update(SPEEDUPS_OFF)
-        process.configure(config)
+        settings = {"prime:pollMaxSeconds": POLL_MAX, **({} if speedups else SPEEDUPS_OFF)}
+        process.configure(stack_config(self.server.base_url, API_KEY, settings))
         try:
             yield process
         finally:
@@ -97,38 +76,12 @@ class Bench:
         return sum(1 for p in self.backend.all_pods() if p.status != "TERMINATED")
 
 
-def checked_fleet(provider: ProviderProcess, count: int, tag: str) -> list[dict[str, Any]]:
-    fleet = []
-    for i in range(count):
-        inputs, failures = provider.check({**POD, "auto_name_seed": f"bench/{tag}/node-{i}"})
-        if failures:
-            raise RuntimeError(f"check failed: {failures}")
-        fleet.append(inputs)
-    return fleet
-
-
-def concurrently(calls: list[Callable[[], Any]]) -> list[Any]:
-    """Runs every call at once, as the engine does for independent resources."""
-    with ThreadPoolExecutor(max_workers=max(1, len(calls))) as pool:
-        return list(pool.map(lambda call: call(), calls))
-
-
-def create_fleet(
-    provider: ProviderProcess, fleet: list[dict[str, Any]]
-) -> list[tuple[str, dict[str, Any]]]:
-    return concurrently([partial(provider.create, inputs) for inputs in fleet])
-
-
-def delete_fleet(provider: ProviderProcess, pods: list[tuple[str, dict[str, Any]]]) -> None:
-    concurrently([partial(provider.delete, pod_id, outs) for pod_id, outs in pods])
-
-
 def bench_create(bench: Bench, sizes: list[int], speedups: bool) -> dict[int, Measure]:
     results = {}
     for n in sizes:
         bench.backend.reset()
         with bench.provider(speedups) as provider:
-            fleet = checked_fleet(provider, n, f"create-{n}")
+            fleet = checked_fleet(provider, POD, n, seed=f"bench/create-{n}")
             results[n], pods = bench.measure(partial(create_fleet, provider, fleet))
             if len(pods) != n or bench.live() != n:
                 raise RuntimeError(f"{n} creates left {bench.live()} pods")
@@ -148,7 +101,9 @@ def bench_destroy(bench: Bench, sizes: list[int], speedups: bool) -> dict[int, M
         provision = bench.backend.provision_seconds
         bench.backend.provision_seconds = 0
         with bench.provider(speedups) as provider:
-            pods = create_fleet(provider, checked_fleet(provider, n, f"destroy-{n}"))
+            pods = create_fleet(
+                provider, checked_fleet(provider, POD, n, seed=f"bench/destroy-{n}")
+            )
             results[n], _ = bench.measure(partial(delete_fleet, provider, pods))
             if bench.live():
                 raise RuntimeError(f"destroy left {bench.live()} pods")
@@ -163,28 +118,13 @@ def bench_destroy(bench: Bench, sizes: list[int], speedups: bool) -> dict[int, M
 
 def bench_refresh(bench: Bench, count: int, parallel: int, speedups: bool) -> Measure:
     bench.backend.reset()
-    with httpx.Client(
-        base_url=bench.server.base_url, headers={"Authorization": f"Bearer {API_KEY}"}
-    ) as api:
+    with closing(EmulatorControl(bench.server.base_url, API_KEY)) as emulator:
         for i in range(count):
-            body = {
-                "pod": {
-                    "name": f"refresh-{i}",
-                    "cloudId": POD["cloud_id"],
-                    "gpuType": "H100_80GB",
-                    "socket": "PCIe",
-                    "gpuCount": 1,
-                },
-                "provider": {"type": "runpod"},
-            }
-            api.post("/api/v1/pods/", json=body).raise_for_status()
+            emulator.create_pod(f"refresh-{i}", cloud_id=POD["cloud_id"])
     pods = [(p.id, p.name) for p in bench.backend.all_pods()]
     with bench.provider(speedups) as provider:
         provider.check(POD)  # the provider process is up and configured before the clock runs
-        with ThreadPoolExecutor(max_workers=parallel) as pool:
-            measure, reads = bench.measure(
-                lambda: list(pool.map(lambda p: provider.read(p[0], {"name": p[1]}), pods))
-            )
+        measure, reads = bench.measure(partial(read_fleet, provider, pods, parallel))
         if [read_id for read_id, _ in reads] != [pod_id for pod_id, _ in pods]:
             raise RuntimeError("a refresh read lost a pod")
     print(
@@ -222,7 +162,7 @@ def main() -> int:
     parser.add_argument("--refresh", type=int, default=100)
     parser.add_argument("--refresh-parallel", type=int, default=16)
     parser.add_argument("--destroy", type=int, default=16)
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
+    parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     p = args.provision_seconds

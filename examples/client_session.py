@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from prime_pulumi import CreatePodRequest, NotFoundError, PodSpec, PrimeClient, ProviderSpec
+from prime_pulumi.client import CreatePodRequest, NotFoundError, PodSpec, PrimeClient, ProviderSpec
 
 EMULATOR_KEY = "prime-emulator-key"  # the emulator's documented default key
 

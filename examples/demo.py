@@ -19,7 +19,7 @@ from pathlib import Path
 from client_session import EMULATOR_KEY, run_session
 from pulumi import automation as auto
 
-from prime_pulumi import PrimeClient
+from prime_pulumi.client import PrimeClient
 
 QUICKSTART = Path(__file__).resolve().parent / "quickstart"
 PROVISION_SECONDS = 3.0

@@ -9,21 +9,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 
 import pytest
 
-from prime_pulumi.emulator import EmulatorBackend, EmulatorServer
-from tests.campaign.campaign import (
-    DELETE_SECONDS,
-    PROVISION_SECONDS,
-    TIMING,
+from prime_pulumi.testing.campaign import (
     Campaign,
     InvariantError,
-    Tally,
+    is_ours,
+    run_in_lanes,
+    start_lane,
 )
-from tests.protocol.harness import ProviderProcess, secret
+from prime_pulumi.testing.harness import ProviderProcess
 
 API_KEY = "pk-campaign-secret-0123456789abcdef"
 LANES = 4
@@ -32,23 +29,10 @@ LANES = 4
 @pytest.fixture(scope="module")
 def lanes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Campaign]]:
     with ExitStack() as stack:
-        campaigns = []
-        for lane in range(LANES):
-            backend = EmulatorBackend(
-                api_keys=[API_KEY],
-                provision_seconds=PROVISION_SECONDS,
-                delete_seconds=DELETE_SECONDS,
-            )
-            server = stack.enter_context(EmulatorServer(backend))
-            provider = ProviderProcess(tmp_path_factory.mktemp(f"lane{lane}"))
-            stack.callback(_close_provider, provider)
-            provider.configure(
-                {"prime:apiKey": secret(API_KEY), "prime:baseUrl": server.base_url, **TIMING}
-            )
-            campaign = Campaign(provider, server.base_url, API_KEY)
-            stack.callback(campaign.close)
-            campaigns.append(campaign)
-        yield campaigns
+        yield [
+            start_lane(stack, tmp_path_factory.mktemp(f"lane{lane}"), API_KEY, _close_provider)
+            for lane in range(LANES)
+        ]
 
 
 def _close_provider(provider: ProviderProcess) -> None:
@@ -64,17 +48,10 @@ def test_no_pod_is_lost_or_duplicated_under_faults(
     else:
         seeds = list(range(int(os.environ.get("CAMPAIGN_SCHEDULES", "240"))))
 
-    def run_lane(index: int) -> None:
-        for seed in seeds[index :: len(lanes)]:
-            lanes[index].run_schedule(seed)
+    # An InvariantError names its seed: CAMPAIGN_SEED=<seed>
+    total = run_in_lanes(lanes, seeds, timeout=850)
 
-    with ThreadPoolExecutor(max_workers=len(lanes)) as pool:
-        for done in [pool.submit(run_lane, i) for i in range(len(lanes))]:
-            done.result(timeout=850)  # an InvariantError names its seed: CAMPAIGN_SEED=<seed>
-
-    total = Tally()
     for campaign in lanes:
-        total.add(campaign.tally)
         for text in campaign.shown:
             assert API_KEY not in text
         assert API_KEY not in campaign.provider.serialized_provider
@@ -87,17 +64,24 @@ def test_no_pod_is_lost_or_duplicated_under_faults(
 def test_the_campaign_catches_a_leaked_pod(lanes: list[Campaign]) -> None:
     """The invariant check is real: a pod made behind the provider's back is caught."""
     campaign = lanes[0]
-    campaign.control.post("/_emulator/reset").raise_for_status()
-    body = {
-        "pod": {
-            "name": "leaked",
-            "cloudId": "c",
-            "gpuType": "H100_80GB",
-            "socket": "PCIe",
-            "gpuCount": 1,
-        },
-        "provider": {"type": "runpod"},
-    }
-    campaign.api.post("/api/v1/pods/", json=body).raise_for_status()
+    campaign.control.reset()
+    campaign.control.create_pod("leaked")
     with pytest.raises(InvariantError, match="no resource tracks"):
         campaign._check({})
+
+
+@pytest.mark.parametrize(
+    ("kind", "ours"),
+    [
+        ("prime_pulumi.PodProvisioningError", True),
+        ("prime_pulumi.CreateOutcomeUnknownError", True),
+        ("prime_pulumi.PrimeError", True),
+        ("prime_pulumi.errors.PodProvisioningError", False),  # no longer how ours show
+        ("prime_pulumi.PodDetails", False),  # ours, but not an error
+        ("ValueError", False),
+        ("grpc.RpcError", False),
+        ("other.PrimeError", False),
+    ],
+)
+def test_only_our_errors_count_as_ours(kind: str, ours: bool) -> None:
+    assert is_ours(kind) is ours

@@ -1,47 +1,19 @@
-"""Fixtures of the emulator tests: a fake clock, backends, and HTTP clients on loopback."""
+"""Fixtures of the emulator tests: a fake clock, backends, and HTTP clients on loopback.
+
+Shared values (``OFFER_BODY``, ``CLUSTER_SEED``, ``FakeClock``) live in
+:mod:`tests.emulator.support`; tests import them from there, never from here.
+"""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 
 from prime_pulumi.emulator import DEFAULT_ADMIN_KEY, DEFAULT_API_KEY, EmulatorBackend
 from prime_pulumi.emulator.server import EmulatorServer
-
-#: The documented response of GET /api/admin/clusters/{id}, verbatim from the seed document.
-CLUSTER_SEED: dict[str, Any] = json.loads(
-    (Path(__file__).parent / "cluster_seed.json").read_text(encoding="utf-8")
-)
-
-#: A create body for an offer of the catalogue.
-OFFER_BODY: dict[str, Any] = {
-    "pod": {
-        "name": "trainer",
-        "cloudId": "runpod-h100-pcie-1x-us-ks-2",
-        "gpuType": "H100_80GB",
-        "socket": "PCIe",
-        "gpuCount": 1,
-    },
-    "provider": {"type": "runpod"},
-}
-
-
-class FakeClock:
-    """A monotonic clock that moves only when told to."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
+from tests.emulator.support import FakeClock
 
 
 @pytest.fixture

@@ -8,25 +8,25 @@ from typing import Any
 
 import pytest
 
-from prime_pulumi.emulator import Cluster, EmulatorBackend, Fate, Fault, PodFailure
+from prime_pulumi.emulator import EmulatorBackend, Fate, Fault, PodFailure, WireCluster
 from prime_pulumi.emulator.errors import (
-    BadRequestError,
     ForbiddenError,
     InvalidApiKeyError,
     NotAuthenticatedError,
-    NotFoundError,
+    RequestRefusedError,
+    UnknownResourceError,
 )
-from prime_pulumi.emulator.schemas import CreatePodRequest, Pod
-from tests.emulator.conftest import OFFER_BODY, FakeClock
+from prime_pulumi.emulator.schemas import WireCreatePodRequest, WirePod
+from tests.emulator.support import OFFER_BODY, FakeClock
 
 
-def request(**pod: Any) -> CreatePodRequest:
+def request(**pod: Any) -> WireCreatePodRequest:
     """The catalogue offer's create body, with ``pod`` fields overridden."""
     body = {**OFFER_BODY, "pod": {**OFFER_BODY["pod"], **pod}}
-    return CreatePodRequest.model_validate(body)
+    return WireCreatePodRequest.model_validate(body)
 
 
-def phase(pod: Pod) -> tuple[str, str, int, str | None, str | None]:
+def phase(pod: WirePod) -> tuple[str, str, int, str | None, str | None]:
     return (
         pod.status,
         pod.installation_status,
@@ -163,7 +163,7 @@ def test_out_of_band_failure_freezes_progress(backend: EmulatorBackend, clock: F
     assert phase(backend.get_pod(pod.id)) == ("ACTIVE", "ERROR", 50, "disk full", None)
     backend.fail_pod(pod.id, PodFailure(kind="error"))
     assert backend.get_pod(pod.id).status == "ERROR"
-    with pytest.raises(NotFoundError):
+    with pytest.raises(UnknownResourceError):
         backend.fail_pod("missing", PodFailure(kind="error"))
 
 
@@ -180,9 +180,9 @@ def test_delete_moves_the_pod_to_history_with_its_bill(
     clock.advance(1800)
     assert backend.delete_pod(pod.id).status == "TERMINATED"
 
-    with pytest.raises(NotFoundError, match=f"Pod {pod.id} not found"):
+    with pytest.raises(UnknownResourceError, match=f"Pod {pod.id} not found"):
         backend.get_pod(pod.id)
-    with pytest.raises(NotFoundError):
+    with pytest.raises(UnknownResourceError):
         backend.delete_pod(pod.id)
     assert backend.list_pods().total_count == 0
     assert backend.pod_statuses([pod.id]).data == []
@@ -231,9 +231,9 @@ def test_deleted_pod_is_deleting_for_the_delete_time_then_terminated(
     assert phase(backend.get_pod(pod.id)) == deleting
 
     clock.advance(0.01)  # the end of the window: terminated
-    with pytest.raises(NotFoundError, match=f"Pod {pod.id} not found"):
+    with pytest.raises(UnknownResourceError, match=f"Pod {pod.id} not found"):
         backend.get_pod(pod.id)
-    with pytest.raises(NotFoundError):
+    with pytest.raises(UnknownResourceError):
         backend.delete_pod(pod.id)
     assert backend.list_pods().total_count == 0
     assert backend.pod_statuses([pod.id]).data == []
@@ -257,11 +257,11 @@ def test_second_delete_while_deleting_answers_the_same_and_keeps_the_window(
     deleting = backend.get_pod(pod.id)
     assert phase(deleting) == ("DELETING", "FINISHED", 100, None, "root@203.0.113.1 -p 22")
     assert deleting.ip == "203.0.113.1"
-    with pytest.raises(BadRequestError, match="being deleted"):
+    with pytest.raises(RequestRefusedError, match="being deleted"):
         backend.fail_pod(pod.id, PodFailure(kind="error"))
 
     clock.advance(5)  # 10 s after the first DELETE: the second one did not extend it
-    with pytest.raises(NotFoundError):
+    with pytest.raises(UnknownResourceError):
         backend.get_pod(pod.id)
     [entry] = backend.pod_history().data
     assert seconds_between(pod.created_at, entry.terminated_at) == 10
@@ -324,7 +324,7 @@ def test_prices_come_from_the_offer_or_a_default(backend: EmulatorBackend) -> No
 
 
 def test_max_price_below_the_price_is_refused(backend: EmulatorBackend) -> None:
-    with pytest.raises(BadRequestError, match="maxPrice"):
+    with pytest.raises(RequestRefusedError, match="maxPrice"):
         backend.create_pod(request(maxPrice=1.0))
     assert backend.all_pods() == []
     assert backend.create_pod(request(maxPrice=1.99)).price_hr == 1.99
@@ -347,7 +347,7 @@ def test_create_copies_the_request(backend: EmulatorBackend) -> None:
         "team": {"teamId": "team-42"},
     }
     backend.provision_seconds = 0
-    pod = backend.create_pod(CreatePodRequest.model_validate(body))
+    pod = backend.create_pod(WireCreatePodRequest.model_validate(body))
     assert (pod.team_id, pod.environment_type, pod.custom_template_id) == (
         "team-42",
         "cuda_12_4_pytorch_2_5_jupyter",
@@ -419,14 +419,14 @@ def test_reset_forgets_state_but_keeps_keys_and_timing(backend: EmulatorBackend)
     backend.queue_fates(["stuck"])
     backend.add_fault(Fault(route="*", action="drop"))
     backend.intercept("list_pods")
-    backend.add_cluster(Cluster(id="c-1"))
+    backend.add_cluster(WireCluster(id="c-1"))
 
     backend.reset()
 
     assert backend.all_pods() == []
     assert backend.pending_faults() == []
     assert backend.request_counts().total == 0
-    with pytest.raises(NotFoundError):
+    with pytest.raises(UnknownResourceError):
         backend.get_cluster("c-1")
     assert (backend.provision_seconds, backend.delete_seconds) == (3, 7)
     backend.authenticate("prime-emulator-key")
@@ -435,11 +435,11 @@ def test_reset_forgets_state_but_keeps_keys_and_timing(backend: EmulatorBackend)
 
 
 def test_clusters_get_ids_when_posted_without(backend: EmulatorBackend) -> None:
-    stored = backend.add_cluster(Cluster(name="no-id"))
+    stored = backend.add_cluster(WireCluster(name="no-id"))
     assert len(stored.id) == 32
     envelope = backend.get_cluster(stored.id)
     assert (envelope.status, envelope.data.name) == ("success", "no-id")
-    with pytest.raises(NotFoundError, match="Cluster nope not found"):
+    with pytest.raises(UnknownResourceError, match="Cluster nope not found"):
         backend.get_cluster("nope")
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from prime_pulumi.emulator import Fault
 from prime_pulumi.emulator.server import EmulatorServer
-from tests.emulator.conftest import OFFER_BODY
+from tests.emulator.support import OFFER_BODY
 
 
 def add(control: httpx.Client, **fault: object) -> str:

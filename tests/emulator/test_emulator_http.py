@@ -11,9 +11,9 @@ import httpx
 import pytest
 
 from prime_pulumi.emulator.server import EmulatorServer
-from tests.emulator.conftest import CLUSTER_SEED, OFFER_BODY
+from tests.emulator.support import CLUSTER_SEED, OFFER_BODY
 
-# The Pod fields API.md lists, exactly.
+# The pod fields the README lists ("What the API answers"), exactly.
 POD_KEYS = {
     "id", "name", "gpuName", "gpuCount", "status", "createdAt", "updatedAt", "providerType",
     "installationStatus", "installationFailure", "installationProgress", "teamId", "userId",

@@ -24,8 +24,8 @@ from prime_pulumi import (
     RateLimitError,
     UnprocessableEntityError,
 )
-from prime_pulumi.emulator import DEFAULT_ADMIN_KEY, DEFAULT_API_KEY, Cluster
-from prime_pulumi.errors import APIStatusError
+from prime_pulumi.client import APIStatusError
+from prime_pulumi.emulator import DEFAULT_ADMIN_KEY, DEFAULT_API_KEY, WireCluster
 
 OFFER = "runpod-h100-pcie-1x-us-ks-2"
 
@@ -128,7 +128,7 @@ def test_gpu_availability_every_page_and_filters(client: PrimeClient) -> None:
 
 def test_admin_cluster_200_403_401_404(prime_emulator: Any) -> None:
     cluster = prime_emulator.backend.add_cluster(
-        Cluster.model_validate({"name": "c", "nodes": [{"id": "n1", "connections": [{}]}]})
+        WireCluster.model_validate({"name": "c", "nodes": [{"id": "n1", "connections": [{}]}]})
     )
     url = prime_emulator.base_url
     with PrimeClient(DEFAULT_ADMIN_KEY, base_url=url) as admin:

@@ -1,7 +1,8 @@
 """The wiring of ``Pod`` and ``get_cluster_output`` in a program, under Pulumi's mocks.
 
-Mocks never call the provider (see PULUMI.md); they show what a program sends to
-the engine: the inputs, the pickled provider, which outputs are secret.
+Mocks never call the provider (the mocks answer each registration themselves);
+they show what a program sends to the engine: the inputs, the pickled provider,
+which outputs are secret.
 """
 
 from __future__ import annotations
@@ -151,9 +152,9 @@ def test_get_cluster_with_a_plain_key_says_admin_is_needed(
 
 
 def _cluster() -> Any:
-    from prime_pulumi.emulator import Cluster
+    from prime_pulumi.emulator import WireCluster
 
-    return Cluster.model_validate(
+    return WireCluster.model_validate(
         {
             "name": "training-cluster",
             "nodes": [

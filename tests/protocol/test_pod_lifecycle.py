@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import time
 from pathlib import Path
-from typing import Any
 
 import dill
 import grpc
@@ -14,25 +13,9 @@ from pulumi.runtime.proto import provider_pb2
 from pulumi.runtime.rpc import UNKNOWN
 
 from prime_pulumi.provider import PodProvider
-from tests.protocol.conftest import API_KEY, DELETE_SECONDS, EmulatorControl, provider_config
-from tests.protocol.harness import ProviderProcess, error_text
-
-INPUTS: dict[str, Any] = {
-    "cloud_id": "runpod-h100-sxm5-8",
-    "gpu_type": "H100_80GB",
-    "gpu_count": 1.0,  # numbers arrive as floats
-    "socket": "SXM5",
-    "provider_type": "runpod",
-    "jupyter_password": "hunter2-jupyter",
-    "env_vars": {"WANDB_API_KEY": "wandb-secret"},
-    "auto_name_seed": "org/protocol/test/trainer",
-}
-
-
-def checked(provider: ProviderProcess, **changes: Any) -> dict[str, Any]:
-    inputs, failures = provider.check({**INPUTS, **changes})
-    assert failures == []
-    return inputs
+from prime_pulumi.testing.emulator_control import EmulatorControl
+from prime_pulumi.testing.harness import ProviderProcess, error_text
+from tests.protocol.support import API_KEY, DELETE_SECONDS, INPUTS, checked, provider_config
 
 
 def test_check_accepts_good_inputs_and_names_the_pod(provider: ProviderProcess) -> None:
@@ -151,8 +134,7 @@ def test_read_of_a_pod_deleted_out_of_band_is_gone(
     provider: ProviderProcess, emulator: EmulatorControl, tmp_path: Path
 ) -> None:
     pod_id, outs = provider.create(checked(provider))
-    with emulator.api() as api:
-        api.delete(f"/api/v1/pods/{pod_id}").raise_for_status()
+    emulator.delete_pod(pod_id).raise_for_status()
     # While the service is still deleting it, the pod is there, and refresh says so.
     read_id, read_outs = provider.read(pod_id, outs)
     assert read_id == pod_id
@@ -250,18 +232,7 @@ def test_a_pod_left_by_an_interrupted_run_is_adopted(
     provider: ProviderProcess, emulator: EmulatorControl, tmp_path: Path
 ) -> None:
     inputs = checked(provider)
-    body = {
-        "pod": {
-            "name": inputs["name"],
-            "cloudId": INPUTS["cloud_id"],
-            "gpuType": "H100_80GB",
-            "socket": "SXM5",
-            "gpuCount": 1,
-        },
-        "provider": {"type": "runpod"},
-    }
-    with emulator.api() as api:
-        earlier = api.post("/api/v1/pods/", json=body).json()
+    earlier = emulator.create_pod(inputs["name"], cloud_id=INPUTS["cloud_id"], socket="SXM5")
     # The next `pulumi up` is a new provider process.
     rerun = ProviderProcess(tmp_path)
     try:
@@ -277,18 +248,7 @@ def test_a_pod_left_by_an_interrupted_run_is_adopted(
 def test_adopt_pod_id_brings_an_existing_pod_under_management(
     provider: ProviderProcess, emulator: EmulatorControl
 ) -> None:
-    body = {
-        "pod": {
-            "name": "by-hand",
-            "cloudId": "c",
-            "gpuType": "A100_80GB",
-            "socket": "PCIe",
-            "gpuCount": 2,
-        },
-        "provider": {"type": "runpod"},
-    }
-    with emulator.api() as api:
-        existing = api.post("/api/v1/pods/", json=body).json()
+    existing = emulator.create_pod("by-hand", gpu_type="A100_80GB", gpu_count=2)
     inputs = checked(provider, adopt_pod_id=existing["id"])
     pod_id, outs = provider.create(inputs)
     assert pod_id == existing["id"]

@@ -1,8 +1,8 @@
 """Many pods at once through the protocol: what the speed-ups rely on is pinned here.
 
 The provider widens the SDK's 4-worker gRPC server from ``configure()`` and
-shares one status poller among waiting creates (see ``prime_pulumi.worker_pool``
-and ``prime_pulumi.status_hub``). If a future SDK or grpc release takes the
+shares one status poller among waiting creates (see ``prime_pulumi._provider.worker_pool``
+and ``prime_pulumi._provider.status_hub``). If a future SDK or grpc release takes the
 widening away, the timing asserts below fail, loudly, with the numbers.
 """
 
@@ -16,9 +16,11 @@ from typing import Any
 
 import pytest
 
-from tests.protocol.conftest import API_KEY, EmulatorControl
-from tests.protocol.harness import ProviderProcess, secret
-from tests.protocol.test_pod_lifecycle import INPUTS
+from prime_pulumi.testing.emulator_control import EmulatorControl
+from prime_pulumi.testing.fleet import checked_fleet, create_fleet, read_fleet
+from prime_pulumi.testing.harness import ProviderProcess, stack_config
+from prime_pulumi.testing.samples import SPEEDUPS_OFF
+from tests.protocol.support import API_KEY, INPUTS, PROVISION_SECONDS
 
 PROVISION = 1.0
 FLEET = 16
@@ -26,27 +28,19 @@ FLEET = 16
 
 @pytest.fixture
 def slow_pods(emulator: EmulatorControl) -> Iterator[EmulatorControl]:
-    emulator.http.post("/_emulator/config", json={"provision_seconds": PROVISION})
+    emulator.set_timing(provision_seconds=PROVISION)
     yield emulator
-    emulator.http.post("/_emulator/config", json={"provision_seconds": 0.3})
+    emulator.set_timing(provision_seconds=PROVISION_SECONDS)
 
 
 def fleet_inputs(provider: ProviderProcess, count: int) -> list[dict[str, Any]]:
-    inputs = []
-    for i in range(count):
-        checked, failures = provider.check({**INPUTS, "auto_name_seed": f"o/p/s/node-{i}"})
-        assert failures == []
-        inputs.append(checked)
-    return inputs
+    return checked_fleet(provider, INPUTS, count, seed="o/p/s")
 
 
 def create_all(provider: ProviderProcess, inputs: list[dict[str, Any]]) -> tuple[float, list[Any]]:
     """Sends every Create at once, as the engine does for independent resources."""
     started = time.monotonic()
-    with ThreadPoolExecutor(max_workers=len(inputs)) as pool:
-        results = list(
-            pool.map(lambda i: provider.create(i[1], name=f"n{i[0]}"), enumerate(inputs))
-        )
+    results = create_fleet(provider, inputs)
     return time.monotonic() - started, results
 
 
@@ -83,24 +77,11 @@ def test_a_fleet_provisions_in_about_the_time_of_one_pod(
 def test_a_refresh_of_many_pods_costs_a_few_listings(
     provider: ProviderProcess, emulator: EmulatorControl
 ) -> None:
-    inputs = fleet_inputs(provider, 120)
-    with emulator.api() as api:
-        for checked in inputs:
-            body = {
-                "pod": {
-                    "name": checked["name"],
-                    "cloudId": "c",
-                    "gpuType": "H100_80GB",
-                    "socket": "SXM5",
-                    "gpuCount": 1,
-                },
-                "provider": {"type": "runpod"},
-            }
-            api.post("/api/v1/pods/", json=body).raise_for_status()
+    for inputs in fleet_inputs(provider, 120):
+        emulator.create_pod(inputs["name"], socket="SXM5")
     pods = emulator.live_pods()
     before = emulator.counts()
-    with ThreadPoolExecutor(max_workers=16) as pool:
-        reads = list(pool.map(lambda p: provider.read(p["id"], {"name": p["name"]}), pods))
+    reads = read_fleet(provider, [(p["id"], p["name"]) for p in pods], parallel=16)
     after = emulator.counts()
     assert [read_id for read_id, _ in reads] == [p["id"] for p in pods]
     assert after["get_pod"] - before["get_pod"] == 0
@@ -113,14 +94,9 @@ def test_with_the_speed_ups_off_the_provider_is_slower_but_correct(
     plain = ProviderProcess(tmp_path)
     try:
         plain.configure(
-            {
-                "prime:apiKey": secret(API_KEY),
-                "prime:baseUrl": emulator_server.base_url,
-                "prime:pollMaxSeconds": "0.1",
-                "prime:workerThreads": "0",
-                "prime:sharedPolling": "false",
-                "prime:batchReads": "false",
-            }
+            stack_config(
+                emulator_server.base_url, API_KEY, {"prime:pollMaxSeconds": "0.1", **SPEEDUPS_OFF}
+            )
         )
         wall, results = create_all(plain, fleet_inputs(plain, 8))
     finally:

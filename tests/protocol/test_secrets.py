@@ -8,11 +8,12 @@ from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 from pulumi.dynamic.dynamic import serialize_provider
 
+from prime_pulumi._provider.runtime import RUNTIME
+from prime_pulumi._provider.settings import ProviderSettings
 from prime_pulumi.provider import PodProvider
-from prime_pulumi.provider_runtime import RUNTIME
-from tests.protocol.conftest import API_KEY, EmulatorControl
-from tests.protocol.harness import ProviderProcess
-from tests.protocol.test_pod_lifecycle import checked
+from prime_pulumi.testing.emulator_control import EmulatorControl
+from prime_pulumi.testing.harness import ProviderProcess
+from tests.protocol.support import API_KEY, checked
 
 
 def test_a_configured_provider_pickles_without_the_key() -> None:
@@ -25,7 +26,7 @@ def test_a_configured_provider_pickles_without_the_key() -> None:
         assert API_KEY.encode() not in pickled
         assert vars(provider) == {}
     finally:
-        RUNTIME.configure({})
+        RUNTIME.configure(ProviderSettings())
 
 
 def test_state_of_a_created_pod_holds_no_key(

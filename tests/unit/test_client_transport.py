@@ -28,8 +28,12 @@ from prime_pulumi import (
     RateLimitError,
     UnprocessableEntityError,
 )
-from prime_pulumi._constants import BACKOFF_MAX_SECONDS, MAX_ATTEMPTS, RETRY_AFTER_MAX_SECONDS
-from prime_pulumi.errors import APIStatusError
+from prime_pulumi.client import APIStatusError
+from prime_pulumi.client._constants import (
+    BACKOFF_MAX_SECONDS,
+    MAX_ATTEMPTS,
+    RETRY_AFTER_MAX_SECONDS,
+)
 
 KEY = "pk-unit-test-secret"
 Handler = Callable[[httpx.Request], httpx.Response]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prime_pulumi.errors import NotFoundError, RateLimitError
+from prime_pulumi.client import NotFoundError, RateLimitError
 
 
 def test_restated_keeps_class_status_and_detail() -> None:

@@ -1,4 +1,4 @@
-"""The models read every variant of the API's answers that API.md lists."""
+"""The models read every variant of the API's answers (the README's "What the API answers")."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ import json
 import pytest
 from pydantic import ValidationError
 
-from prime_pulumi.models import (
+from prime_pulumi.client.models import (
     ClusterEnvelope,
     CreatePodRequest,
     EnvVar,
     GPUAvailabilityPage,
-    Pod,
+    PodDetails,
     PodPage,
     PodSpec,
     PodStatus,
@@ -122,7 +122,7 @@ POD = {
 
 
 def test_pod_is_ready_by_installation_status_and_hides_jupyter_password() -> None:
-    pod = Pod.model_validate(POD)
+    pod = PodDetails.model_validate(POD)
     assert pod.is_ready
     assert pod.ip is None
     assert pod.gpu_count == 8

@@ -6,9 +6,8 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from prime_pulumi.errors import InternalServerError
-from prime_pulumi.models import Pod
-from prime_pulumi.pod_listings import PodListings
+from prime_pulumi._provider.pod_listings import PodListings
+from prime_pulumi.client import InternalServerError, PodDetails
 
 
 class Lister:
@@ -20,7 +19,7 @@ class Lister:
         self.fail = fail
         self.lock = threading.Lock()
 
-    def iter_pods(self) -> list[Pod]:
+    def iter_pods(self) -> list[PodDetails]:
         with self.lock:
             self.listings += 1
         time.sleep(0.05)
@@ -28,14 +27,16 @@ class Lister:
             raise InternalServerError(
                 "boom", status_code=500, method="GET", path="/", detail="boom"
             )
-        return [Pod.model_validate({"id": i, "status": "ACTIVE", "name": i}) for i in self.ids]
+        return [
+            PodDetails.model_validate({"id": i, "status": "ACTIVE", "name": i}) for i in self.ids
+        ]
 
 
 def test_concurrent_reads_share_one_listing() -> None:
     lister = Lister([f"p{i}" for i in range(50)])
     listings = PodListings(max_age=10)
     with ThreadPoolExecutor(max_workers=16) as pool:
-        found = list(pool.map(lambda i: listings.lookup(lister, f"p{i}"), range(50)))  # type: ignore[arg-type]
+        found = list(pool.map(lambda i: listings.lookup(lister, f"p{i}"), range(50)))
     assert [p.id for p in found if p] == [f"p{i}" for i in range(50)]
     assert lister.listings == 1
 
@@ -44,35 +45,35 @@ def test_a_listing_older_than_max_age_is_taken_again() -> None:
     now = [0.0]
     lister = Lister(["a"])
     listings = PodListings(max_age=2, clock=lambda: now[0])
-    assert listings.lookup(lister, "a") is not None  # type: ignore[arg-type]
+    assert listings.lookup(lister, "a") is not None
     now[0] = 1.5
-    listings.lookup(lister, "a")  # type: ignore[arg-type]
+    listings.lookup(lister, "a")
     assert lister.listings == 1
     now[0] = 3.0
-    listings.lookup(lister, "a")  # type: ignore[arg-type]
+    listings.lookup(lister, "a")
     assert lister.listings == 2
 
 
 def test_a_create_or_delete_drops_the_listing() -> None:
     lister = Lister(["a"])
     listings = PodListings(max_age=10)
-    listings.lookup(lister, "a")  # type: ignore[arg-type]
+    listings.lookup(lister, "a")
     listings.drop()
-    listings.lookup(lister, "a")  # type: ignore[arg-type]
+    listings.lookup(lister, "a")
     assert lister.listings == 2
 
 
 def test_a_failed_listing_leaves_each_read_to_its_own_get() -> None:
     listings = PodListings(max_age=10)
-    assert listings.lookup(Lister(["a"], fail=True), "a") is None  # type: ignore[arg-type]
+    assert listings.lookup(Lister(["a"], fail=True), "a") is None
 
 
 def test_earlier_pods_are_listed_once_and_forgotten_after_a_lost_create() -> None:
     lister = Lister(["a", "b"])
     listings = PodListings()
-    assert [p.id for p in listings.earlier_pods_named(lister, "a")] == ["a"]  # type: ignore[arg-type]
-    assert listings.earlier_pods_named(lister, "c") == []  # type: ignore[arg-type]
+    assert [p.id for p in listings.earlier_pods_named(lister, "a")] == ["a"]
+    assert listings.earlier_pods_named(lister, "c") == []
     assert lister.listings == 1
     listings.forget_earlier()
-    listings.earlier_pods_named(lister, "a")  # type: ignore[arg-type]
+    listings.earlier_pods_named(lister, "a")
     assert lister.listings == 2

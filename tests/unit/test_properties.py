@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from pulumi.dynamic import CheckFailure
 
 from prime_pulumi import PrimeClient, PrimeError
-from prime_pulumi.pod_inputs import PodInputs
+from prime_pulumi._provider.pod_inputs import PodInputs
 from prime_pulumi.provider import PodProvider
 
 INPUT_NAMES = list(PodInputs.model_fields)
@@ -78,7 +78,9 @@ def test_check_never_raises_and_fails_per_property(news: dict[str, Any], base: b
 
 
 @SETTINGS
-@given(secret=st.text(min_size=8, max_size=20).filter(str.strip))
+# The marker keeps a secret from being a word the message may hold anyway (such as
+# "env_vars", which Hypothesis can draw from the code under test).
+@given(secret=st.text(min_size=8, max_size=20).filter(str.strip).map("secret:".__add__))
 def test_check_never_echoes_a_secret_input(secret: str) -> None:
     result = PodProvider().check(
         {}, {**GOOD, "gpu_count": 0, "jupyter_password": [secret], "env_vars": {"1x": secret}}

@@ -7,15 +7,14 @@ from typing import Any
 
 import pytest
 
-from prime_pulumi.errors import NotFoundError, PodCleanupError
-from prime_pulumi.models import Pod, PodStatus
-from prime_pulumi.provisioning import (
+from prime_pulumi._provider.poller import Poller
+from prime_pulumi._provider.provisioning import (
     DirectFeed,
     NotReadyError,
-    Poller,
     wait_until_gone,
     wait_until_ready,
 )
+from prime_pulumi.client import NotFoundError, PodCleanupError, PodDetails, PodStatus
 
 
 class Clock:
@@ -42,7 +41,7 @@ READY = {"status": "ACTIVE", "installationProgress": 100, "sshConnection": "root
 class FakeClient:
     """Answers the status endpoint from a script, one answer per poll (the last repeats)."""
 
-    def __init__(self, answers: Sequence[PodStatus | None], pod: Pod | None = None) -> None:
+    def __init__(self, answers: Sequence[PodStatus | None], pod: PodDetails | None = None) -> None:
         self.answers = answers
         self.polls = 0
         self.pod = pod
@@ -52,7 +51,7 @@ class FakeClient:
         self.polls += 1
         return [] if answer is None else [answer]
 
-    def get_pod(self, pod_id: str) -> Pod:
+    def get_pod(self, pod_id: str) -> PodDetails:
         if self.pod is None:
             raise NotFoundError("gone", status_code=404, method="GET", path="/", detail="gone")
         return self.pod
@@ -60,11 +59,11 @@ class FakeClient:
 
 def wait(client: FakeClient, clock: Clock, *, timeout: float = 60, grace: float = 10) -> PodStatus:
     return wait_until_ready(
-        client,  # type: ignore[arg-type]
+        client,
         "p1",
         timeout=timeout,
         install_failure_grace=grace,
-        feed=DirectFeed(client, Poller(cap=10, clock=clock, sleep=clock.sleep)),  # type: ignore[arg-type]
+        feed=DirectFeed(client, Poller(cap=10, clock=clock, sleep=clock.sleep)),
         clock=clock,
     )
 
@@ -113,17 +112,17 @@ def test_a_pod_that_vanishes_is_a_failure() -> None:
 
 
 def test_a_pod_not_yet_listed_is_waited_for() -> None:
-    pod = Pod.model_validate({"id": "p1", "status": "PROVISIONING"})
+    pod = PodDetails.model_validate({"id": "p1", "status": "PROVISIONING"})
     client = FakeClient([None, None, status(**READY)], pod=pod)
     assert wait(client, Clock()).is_ready
 
 
 def test_wait_until_gone_gives_up_with_the_pod_id() -> None:
     clock = Clock()
-    pod = Pod.model_validate({"id": "p1", "status": "DELETING"})
+    pod = PodDetails.model_validate({"id": "p1", "status": "DELETING"})
     with pytest.raises(PodCleanupError, match="p1") as info:
         wait_until_gone(
-            FakeClient([], pod=pod),  # type: ignore[arg-type]
+            FakeClient([], pod=pod),
             "p1",
             timeout=30,
             poller=Poller(cap=10, clock=clock, sleep=clock.sleep),

@@ -1,0 +1,45 @@
+"""prime-pulumi: Prime Intellect GPU pods in Pulumi programs.
+
+The public names are importable from here: the Pulumi-facing ones (``Pod``,
+``PodArgs``, ``get_cluster``, ...) and everything of the API client
+(:mod:`prime_pulumi.client`). They load on first use, so that importing
+``prime_pulumi.emulator`` (the emulator and its pytest plugin) pulls in neither
+pulumi and grpc nor the client. ``Pod`` is the Pulumi resource; the API's own
+record of a pod is :class:`prime_pulumi.client.PodDetails`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from prime_pulumi.client import *  # noqa: F403
+    from prime_pulumi.cluster import GetClusterResult as GetClusterResult
+    from prime_pulumi.cluster import get_cluster as get_cluster
+    from prime_pulumi.cluster import get_cluster_output as get_cluster_output
+    from prime_pulumi.resource import Pod as Pod
+    from prime_pulumi.resource import PodArgs as PodArgs
+
+#: The Pulumi-facing names and their modules; every other public name is the client's.
+_PULUMI_FACING = {
+    "Pod": "prime_pulumi.resource",
+    "PodArgs": "prime_pulumi.resource",
+    "GetClusterResult": "prime_pulumi.cluster",
+    "get_cluster": "prime_pulumi.cluster",
+    "get_cluster_output": "prime_pulumi.cluster",
+}
+
+
+def __getattr__(name: str) -> Any:
+    client = importlib.import_module("prime_pulumi.client")
+    if name == "__all__":
+        value: Any = sorted([*_PULUMI_FACING, *client.__all__])
+    elif name in _PULUMI_FACING:
+        value = getattr(importlib.import_module(_PULUMI_FACING[name]), name)
+    elif name in client.__all__:
+        value = getattr(client, name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value  # later look-ups skip this function
+    return value

@@ -1,0 +1,69 @@
+"""What a ``Pod`` reports besides its inputs: one model of a pod's outputs.
+
+The provider's outputs (:func:`pod_properties`), the resource's attributes
+(``prime_pulumi.resource``) and the documented list of outputs all derive
+from :class:`PodOutputs`; a test checks that ``Pod``'s annotations name each field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from prime_pulumi.client import PodDetails
+
+
+class PodOutputs(BaseModel):
+    """The pod as the API reports it, in the shape a ``Pod`` keeps in state."""
+
+    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True)
+
+    pod_id: str
+    """The pod's id (also the resource's ``id``)."""
+    status: str
+    """``ACTIVE`` once ready."""
+    installation_status: str | None
+    """``FINISHED`` once ready."""
+    installation_progress: float | None
+    """0 to 100."""
+    ssh_connection: str | None
+    """For example ``root@1.2.3.4 -p 22``."""
+    ip: str | None
+    """The pod's IP address."""
+    port_mappings: list[dict[str, Any]]
+    """Open ports: ``internal``, ``external``, ``protocol``, ``used_by``, ``description``."""
+    price_hr: float | None
+    """Price in USD per hour."""
+    gpu_name: str | None
+    """The GPU type the pod got."""
+    provider_type: str | None
+    """The cloud provider hosting the pod."""
+    created_at: str | None
+    """Creation time, ISO 8601."""
+
+    @classmethod
+    def of(cls, pod: PodDetails, inputs: dict[str, Any]) -> PodOutputs:
+        """The outputs of ``pod``; where the API leaves a field out, the declared input stands."""
+        return cls(
+            pod_id=pod.id,
+            status=pod.status,
+            installation_status=pod.installation_status,
+            installation_progress=pod.installation_progress,
+            ssh_connection=pod.ssh_connection,
+            ip=pod.ip,
+            port_mappings=[m.model_dump(by_alias=False) for m in pod.port_mappings],
+            price_hr=pod.price_hr,
+            gpu_name=pod.gpu_name,
+            provider_type=pod.provider_type or inputs.get("provider_type"),
+            created_at=pod.created_at.isoformat() if pod.created_at else None,
+        )
+
+
+#: Every output's name, in order.
+OUTPUT_NAMES: tuple[str, ...] = tuple(PodOutputs.model_fields)
+
+
+def pod_properties(pod: PodDetails, inputs: dict[str, Any]) -> dict[str, Any]:
+    """The properties of a ``Pod`` in state: its inputs, then what the API reports."""
+    return {**inputs, **PodOutputs.of(pod, inputs).model_dump()}

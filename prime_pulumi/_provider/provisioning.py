@@ -1,0 +1,166 @@
+"""Reconciling a pod's state: waiting until it is ready, or until it is gone.
+
+Both waits poll with backoff (:class:`.poller.Poller`) and never wait past
+their deadline. A create takes its statuses from a feed: its own
+polls (:class:`DirectFeed`) or the process's shared poller (:class:`HubFeed`).
+Clocks and sleeps are arguments, so tests steer time instead of waiting.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Protocol
+
+from prime_pulumi._provider.api_calls import ReadsPods, ReadsStatuses
+from prime_pulumi._provider.poller import Poller
+from prime_pulumi._provider.status_hub import StatusHub
+from prime_pulumi.client import NotFoundError, PodCleanupError, PodState, PodStatus, PrimeError
+from prime_pulumi.client.models import FAILED_STATES
+
+
+class NotReadyError(Exception):
+    """A pod will not become ready: ``state`` is where it stopped, ``reason`` why."""
+
+    def __init__(self, state: str, reason: str) -> None:
+        super().__init__(f"{reason} (state: {state})")
+        self.state = state
+        self.reason = reason
+
+
+def describe(status: PodStatus) -> str:
+    """A short account of where a pod is, for messages."""
+    progress = status.installation_progress
+    installing = f", installation {progress:.0f}%" if progress is not None else ""
+    return f"{status.status}{installing}"
+
+
+class DeadlinePassedError(Exception):
+    """The deadline came before the next status."""
+
+
+class StatusFeed(Protocol):
+    """Where a waiting create gets its pod's successive statuses from."""
+
+    def next_status(self, pod_id: str, deadline: float) -> PodStatus | None:
+        """The pod's next status (``None``: not listed); :class:`DeadlinePassedError` if late."""
+        ...
+
+
+class DirectFeed:
+    """Polls the status endpoint for one pod, backing off between polls."""
+
+    def __init__(self, client: ReadsStatuses, poller: Poller) -> None:
+        self._client = client
+        self._poller = poller
+        self._first = True
+
+    def next_status(self, pod_id: str, deadline: float) -> PodStatus | None:
+        if not self._first and not self._poller.wait(deadline):
+            raise DeadlinePassedError
+        self._first = False
+        statuses = self._client.get_pod_statuses([pod_id])
+        return next((s for s in statuses if s.pod_id == pod_id), None)
+
+
+class HubFeed:
+    """Takes each status from the process's shared poller (:class:`StatusHub`)."""
+
+    def __init__(self, hub: StatusHub, pod_id: str) -> None:
+        self._hub = hub
+        self._pod_id = pod_id
+        self._after = hub.watch(pod_id)
+
+    def next_status(self, pod_id: str, deadline: float) -> PodStatus | None:
+        while True:
+            round_ = self._hub.next_round(self._after, deadline)
+            if round_ is None:
+                raise DeadlinePassedError
+            self._after = round_.number
+            if round_.error is not None:
+                raise round_.error
+            # A round already under way when the pod joined did not ask for it.
+            if pod_id in round_.statuses:
+                return round_.statuses[pod_id]
+
+    def close(self) -> None:
+        self._hub.unwatch(self._pod_id)
+
+
+def wait_until_ready(
+    client: ReadsPods,
+    pod_id: str,
+    *,
+    timeout: float,
+    install_failure_grace: float,
+    feed: StatusFeed,
+    clock: Callable[[], float] = time.monotonic,
+) -> PodStatus:
+    """Follows the pod's status until it is ready; raises :class:`NotReadyError` otherwise.
+
+    A pod fails when it reaches ERROR or TERMINATED, when an installation failure
+    lasts ``install_failure_grace`` seconds (the service retries some by itself),
+    when it disappears, or when ``timeout`` seconds pass.
+    """
+    deadline = clock() + timeout
+    failing_since: float | None = None
+    last = "not yet reported"
+    while True:
+        try:
+            status = feed.next_status(pod_id, deadline)
+        except DeadlinePassedError:
+            raise NotReadyError(
+                last, f"it was not ready within {timeout:g} seconds (ready_timeout)"
+            ) from None
+        except PrimeError as exc:
+            raise NotReadyError(last, f"its status could not be read: {exc}") from exc
+        if status is None:
+            _raise_if_gone(client, pod_id, last)
+            continue
+        last = describe(status)
+        if status.is_ready:
+            return status
+        if status.status in FAILED_STATES:
+            raise NotReadyError(last, status.failure or f"it reached {status.status}")
+        if status.installation_failure:
+            now = clock()
+            failing_since = now if failing_since is None else failing_since
+            if now - failing_since >= install_failure_grace:
+                raise NotReadyError(last, f"installation failed: {status.installation_failure}")
+        else:
+            failing_since = None
+
+
+def _raise_if_gone(client: ReadsPods, pod_id: str, last: str) -> None:
+    """A pod missing from the status answer: gone, or just not listed there yet."""
+    try:
+        pod = client.get_pod(pod_id)
+    except NotFoundError as exc:
+        raise NotReadyError(last, "it disappeared: it was deleted outside Pulumi") from exc
+    except PrimeError:
+        return
+    if pod.status == PodState.TERMINATED:
+        raise NotReadyError(PodState.TERMINATED, "it was terminated outside Pulumi")
+
+
+def wait_until_gone(client: ReadsPods, pod_id: str, *, timeout: float, poller: Poller) -> None:
+    """Polls the pod until it is not found or TERMINATED; at the deadline, PodCleanupError."""
+    deadline = poller.clock() + timeout
+    state = "unknown"
+    while True:
+        try:
+            pod = client.get_pod(pod_id)
+        except NotFoundError:
+            return
+        except PrimeError as exc:
+            state = f"unreadable ({exc})"
+        else:
+            if pod.status == PodState.TERMINATED:
+                return
+            state = pod.status
+        if not poller.wait(deadline):
+            raise PodCleanupError(
+                f"pod {pod_id} was deleted but is still there after {timeout:g} seconds "
+                f"(state: {state}); check it and delete it by hand if it remains",
+                pod_id=pod_id,
+            )

@@ -1,0 +1,383 @@
+"""A typed, synchronous client of the Prime Intellect REST API.
+
+Retries follow :mod:`prime_pulumi.client._retries`. A create is retried only
+when the server certainly did not act on it (429, or a connection that was never
+made). When its outcome is unknown (a timeout, a dropped connection, a 5xx), the
+client never posts again: it looks the pod up by name and returns it if it
+exists, else raises :class:`~prime_pulumi.client.CreateOutcomeUnknownError`.
+So one call of :meth:`PrimeClient.create_pod` makes at most one pod.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from types import TracebackType
+from typing import Any, Self, TypeVar
+from urllib.parse import quote
+
+import httpx
+import pydantic
+from pydantic import SecretStr
+
+from prime_pulumi.client._constants import (
+    API_V1,
+    AVAILABILITY_PAGE_SIZE,
+    DEFAULT_TIMEOUT,
+    MAX_ATTEMPTS,
+    PODS_PAGE_LIMIT,
+    RETRY_BUDGET_SECONDS,
+    STATUS_BATCH_SIZE,
+)
+from prime_pulumi.client._exceptions import (
+    APIResponseValidationError,
+    APIStatusError,
+    CreateOutcomeUnknownError,
+    NotFoundError,
+    PrimeError,
+    connection_error,
+    status_error,
+)
+from prime_pulumi.client._retries import (
+    Backoff,
+    Retryable,
+    RetryPolicy,
+    is_outcome_unknown,
+    is_rejected_before_acting,
+    is_transient,
+)
+from prime_pulumi.client._settings import ClientSettings, resolve_settings
+from prime_pulumi.client.models import (
+    ClusterDetails,
+    ClusterEnvelope,
+    CreatePodRequest,
+    GPUAvailability,
+    GPUAvailabilityPage,
+    PodDetails,
+    PodHistoryEntry,
+    PodHistoryPage,
+    PodPage,
+    PodStatus,
+    PodStatusList,
+    TeamSpec,
+)
+
+logger = logging.getLogger("prime_pulumi.client")
+
+ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
+REDACTED = "**********"
+
+
+class PrimeClient:
+    """The Prime Intellect REST API.
+
+    Settings are resolved by :func:`~prime_pulumi.client.resolve_settings`: the
+    arguments, then ``PRIME_API_KEY``, ``PRIME_API_BASE_URL`` / ``PRIME_BASE_URL``,
+    ``PRIME_TEAM_ID``, then the public API.
+
+    ``timeout``, ``max_attempts``, ``retry_budget`` and ``backoff`` tune the retries.
+    ``http_client`` (or ``transport``) replaces the HTTP layer, for tests; ``sleep``
+    and ``clock`` replace the waits between retries and the clock of the budget.
+    The client is thread-safe and should be closed (or used as a context manager).
+    """
+
+    def __init__(
+        self,
+        api_key: str | SecretStr | None = None,
+        *,
+        base_url: str | None = None,
+        team_id: str | None = None,
+        timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+        max_attempts: int = MAX_ATTEMPTS,
+        retry_budget: float = RETRY_BUDGET_SECONDS,
+        backoff: Backoff | None = None,
+        http_client: httpx.Client | None = None,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.settings: ClientSettings = resolve_settings(api_key, base_url, team_id)
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.Client(timeout=timeout, transport=transport)
+        self._timeout = timeout
+        self._retry_policy = RetryPolicy(
+            max_attempts=max_attempts,
+            budget=retry_budget,
+            backoff=backoff or Backoff(),
+            sleep=sleep,
+            clock=clock,
+        )
+
+    def __repr__(self) -> str:
+        return f"PrimeClient(base_url={self.settings.base_url!r})"
+
+    def close(self) -> None:
+        """Closes the HTTP connections the client opened itself."""
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ pods
+
+    def list_pods_page(self, *, offset: int = 0, limit: int = PODS_PAGE_LIMIT) -> PodPage:
+        """One page of the pods that are not terminated."""
+        params = {"offset": offset, "limit": limit}
+        return self._get(f"{API_V1}/pods/", PodPage, params=params)
+
+    def iter_pods(self, *, page_size: int = PODS_PAGE_LIMIT) -> Iterator[PodDetails]:
+        """Every pod that is not terminated, page after page to the end."""
+        offset = 0
+        while True:
+            page = self.list_pods_page(offset=offset, limit=page_size)
+            yield from page.data
+            offset += len(page.data)
+            # An empty page ends the walk even if total_count promised more.
+            if not page.data or offset >= page.total_count:
+                return
+
+    def list_pods(self, *, page_size: int = PODS_PAGE_LIMIT) -> list[PodDetails]:
+        """All pods that are not terminated (follows the pagination to the end)."""
+        return list(self.iter_pods(page_size=page_size))
+
+    def find_pods_by_name(self, name: str) -> list[PodDetails]:
+        """The live pods called ``name``, oldest first.
+
+        This is how a create whose answer was lost is recovered, and how a
+        caller checks whether a pod exists before creating it.
+        """
+        found = [pod for pod in self.iter_pods() if pod.name == name]
+        return sorted(found, key=lambda pod: (pod.created_at is None, pod.created_at or 0))
+
+    def get_pod(self, pod_id: str) -> PodDetails:
+        """One pod. A terminated pod is :class:`~prime_pulumi.client.NotFoundError`."""
+        return self._get(f"{API_V1}/pods/{_segment(pod_id)}", PodDetails)
+
+    def get_pod_statuses(self, pod_ids: Sequence[str]) -> list[PodStatus]:
+        """The status of many pods, in one request per batch of ids; unknown ids are absent."""
+        statuses: list[PodStatus] = []
+        ids = list(dict.fromkeys(pod_ids))
+        for start in range(0, len(ids), STATUS_BATCH_SIZE):
+            batch = ids[start : start + STATUS_BATCH_SIZE]
+            answer = self._get(f"{API_V1}/pods/status/", PodStatusList, params={"pod_ids": batch})
+            statuses.extend(answer.data)
+        return statuses
+
+    def create_pod(self, request: CreatePodRequest) -> PodDetails:
+        """Creates a pod; makes at most one, whatever the network does (see the module doc).
+
+        The client's team id is used when the request names no team.
+        """
+        if request.team is None and self.settings.team_id:
+            request = request.model_copy(update={"team": TeamSpec(team_id=self.settings.team_id)})
+        path = f"{API_V1}/pods/"
+        try:
+            response = self._request(
+                "POST", path, json=request.to_body(), retryable=is_rejected_before_acting
+            )
+        except PrimeError as exc:
+            if not is_outcome_unknown(exc):
+                raise
+            return self._recover_create(request, exc)
+        return self._parse(response, PodDetails, "POST", path)
+
+    def _recover_create(self, request: CreatePodRequest, cause: PrimeError) -> PodDetails:
+        """After a create of unknown outcome: the pod of that name if it exists, else an error."""
+        name = request.pod.name
+        if name is None:
+            raise CreateOutcomeUnknownError(
+                f"Creating an unnamed pod had an unknown outcome ({cause}); it cannot be looked "
+                "up by name, so check the pod list before creating it again",
+                pod_name=None,
+            ) from cause
+        try:
+            found = self.find_pods_by_name(name)
+        except PrimeError as lookup_error:
+            raise CreateOutcomeUnknownError(
+                f"Creating pod {name!r} had an unknown outcome ({cause}), and looking it up "
+                f"failed too ({lookup_error}); it may exist: look for it before creating it again",
+                pod_name=name,
+            ) from cause
+        if found:
+            logger.info(
+                "create of pod %r had an unknown outcome; found it as %s", name, found[-1].id
+            )
+            return found[-1]
+        raise CreateOutcomeUnknownError(
+            f"Creating pod {name!r} had an unknown outcome ({cause}) and no pod of that name "
+            "exists now; it was not posted again, so at most one pod can appear. Run the "
+            "operation again: a pod of that name is adopted, not duplicated",
+            pod_name=name,
+        ) from cause
+
+    def delete_pod(self, pod_id: str, *, missing_ok: bool = False) -> bool:
+        """Deletes (terminates) a pod. Returns ``False`` if it was already gone.
+
+        A pod that is gone raises :class:`~prime_pulumi.client.NotFoundError` unless
+        ``missing_ok``; a 404 that answers a retry (an earlier attempt may have
+        deleted it) counts as deleted.
+        """
+        try:
+            self._request("DELETE", f"{API_V1}/pods/{_segment(pod_id)}", retryable=is_transient)
+        except NotFoundError as exc:
+            if missing_ok:
+                return False
+            if exc.attempt > 1:
+                return True
+            raise
+        return True
+
+    def iter_pod_history(self, *, page_size: int = PODS_PAGE_LIMIT) -> Iterator[PodHistoryEntry]:
+        """Every terminated pod, newest first, page after page."""
+        offset = 0
+        while True:
+            params: dict[str, Any] = {
+                "offset": offset,
+                "limit": page_size,
+                "sort_by": "terminatedAt",
+                "sort_order": "desc",
+            }
+            page = self._get(f"{API_V1}/pods/history", PodHistoryPage, params=params)
+            yield from page.data
+            offset += len(page.data)
+            if not page.data or offset >= page.total_count:
+                return
+
+    def list_pod_history(self, *, page_size: int = PODS_PAGE_LIMIT) -> list[PodHistoryEntry]:
+        """All terminated pods (follows the pagination to the end)."""
+        return list(self.iter_pod_history(page_size=page_size))
+
+    # ------------------------------------------------------------ availability
+
+    def list_gpu_availability(
+        self,
+        *,
+        gpu_type: str | None = None,
+        gpu_count: int | None = None,
+        regions: Sequence[str] = (),
+        multi_node: bool = False,
+        page_size: int = AVAILABILITY_PAGE_SIZE,
+    ) -> list[GPUAvailability]:
+        """The GPU offers that match, every page; ``multi_node`` asks for multi-node offers."""
+        path = f"{API_V1}/availability/{'multi-node' if multi_node else 'gpus'}"
+        params: dict[str, Any] = {"page_size": page_size}
+        if gpu_type is not None:
+            params["gpu_type"] = gpu_type
+        if gpu_count is not None:
+            params["gpu_count"] = gpu_count
+        if regions:
+            params["regions"] = list(regions)
+        offers: list[GPUAvailability] = []
+        page_number = 1
+        while True:
+            page = self._get(path, GPUAvailabilityPage, params={**params, "page": page_number})
+            offers.extend(page.items)
+            if not page.items or len(offers) >= page.total_count:
+                return offers
+            page_number += 1
+
+    # ------------------------------------------------------------ admin
+
+    def get_cluster(self, cluster_id: str) -> ClusterDetails:
+        """One cluster with its nodes and SSH keys (needs an admin API key)."""
+        return self._get(f"/api/admin/clusters/{_segment(cluster_id)}", ClusterEnvelope).data
+
+    # ------------------------------------------------------------ transport
+
+    def _get(
+        self, path: str, model: type[ModelT], *, params: Mapping[str, Any] | None = None
+    ) -> ModelT:
+        response = self._request("GET", path, params=params, retryable=is_transient)
+        return self._parse(response, model, "GET", path)
+
+    def _parse(
+        self, response: httpx.Response, model: type[ModelT], method: str, path: str
+    ) -> ModelT:
+        try:
+            return model.model_validate(response.json())
+        except (ValueError, pydantic.ValidationError) as exc:
+            problems = (
+                "; ".join(
+                    f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
+                    for e in exc.errors(include_url=False, include_input=False)
+                )
+                if isinstance(exc, pydantic.ValidationError)
+                else "the body is not JSON"
+            )
+            # The body is not quoted: it may hold secrets such as a Jupyter password.
+            raise APIResponseValidationError(
+                f"{method} {path} answered with a body that is not a {model.__name__}: {problems}"
+            ) from None
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        retryable: Retryable,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+    ) -> httpx.Response:
+        """Sends one call, retrying while ``retryable`` says so, within attempts and budget."""
+        attempt = 0
+
+        def send() -> httpx.Response:
+            nonlocal attempt
+            attempt += 1
+            return self._send_once(method, path, params=params, json=json, attempt=attempt)
+
+        return self._retry_policy.call(send, retryable)
+
+    def _send_once(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None,
+        json: Any,
+        attempt: int,
+    ) -> httpx.Response:
+        key = self.settings.api_key.get_secret_value()
+        headers = {"Authorization": f"Bearer {key}", "Accept": "application/json"}
+        try:
+            response = self._http.request(
+                method,
+                self.settings.base_url + path,
+                params=params,
+                json=json,
+                headers=headers,
+                timeout=self._timeout,
+            )
+        except httpx.TransportError as exc:
+            raise self._redacted(connection_error(exc, method=method, path=path)) from None
+        logger.debug("%s %s -> %s (attempt %d)", method, path, response.status_code, attempt)
+        if response.is_success:
+            return response
+        error = status_error(response, method=method, path=path)
+        error.attempt = attempt
+        raise self._redacted(error)
+
+    def _redacted(self, error: PrimeError) -> PrimeError:
+        """Removes the API key from an error, should a server echo it back."""
+        key = self.settings.api_key.get_secret_value()
+        error.args = tuple(
+            arg.replace(key, REDACTED) if isinstance(arg, str) else arg for arg in error.args
+        )
+        if isinstance(error, APIStatusError):
+            error.detail = error.detail.replace(key, REDACTED)
+        return error
+
+
+def _segment(value: str) -> str:
+    """Quotes an id for use as one path segment, so an id cannot change the path."""
+    return quote(value, safe="")

@@ -1,0 +1,58 @@
+"""``get_cluster``: read one cluster from the admin API, in the shape of Pulumi's data sources."""
+
+from __future__ import annotations
+
+from pulumi import Input, Output
+from pulumi.runtime import get_config
+
+from prime_pulumi._provider.settings import ProviderSettings
+from prime_pulumi.client import ClusterDetails, NotFoundError, PermissionDeniedError, PrimeClient
+
+
+class GetClusterResult(ClusterDetails):
+    """A cluster: its fields, ``nodes`` (each with ``connections``) and ``ssh_keys``."""
+
+
+def _client(api_key: str | None, base_url: str | None) -> PrimeClient:
+    """A client from the arguments, else the stack config (``prime:*``), else the environment."""
+    # get_config, not pulumi.Config: it reads a secret without wrapping it in an Output
+    # and works (returning nothing) outside a Pulumi program too.
+    return ProviderSettings.from_lookup(get_config).build_client(api_key=api_key, base_url=base_url)
+
+
+def get_cluster(
+    cluster_id: str, *, api_key: str | None = None, base_url: str | None = None
+) -> GetClusterResult:
+    """Reads cluster ``cluster_id`` from ``GET /api/admin/clusters/{id}``.
+
+    The key comes from ``api_key``, else ``prime:apiKey``, else ``PRIME_API_KEY``; it
+    needs admin permission. Raises :class:`~prime_pulumi.client.PermissionDeniedError`
+    or :class:`~prime_pulumi.client.NotFoundError` with a message naming the cluster.
+    """
+    with _client(api_key, base_url) as client:
+        try:
+            cluster = client.get_cluster(cluster_id)
+        except PermissionDeniedError as exc:
+            raise exc.restated(
+                f"get_cluster({cluster_id!r}): the API key lacks the admin permission that "
+                f"reading clusters needs ({exc.detail})"
+            ) from None
+        except NotFoundError as exc:
+            raise exc.restated(
+                f"get_cluster({cluster_id!r}): no cluster has that id ({exc.detail})"
+            ) from None
+    return GetClusterResult.model_validate(cluster.model_dump())
+
+
+def get_cluster_output(
+    cluster_id: Input[str],
+    *,
+    api_key: Input[str] | None = None,
+    base_url: Input[str] | None = None,
+) -> Output[GetClusterResult]:
+    """:func:`get_cluster` for Inputs: the result is an Output, known once ``cluster_id`` is."""
+    return Output.all(
+        Output.from_input(cluster_id),
+        Output.from_input(api_key),
+        Output.from_input(base_url),
+    ).apply(lambda args: get_cluster(args[0], api_key=args[1], base_url=args[2]))

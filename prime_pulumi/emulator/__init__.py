@@ -1,0 +1,57 @@
+"""A local emulator of the Prime Intellect REST API, for tests and pipelines.
+
+:class:`EmulatorBackend` holds the state and logic; :func:`create_app` wraps it
+in a FastAPI application; :class:`EmulatorServer` runs that on a loopback port
+in a thread; ``prime-emulator`` runs it from the command line; the pytest
+fixture ``prime_emulator`` hands a reset, running server to each test.
+
+Every name loads on first use: the pytest plugin, which every pytest session
+of anyone who installs prime-pulumi loads, imports only
+:mod:`prime_pulumi.emulator.defaults`. ``EmulatorServer`` and ``create_app``
+need the ``emulator`` extra (FastAPI and uvicorn).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from prime_pulumi.emulator.app import create_app as create_app
+    from prime_pulumi.emulator.backend import EmulatorBackend as EmulatorBackend
+    from prime_pulumi.emulator.defaults import DEFAULT_ADMIN_KEY as DEFAULT_ADMIN_KEY
+    from prime_pulumi.emulator.defaults import DEFAULT_API_KEY as DEFAULT_API_KEY
+    from prime_pulumi.emulator.defaults import (
+        FIXTURE_PROVISION_SECONDS as FIXTURE_PROVISION_SECONDS,
+    )
+    from prime_pulumi.emulator.schemas import ROUTE_NAMES as ROUTE_NAMES
+    from prime_pulumi.emulator.schemas import Fate as Fate
+    from prime_pulumi.emulator.schemas import Fault as Fault
+    from prime_pulumi.emulator.schemas import PodFailure as PodFailure
+    from prime_pulumi.emulator.schemas import WireCluster as WireCluster
+    from prime_pulumi.emulator.server import EmulatorServer as EmulatorServer
+
+#: Each public name and the module that defines it.
+_HOMES = {
+    "DEFAULT_ADMIN_KEY": "defaults",
+    "DEFAULT_API_KEY": "defaults",
+    "FIXTURE_PROVISION_SECONDS": "defaults",
+    "ROUTE_NAMES": "schemas",
+    "EmulatorBackend": "backend",
+    "EmulatorServer": "server",
+    "Fate": "schemas",
+    "Fault": "schemas",
+    "PodFailure": "schemas",
+    "WireCluster": "schemas",
+    "create_app": "app",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__all__":
+        return list(_HOMES)
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value

@@ -1,0 +1,30 @@
+"""The emulator's defaults and fixed values, in one place."""
+
+from typing import Final
+
+#: The API key the emulator accepts when none is configured.
+DEFAULT_API_KEY: Final = "prime-emulator-key"
+#: The admin key the emulator accepts when none is configured (it is also a normal key).
+DEFAULT_ADMIN_KEY: Final = "prime-emulator-admin-key"
+#: How long a pod takes from creation to ready, unless configured otherwise.
+DEFAULT_PROVISION_SECONDS: Final = 5.0
+#: How long a deleted pod stays DELETING before it is terminated, unless configured otherwise.
+DEFAULT_DELETE_SECONDS: Final = 0.0
+#: Provision time the pytest fixture uses: long enough to see every phase, short enough to wait.
+FIXTURE_PROVISION_SECONDS: Final = 0.2
+#: Price of one GPU-hour for pods whose ``cloudId`` is not in the catalogue.
+DEFAULT_PRICE_PER_GPU_HOUR: Final = 1.5
+#: Image of pods created without one.
+DEFAULT_IMAGE: Final = "ubuntu_22_cuda_12"
+#: Status sent by a ``status`` fault that names none.
+DEFAULT_FAULT_STATUS: Final = 503
+#: Installation progress a pod shows once an installation failure has stopped it.
+FROZEN_PROGRESS: Final = 1
+#: How long ``EmulatorServer.start`` waits for uvicorn to accept connections.
+SERVER_START_TIMEOUT: Final = 10.0
+#: How long ``EmulatorServer.stop`` lets in-flight requests finish.
+SERVER_STOP_TIMEOUT: Final = 5
+#: Connections that may wait for the server to accept them.
+LISTEN_BACKLOG: Final = 128
+#: The largest page the list endpoints serve.
+MAX_PAGE_SIZE: Final = 100

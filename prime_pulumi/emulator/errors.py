@@ -1,0 +1,138 @@
+"""The errors the emulator answers with; each one renders its own body.
+
+::
+
+    EmulatorError              {"detail": str} with any status
+    ├── NotAuthenticatedError  401 {"detail": "Not authenticated"}: no bearer key
+    ├── InvalidApiKeyError     401 {"detail": "Invalid API key"}: an unknown key
+    ├── ForbiddenError         403: a normal key on an admin endpoint
+    ├── UnknownResourceError   404: unknown or terminated pod, unknown cluster
+    ├── RequestRefusedError    400: a request the API refuses (price above ``maxPrice``)
+    ├── RequestInvalidError    422 {"detail": [{"loc": [...], "msg": str, "type": str}]}
+    └── InjectedFaultError     a fault's status, optionally with ``Retry-After``
+
+    ConnectionDropped          not an answer: raised to make the server drop the connection
+
+Nothing here imports FastAPI: the backend raises these errors, and the HTTP
+layer only turns them into responses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from http import HTTPStatus
+from typing import Any
+
+from prime_pulumi.emulator.schemas import ErrorBody, ValidationErrorBody, ValidationIssue
+
+
+class EmulatorError(Exception):
+    """An answer other than success: a status, a JSON body and maybe headers."""
+
+    status_code: int = 500
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+    def body(self) -> dict[str, Any]:
+        """The JSON body of the response."""
+        return ErrorBody(detail=self.detail).model_dump()
+
+    def headers(self) -> dict[str, str]:
+        """Extra response headers."""
+        return {}
+
+
+class NotAuthenticatedError(EmulatorError):
+    """The request carried no bearer key."""
+
+    status_code = 401
+
+    def __init__(self) -> None:
+        super().__init__("Not authenticated")
+
+    def headers(self) -> dict[str, str]:
+        return {"WWW-Authenticate": "Bearer"}
+
+
+class InvalidApiKeyError(EmulatorError):
+    """The request carried a key the emulator does not accept."""
+
+    status_code = 401
+
+    def __init__(self) -> None:
+        super().__init__("Invalid API key")
+
+    def headers(self) -> dict[str, str]:
+        return {"WWW-Authenticate": "Bearer"}
+
+
+class ForbiddenError(EmulatorError):
+    """The key is valid but lacks the permission the endpoint needs."""
+
+    status_code = 403
+
+
+class UnknownResourceError(EmulatorError):
+    """The resource does not exist (or no longer does)."""
+
+    status_code = 404
+
+
+class RequestRefusedError(EmulatorError):
+    """The API understood the request and refuses it."""
+
+    status_code = 400
+
+
+class RequestInvalidError(EmulatorError):
+    """The request does not match the API's schema: FastAPI's 422 body."""
+
+    status_code = 422
+
+    def __init__(self, issues: Iterable[ValidationIssue]) -> None:
+        self.issues = list(issues)
+        super().__init__("; ".join(f"{issue.loc}: {issue.msg}" for issue in self.issues))
+
+    @classmethod
+    def from_errors(cls, errors: Iterable[Mapping[str, Any]]) -> RequestInvalidError:
+        """Keep what the API documents of pydantic's errors: location, message and type."""
+        return cls(
+            ValidationIssue(loc=list(error["loc"]), msg=str(error["msg"]), type=str(error["type"]))
+            for error in errors
+        )
+
+    def body(self) -> dict[str, Any]:
+        return ValidationErrorBody(detail=self.issues).model_dump()
+
+
+class InjectedFaultError(EmulatorError):
+    """An answer a test asked for with a ``status`` fault, such as 429 or 503."""
+
+    def __init__(self, status_code: int, detail: str | None, retry_after: float | None) -> None:
+        super().__init__(detail or _phrase(status_code))
+        self.status_code = status_code
+        self.retry_after = retry_after
+
+    def headers(self) -> dict[str, str]:
+        if self.retry_after is None:
+            return {}
+        # "g" renders 2.0 as "2", so whole seconds stay valid HTTP delta-seconds.
+        return {"Retry-After": format(self.retry_after, "g")}
+
+
+class ConnectionDropped(Exception):  # noqa: N818 - it is an event, not an error of the caller
+    """Raised inside the server to abandon a response half-sent, so the connection drops."""
+
+
+def _phrase(status_code: int) -> str:
+    try:
+        return HTTPStatus(status_code).phrase
+    except ValueError:  # a status HTTP does not name, such as 599
+        return f"Injected fault {status_code}"
+
+
+def pod_not_found(pod_id: str) -> UnknownResourceError:
+    """The API's answer for a pod that does not exist or was terminated."""
+    return UnknownResourceError(f"Pod {pod_id} not found")

@@ -1,0 +1,599 @@
+"""The JSON shapes the emulator reads and writes, as pydantic models.
+
+API models are snake_case in Python and camelCase on the wire, as the Prime
+Intellect API documents them; the two list envelopes keep the API's own
+``total_count``. Control models (``/_emulator``) are snake_case throughout and
+reject unknown keys, so a typo in a test's setup fails loudly.
+
+The backend builds these models and the HTTP layer declares them as response
+models, so ``/openapi.json`` describes exactly what is served.
+
+Models that share a name with the API client's (``prime_pulumi.client``) carry
+a ``Wire`` prefix (``WirePod``, ``WireCluster``), so no two importable classes
+share a name; their titles, and the schema names in ``/openapi.json``, are the
+API's names without it (``Pod``, ``Cluster``): see :func:`api_name`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, Final, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+RouteName = Literal[
+    "list_pods",
+    "get_pod",
+    "pod_status",
+    "create_pod",
+    "delete_pod",
+    "pod_history",
+    "gpu_availability",
+    "multi_node_availability",
+    "legacy_availability",
+    "get_cluster",
+]
+
+#: The API routes by name: request counts and faults are keyed by these.
+ROUTE_NAMES: Final[tuple[RouteName, ...]] = get_args(RouteName)
+
+PodStatusValue = Literal[
+    "PROVISIONING", "PENDING", "ACTIVE", "STOPPED", "ERROR", "DELETING", "UNKNOWN", "TERMINATED"
+]
+InstallationStatus = Literal["PENDING", "ACTIVE", "FINISHED", "ERROR", "TERMINATED"]
+Security = Literal["secure_cloud", "community_cloud"]
+StockStatus = Literal["Available", "Low", "High", "Unavailable"]
+FateKind = Literal["ok", "install_failure", "transient_install_failure", "error", "stuck"]
+FaultAction = Literal["status", "delay", "drop", "drop_after"]
+HistorySortKey = Literal[
+    "createdAt", "terminatedAt", "priceHr", "totalBilledPrice", "created_at", "terminated_at"
+]
+SortOrder = Literal["asc", "desc"]
+
+
+def iso_utc(moment: datetime) -> str:
+    """Format a moment as the API does: ISO 8601, UTC, whole seconds, ``Z``."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _now_iso() -> str:
+    return iso_utc(datetime.now(UTC))
+
+
+#: The prefix that keeps the emulator's API models apart from the client's namesakes.
+WIRE_PREFIX: Final = "Wire"
+
+
+def api_name(name: str) -> str:
+    """The API's name of a model (or schema) named ``name``: ``WirePod`` is ``Pod``."""
+    return name.removeprefix(WIRE_PREFIX)
+
+
+class Wire(BaseModel):
+    """An API model: snake_case attributes, camelCase JSON, titled with its API name."""
+
+    model_config = ConfigDict(
+        model_title_generator=lambda model: api_name(model.__name__),
+        alias_generator=to_camel,
+        validate_by_name=True,
+        validate_by_alias=True,
+        serialize_by_alias=True,
+    )
+
+
+class WireBody(Wire):
+    """An API request body: accepted only under its camelCase names, like the real API.
+
+    Validation is FastAPI's default (lax) mode, as the real API's seems to be.
+    """
+
+    model_config = ConfigDict(validate_by_name=False)
+
+
+class Control(BaseModel):
+    """A ``/_emulator`` body: snake_case, unknown keys rejected."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- errors -----------------------------------------------------------------
+
+
+class ErrorBody(BaseModel):
+    """The API's usual error body."""
+
+    detail: str
+
+
+class ValidationIssue(BaseModel):
+    """One problem with a request, as FastAPI reports it."""
+
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ValidationErrorBody(BaseModel):
+    """The API's 422 body."""
+
+    detail: list[ValidationIssue]
+
+
+# --- pods -------------------------------------------------------------------
+
+
+class WirePortMapping(Wire):
+    """One port a pod exposes; ports are strings on the wire."""
+
+    internal: str
+    external: str
+    protocol: str
+    used_by: str | None
+    description: str
+
+
+class PodResources(Wire):
+    """What the pod was given: memory and disk in GB, and vCPUs."""
+
+    memory: int | None
+    disk: int | None
+    vcpus: int | None
+
+
+class AttachedResource(Wire):
+    """A disk attached to a pod."""
+
+    id: str
+    resource_type: str
+    status: str
+    created_at: str
+    size: int | None
+    mount_path: str
+    resource_path: str | None
+    is_detachable: bool
+    is_shared: bool
+
+
+class WirePod(Wire):
+    """A pod as ``GET /api/v1/pods/{id}``, the list and create return it."""
+
+    id: str
+    name: str
+    gpu_name: str
+    gpu_count: int
+    status: PodStatusValue
+    created_at: str
+    updated_at: str
+    provider_type: str
+    installation_status: InstallationStatus
+    installation_failure: str | None
+    installation_progress: int
+    team_id: str | None
+    user_id: str
+    wallet_id: str
+    socket: str
+    type: str
+    environment_type: str
+    resources: PodResources
+    attached_resources: list[AttachedResource]
+    prime_port_mapping: list[WirePortMapping]
+    ssh_connection: str | None
+    ip: str | None
+    price_hr: float
+    stopped_price_hr: float
+    provisioning_price_hr: float
+    base_price_hr: float
+    base_currency: str
+    jupyter_password: str | None
+    custom_template_id: str | None
+    is_spot: bool
+    auto_restart: bool
+
+
+class PodList(BaseModel):
+    """One page of active pods."""
+
+    total_count: int
+    offset: int
+    limit: int
+    data: list[WirePod]
+
+
+class WirePodStatus(Wire):
+    """A pod's status; the price appears as ``costPerHr`` (the guide) and ``priceHr`` (the SDK)."""
+
+    pod_id: str
+    provider_type: str
+    status: PodStatusValue
+    ssh_connection: str | None
+    ip: str | None
+    cost_per_hr: float
+    price_hr: float
+    prime_port_mapping: list[WirePortMapping]
+    installation_failure: str | None
+    installation_progress: int
+
+
+class WirePodStatusList(Wire):
+    """The statuses of the pods asked for that exist."""
+
+    data: list[WirePodStatus]
+
+
+class DeletedPod(Wire):
+    """What ``DELETE /api/v1/pods/{id}`` returns."""
+
+    status: Literal["TERMINATED"]
+
+
+class HistoryEntry(Wire):
+    """A terminated pod."""
+
+    id: str
+    name: str
+    provider_type: str
+    type: str
+    created_at: str
+    terminated_at: str
+    gpu_name: str
+    gpu_count: int
+    socket: str
+    price_hr: float
+    user_id: str
+    team_id: str | None
+    total_billed_price: float
+
+
+class HistoryList(BaseModel):
+    """One page of terminated pods."""
+
+    total_count: int
+    offset: int
+    limit: int
+    data: list[HistoryEntry]
+
+
+class WireEnvVar(WireBody):
+    """An environment variable for the pod."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    key: str
+    value: str
+
+
+class WirePodSpec(WireBody):
+    """The ``pod`` object of a create request; unknown keys are rejected, as by the API."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = None
+    cloud_id: str
+    gpu_type: str
+    socket: str
+    gpu_count: int = Field(ge=1)
+    disk_size: int | None = Field(default=None, ge=1)
+    vcpus: int | None = Field(default=None, ge=1)
+    memory: int | None = Field(default=None, ge=1)
+    max_price: float | None = None
+    image: str | None = None
+    custom_template_id: str | None = None
+    data_center_id: str | None = None
+    country: str | None = None
+    security: Security | None = None
+    env_vars: list[WireEnvVar] | None = None
+    jupyter_password: str | None = None
+    ssh_key_id: str | None = None
+    auto_restart: bool = False
+    prepaid_for_hr: float | None = None
+
+
+class WireProviderSpec(WireBody):
+    """Which provider serves the offer."""
+
+    type: str
+
+
+class WireTeamSpec(WireBody):
+    """The team that owns the pod."""
+
+    team_id: str
+
+
+class WireCreatePodRequest(WireBody):
+    """The body of ``POST /api/v1/pods/``; top-level extras (sharing flags) are ignored."""
+
+    pod: WirePodSpec
+    provider: WireProviderSpec
+    disks: list[str] | None = None
+    team: WireTeamSpec | None = None
+
+
+# --- availability -----------------------------------------------------------
+
+
+class ResourceSpec(Wire):
+    """The range one resource of an offer can take, and what each unit costs."""
+
+    min_count: int | None
+    default_count: int | None
+    max_count: int | None
+    price_per_unit: float | None
+    step: int | None
+    default_included_in_price: bool | None
+    additional_info: str | None
+
+
+class WirePrices(Wire):
+    """What an offer costs per hour, for all its GPUs."""
+
+    on_demand: float | None
+    community_price: float | None
+    is_variable: bool
+    currency: str
+
+    @property
+    def hourly(self) -> float:
+        """The price a pod from this offer is billed, as the official SDK picks it."""
+        if self.community_price is not None:
+            return self.community_price
+        return self.on_demand if self.on_demand is not None else 0.0
+
+
+class WireGPUAvailability(Wire):
+    """One offer: a GPU configuration a provider can start.
+
+    ``interconnect`` (GB/s between the GPUs) is not in the guide, but the official
+    SDK requires the key.
+    """
+
+    cloud_id: str
+    gpu_type: str
+    socket: str
+    provider: str
+    data_center: str
+    country: str
+    gpu_count: int
+    gpu_memory: int
+    interconnect: int | None
+    interconnect_type: str | None
+    disk: ResourceSpec
+    vcpu: ResourceSpec
+    memory: ResourceSpec
+    stock_status: StockStatus
+    security: Security
+    prices: WirePrices
+    images: list[str]
+    is_spot: bool
+
+
+class AvailabilityPage(Wire):
+    """One page of offers."""
+
+    items: list[WireGPUAvailability]
+    total_count: int
+
+
+# --- admin clusters ---------------------------------------------------------
+
+
+class ClusterConnection(Wire):
+    """How to reach one pod of a cluster node."""
+
+    pod_id: str = ""
+    host: str = ""
+    user: str = "root"
+    pod_name: str = ""
+    port: int = 22
+    role: str = "worker"
+    is_control_node: bool = False
+
+
+class _WireBilled(Wire):
+    """What a cluster and its nodes share: when, whose, and at what price (none by default)."""
+
+    created_at: str = Field(default_factory=_now_iso)
+    updated_at: str = Field(default_factory=_now_iso)
+    user_id: str = ""
+    team_id: str | None = None
+    wallet_id: str = ""
+    price_hr: float = 0.0
+    stopped_price_hr: float = 0.0
+    provisioning_price_hr: float = 0.0
+    base_price_hr: float = 0.0
+    base_currency: str = "USD"
+
+
+class WireClusterNode(_WireBilled):
+    """One node of a cluster."""
+
+    id: str = ""
+    name: str = ""
+    remote_id: str = ""
+    provider_type: str = "hyperstack"
+    status: str = "ACTIVE"
+    gpu_name: str = "H100_80GB"
+    gpu_count: int = 8
+    type: str = "HOSTED"
+    installation_status: str = "FINISHED"
+    test_status: str = "PASSED"
+    finalizer_status: str = "FINISHED"
+    installation_progress: int = 100
+    installation_failure: str | None = None
+    socket: str = "SXM5"
+    environment_type: str = "ubuntu_22_cuda_12"
+    is_detached: bool = False
+    terminated_at: str | None = None
+    provider_ready_at: str | None = None
+    pi_ready_at: str | None = None
+    info: Any = None
+    connections: list[ClusterConnection] = Field(default_factory=list)
+
+
+class ClusterSshKey(Wire):
+    """An SSH key installed on a cluster."""
+
+    id: str = ""
+    role: str = "user"
+    user_id: str = ""
+    ssh_key_id: str = ""
+    public_key: str = ""
+
+
+class WireCluster(_WireBilled):
+    """A cluster with its nodes and SSH keys, in the shape of the admin endpoint.
+
+    Every field has a default so tests can post partial clusters; an empty
+    ``id`` asks the emulator to assign one.
+    """
+
+    id: str = ""
+    remote_id: str = ""
+    name: str = "cluster"
+    provider_type: str = "hyperstack"
+    status: str = "ACTIVE"
+    vault_enabled: bool = False
+    gpu_name: str = "H100_80GB"
+    gpu_count: int = 16
+    orchestrator_type: str = "SLURM"
+    socket: str = "SXM5"
+    orchestrator_version: str = ""
+    orchestrator_endpoint: str = ""
+    orchestrator_config: Any = None
+    orchestrator_deployment_job_id: str = ""
+    orchestrator_deployment_status: str = ""
+    terminated_at: str | None = None
+    info: Any = None
+    nodes: list[WireClusterNode] = Field(default_factory=list)
+    ssh_keys: list[ClusterSshKey] = Field(default_factory=list)
+
+
+class WireClusterEnvelope(Wire):
+    """What ``GET /api/admin/clusters/{id}`` returns."""
+
+    data: WireCluster
+    status: str
+
+
+# --- control (/_emulator) ---------------------------------------------------
+
+
+class Fate(Control):
+    """What will happen to the next pod created.
+
+    ``ok`` becomes ready; ``install_failure`` fails installation for good from
+    half the provision time; ``transient_install_failure`` shows a failure
+    between 1/2 and 3/4 of it, then becomes ready; ``error`` turns ERROR from
+    half of it; ``stuck`` stays PROVISIONING.
+    """
+
+    kind: FateKind = "ok"
+    message: str | None = None
+
+
+class FateQueue(Control):
+    """Fates for the next pods created, in order."""
+
+    fates: list[Fate]
+
+
+class QueuedFates(Control):
+    """How many fates wait for a pod."""
+
+    queued: int
+
+
+class Fault(Control):
+    """A fault for the next ``times`` requests to ``route`` (``"*"``: any API route).
+
+    ``status`` answers ``status`` with ``{"detail": detail}`` (and ``Retry-After``
+    when ``retry_after`` is set) without processing; ``delay`` waits ``delay``
+    seconds and then processes the request; ``drop`` closes the connection
+    without processing; ``drop_after`` processes the request, then closes the
+    connection so the response is lost.
+    """
+
+    route: RouteName | Literal["*"]
+    action: FaultAction
+    status: int = Field(default=503, ge=400, le=599)
+    retry_after: float | None = Field(default=None, ge=0)
+    delay: float = Field(default=0.0, ge=0)
+    detail: str | None = None
+    times: int = Field(default=1, ge=1)
+
+
+class FaultId(Control):
+    """The id of a queued fault."""
+
+    id: str
+
+
+class PendingFault(Fault):
+    """A queued fault and how many requests it still affects (``times``)."""
+
+    id: str
+
+
+class PendingFaults(Control):
+    """Every fault still queued, oldest first."""
+
+    data: list[PendingFault]
+
+
+class Cleared(Control):
+    """How many items a clearing call removed."""
+
+    cleared: int
+
+
+class EmulatorSettings(Control):
+    """Timing of the emulator, as ``/_emulator/config`` reports it.
+
+    ``provision_seconds``: how long pods created from now on take to become ready;
+    ``delete_seconds``: how long pods deleted from now on stay DELETING before
+    they are terminated (0: at once).
+    """
+
+    provision_seconds: float = Field(ge=0)
+    delete_seconds: float = Field(ge=0)
+
+
+class EmulatorSettingsUpdate(Control):
+    """A change of timing: each key given (and not null) is set, the others stay as they are."""
+
+    provision_seconds: float | None = Field(default=None, ge=0)
+    delete_seconds: float | None = Field(default=None, ge=0)
+
+
+class RequestCounts(Control):
+    """API requests received per route (faulted and rejected ones included)."""
+
+    counts: dict[str, int]
+    total: int
+
+
+class EmulatedPod(WirePod):
+    """A pod as the emulator holds it, active or terminated, with its fate."""
+
+    terminated_at: str | None
+    fate: FateKind
+
+
+class EmulatedPods(Wire):
+    """Every pod the emulator holds, active and terminated, in creation order."""
+
+    data: list[EmulatedPod]
+
+
+class PodFailure(Control):
+    """An out-of-band failure to inflict on a pod from now on."""
+
+    kind: Literal["error", "install_failure"]
+    message: str | None = None
+
+
+class ResetDone(Control):
+    """What ``POST /_emulator/reset`` returns."""
+
+    status: Literal["reset"] = "reset"

@@ -1,0 +1,152 @@
+"""``Pod`` and ``PodArgs``: the resource a Pulumi program declares."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
+from typing import Any
+
+import pulumi
+from pulumi import Input, Output, ResourceOptions
+from pulumi.dynamic import Resource
+
+from prime_pulumi._provider.pod_inputs import SECRET_INPUTS, USER_INPUTS
+from prime_pulumi._provider.pod_outputs import OUTPUT_NAMES
+from prime_pulumi.provider import PodProvider
+
+
+@dataclass
+class PodArgs:
+    """What a ``Pod`` is: the offer to rent, and how to set it up.
+
+    The five required fields come from a GPU offer (``PrimeClient.list_gpu_availability``,
+    or ``prime availability list``). Every field that reaches the API replaces the pod
+    when it changes (the API cannot change a pod in place); ``ready_timeout`` does not.
+    """
+
+    cloud_id: Input[str]
+    """The offer's id (``cloudId``)."""
+    gpu_type: Input[str]
+    """GPU type, for example ``H100_80GB``."""
+    gpu_count: Input[int]
+    """Number of GPUs, at least 1."""
+    socket: Input[str]
+    """GPU socket, for example ``PCIe`` or ``SXM5``."""
+    provider_type: Input[str]
+    """The cloud provider of the offer (the API's ``provider.type``), for example ``runpod``."""
+    name: Input[str] | None = None
+    """Pod name. Default: the resource name and a suffix, stable across retries of one run."""
+    disk_size: Input[int] | None = None
+    """Disk size in GB."""
+    vcpus: Input[int] | None = None
+    """Number of vCPUs."""
+    memory: Input[int] | None = None
+    """Memory in GB."""
+    image: Input[str] | None = None
+    """Image name, for example ``ubuntu_22_cuda_12``, or ``custom_template``."""
+    custom_template_id: Input[str] | None = None
+    """Template id, with ``image="custom_template"``."""
+    data_center_id: Input[str] | None = None
+    """Data center of the offer."""
+    country: Input[str] | None = None
+    """Country of the offer."""
+    security: Input[str] | None = None
+    """``secure_cloud`` or ``community_cloud``."""
+    max_price: Input[float] | None = None
+    """Highest price accepted, USD per hour."""
+    env_vars: Input[Mapping[str, Input[str]]] | None = None
+    """Environment variables of the pod. Secret in state and outputs."""
+    jupyter_password: Input[str] | None = None
+    """Password of the pod's Jupyter server. Secret in state and outputs."""
+    ssh_key_id: Input[str] | None = None
+    """Id of an SSH key of the account to install on the pod."""
+    auto_restart: Input[bool] | None = None
+    """Restart the pod when it stops."""
+    team_id: Input[str] | None = None
+    """Team that owns and pays for the pod (default: ``prime:teamId`` / ``PRIME_TEAM_ID``)."""
+    disks: Input[Sequence[Input[str]]] | None = None
+    """Ids of existing disks to attach."""
+    ready_timeout: Input[float] | None = None
+    """Seconds to wait for the pod to be ready (default 1800). Changes in place."""
+    adopt_pod_id: Input[str] | None = None
+    """Bring an existing pod under management instead of creating one (see the README)."""
+
+
+class Pod(Resource, module="prime", name="Pod"):
+    """A Prime Intellect GPU pod, created and ready (SSH reachable) when ``pulumi up`` ends.
+
+    ``pulumi destroy`` deletes it and waits until it is gone. A pod that fails to
+    become ready is deleted before the error is reported.
+    """
+
+    # The outputs (PodOutputs; documented there), then every input, as declared.
+    pod_id: Output[str]
+    status: Output[str]
+    installation_status: Output[str | None]
+    installation_progress: Output[float | None]
+    ssh_connection: Output[str | None]
+    ip: Output[str | None]
+    port_mappings: Output[list[dict[str, Any]]]
+    price_hr: Output[float | None]
+    gpu_name: Output[str | None]
+    provider_type: Output[str]
+    created_at: Output[str | None]
+    name: Output[str]
+    cloud_id: Output[str]
+    gpu_type: Output[str]
+    gpu_count: Output[int]
+    socket: Output[str]
+    disk_size: Output[int | None]
+    vcpus: Output[int | None]
+    memory: Output[int | None]
+    image: Output[str | None]
+    custom_template_id: Output[str | None]
+    data_center_id: Output[str | None]
+    country: Output[str | None]
+    security: Output[str | None]
+    max_price: Output[float | None]
+    env_vars: Output[dict[str, str] | None]
+    jupyter_password: Output[str | None]
+    ssh_key_id: Output[str | None]
+    auto_restart: Output[bool]
+    team_id: Output[str | None]
+    disks: Output[list[str] | None]
+    ready_timeout: Output[float]
+    adopt_pod_id: Output[str | None]
+
+    def __init__(
+        self, resource_name: str, args: PodArgs, opts: ResourceOptions | None = None
+    ) -> None:
+        # Not dataclasses.asdict: it would deep-copy the Outputs.
+        values = {f.name: getattr(args, f.name) for f in fields(args)}
+        props: dict[str, Any] = {k: v for k, v in values.items() if v is not None}
+        for key in SECRET_INPUTS:
+            if key in props:
+                props[key] = Output.secret(props[key])
+        # The organization is unset under some runtimes (mocks, older engines).
+        org = pulumi.get_organization() or "organization"
+        seed = "/".join((org, pulumi.get_project(), pulumi.get_stack(), resource_name))
+        props["auto_name_seed"] = seed
+        super().__init__(PodProvider(), resource_name, _with_outputs(props), _secret_outputs(opts))
+
+    @staticmethod
+    def get(resource_name: str, id: Input[str], opts: ResourceOptions | None = None) -> Pod:
+        """A read-only reference to an existing pod, by id; Pulumi never changes or deletes it."""
+        pod = Pod.__new__(Pod)
+        merged = ResourceOptions.merge(_secret_outputs(opts), ResourceOptions(id=id))
+        Resource.__init__(pod, PodProvider(), resource_name, _with_outputs({}), merged)
+        return pod
+
+
+def _with_outputs(props: dict[str, Any]) -> dict[str, Any]:
+    """Adds every input and output name, so that each becomes an attribute of the resource.
+
+    A property left ``None`` is not sent to the engine: only the attribute is made.
+    """
+    return {**dict.fromkeys((*OUTPUT_NAMES, *USER_INPUTS)), **props}
+
+
+def _secret_outputs(opts: ResourceOptions | None) -> ResourceOptions:
+    return ResourceOptions.merge(
+        opts, ResourceOptions(additional_secret_outputs=list(SECRET_INPUTS))
+    )

@@ -1,0 +1,103 @@
+"""Steers a running emulator over HTTP, as a test, the fault campaign or a benchmark does.
+
+The ``/_emulator`` control endpoints (documented in :mod:`prime_pulumi.emulator.app`)
+reset it, change its timing, queue pod fates and faults, and show its pods and
+request counts. The API itself, with the key, makes and deletes pods behind the
+provider's back: by hand, or by an earlier run.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+
+class EmulatorControl:
+    """The emulator's control endpoints, and its API under ``api_key``."""
+
+    def __init__(self, base_url: str, api_key: str) -> None:
+        self.base_url = base_url
+        #: The control endpoints (no authentication).
+        self.http = httpx.Client(base_url=base_url, timeout=10)
+        #: The API, as a user with ``api_key``.
+        self.api = httpx.Client(
+            base_url=base_url, headers={"Authorization": f"Bearer {api_key}"}, timeout=10
+        )
+
+    def close(self) -> None:
+        """Closes both clients (``contextlib.closing`` makes a ``with`` of this)."""
+        self.http.close()
+        self.api.close()
+
+    # ------------------------------------------------------------ control endpoints
+
+    def reset(self) -> None:
+        """Forgets pods, fates, faults and request counts; keys and timing stay."""
+        self.http.post("/_emulator/reset").raise_for_status()
+
+    def set_timing(
+        self, *, provision_seconds: float | None = None, delete_seconds: float | None = None
+    ) -> None:
+        """Changes how long pods created (deleted) from now on take; ``None`` leaves it."""
+        body = {"provision_seconds": provision_seconds, "delete_seconds": delete_seconds}
+        self.http.post("/_emulator/config", json=body).raise_for_status()
+
+    def fates(self, *kinds: str) -> None:
+        """Queues one fate each for the next pods created, in order."""
+        fates = [{"kind": kind, "message": f"emulated {kind}"} for kind in kinds]
+        self.http.post("/_emulator/fates", json={"fates": fates}).raise_for_status()
+
+    def fault(self, route: str, action: str, **fields: Any) -> None:
+        """Queues a fault for the next requests to ``route`` (``"*"``: any API route)."""
+        body = {"route": route, "action": action, **fields}
+        self.http.post("/_emulator/faults", json=body).raise_for_status()
+
+    def clear_faults(self) -> None:
+        """Drops every fault still queued."""
+        self.http.delete("/_emulator/faults").raise_for_status()
+
+    def counts(self) -> dict[str, int]:
+        """API requests received per route, faulted and rejected ones included."""
+        counts: dict[str, int] = self.http.get("/_emulator/requests").json()["counts"]
+        return counts
+
+    def pods(self) -> list[dict[str, Any]]:
+        """Every pod the emulator holds, terminated ones too, each with its ``fate``."""
+        pods: list[dict[str, Any]] = self.http.get("/_emulator/pods").json()["data"]
+        return pods
+
+    def live_pods(self) -> list[dict[str, Any]]:
+        """Every pod that is not terminated: what would still bill."""
+        return [p for p in self.pods() if p["status"] != "TERMINATED"]
+
+    # ------------------------------------------------------------ the API, behind the provider
+
+    def create_pod(
+        self,
+        name: str,
+        *,
+        cloud_id: str = "c",
+        gpu_type: str = "H100_80GB",
+        socket: str = "PCIe",
+        gpu_count: int = 1,
+    ) -> dict[str, Any]:
+        """Creates a runpod pod through the API, as by hand; answers the pod."""
+        body = {
+            "pod": {
+                "name": name,
+                "cloudId": cloud_id,
+                "gpuType": gpu_type,
+                "socket": socket,
+                "gpuCount": gpu_count,
+            },
+            "provider": {"type": "runpod"},
+        }
+        response = self.api.post("/api/v1/pods/", json=body)
+        response.raise_for_status()
+        pod: dict[str, Any] = response.json()
+        return pod
+
+    def delete_pod(self, pod_id: str) -> httpx.Response:
+        """Deletes a pod through the API, out of band; the answer is the caller's to check."""
+        return self.api.delete(f"/api/v1/pods/{pod_id}")

@@ -1,0 +1,45 @@
+"""Values and helpers shared by the protocol tests (fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prime_pulumi.testing.harness import ProviderProcess, stack_config
+
+API_KEY = "pk-protocol-secret-0123456789"
+PROVISION_SECONDS = 0.3
+#: Deletion takes time too, so a test of destroy shows that it waits until the pod is gone.
+DELETE_SECONDS = 0.2
+
+INPUTS: dict[str, Any] = {
+    "cloud_id": "runpod-h100-sxm5-8",
+    "gpu_type": "H100_80GB",
+    "gpu_count": 1.0,  # numbers arrive as floats
+    "socket": "SXM5",
+    "provider_type": "runpod",
+    "jupyter_password": "hunter2-jupyter",
+    "env_vars": {"WANDB_API_KEY": "wandb-secret"},
+    "auto_name_seed": "org/protocol/test/trainer",
+}
+
+
+def provider_config(base_url: str, **extra: str) -> dict[str, Any]:
+    """The stack config of the protocol tests: the key as a secret, quick timing."""
+    return stack_config(
+        base_url,
+        API_KEY,
+        {
+            "prime:pollMaxSeconds": "0.1",
+            "prime:installFailureGraceSeconds": "0.5",
+            "prime:deleteTimeoutSeconds": "5",
+            "prime:createSettleSeconds": "1",
+            **extra,
+        },
+    )
+
+
+def checked(provider: ProviderProcess, **changes: Any) -> dict[str, Any]:
+    """:data:`INPUTS` with ``changes``, through Check, which must accept them."""
+    inputs, failures = provider.check({**INPUTS, **changes})
+    assert failures == []
+    return inputs

@@ -1,0 +1,56 @@
+"""One model each of a pod's inputs and outputs; the resource and the docs follow them."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+from prime_pulumi import PodArgs
+from prime_pulumi._provider.pod_inputs import (
+    INTERNAL_INPUTS,
+    REPLACE_INPUTS,
+    SECRET_INPUTS,
+    UPDATE_INPUTS,
+    USER_INPUTS,
+)
+from prime_pulumi._provider.pod_outputs import OUTPUT_NAMES
+from prime_pulumi.provider import PodProvider
+from prime_pulumi.resource import Pod
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def test_pod_args_are_exactly_the_user_inputs() -> None:
+    assert tuple(f.name for f in dataclasses.fields(PodArgs)) == USER_INPUTS
+    assert "auto_name_seed" in INTERNAL_INPUTS
+    assert not set(INTERNAL_INPUTS) & set(USER_INPUTS)
+
+
+def test_pod_attributes_are_the_outputs_and_the_user_inputs() -> None:
+    assert set(Pod.__annotations__) == {*OUTPUT_NAMES, *USER_INPUTS}
+
+
+def test_every_input_either_replaces_or_updates() -> None:
+    assert set(REPLACE_INPUTS) | set(UPDATE_INPUTS) == set(USER_INPUTS)
+    assert not set(REPLACE_INPUTS) & set(UPDATE_INPUTS)
+    assert set(SECRET_INPUTS) == {"jupyter_password", "env_vars"}
+
+
+def test_an_unknown_input_lists_only_what_users_may_declare() -> None:
+    result = PodProvider().check({}, {"colour": "red"})
+    (reason,) = [f.reason for f in result.failures if f.property == "colour"]
+    listed = reason.split("the inputs are: ", 1)[1].split(", ")
+    assert tuple(listed) == USER_INPUTS
+    assert "auto_name_seed" not in reason
+
+
+def _readme_table(heading: str) -> set[str]:
+    """The names in the first column of the table under ``heading``."""
+    section = README.read_text().split(heading, 1)[1].split("\n#", 1)[0]
+    return set(re.findall(r"^\| `([a-z_]+)`", section, flags=re.MULTILINE))
+
+
+def test_readme_documents_every_input_and_output() -> None:
+    assert _readme_table("### Pod inputs") == set(USER_INPUTS)
+    assert _readme_table("### Pod outputs") == set(OUTPUT_NAMES)
