@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pulumi import Input, Output
 from pulumi.runtime import get_config
 
 from prime_pulumi._provider.settings import ProviderSettings
-from prime_pulumi.client import ClusterDetails, NotFoundError, PermissionDeniedError, PrimeClient
+from prime_pulumi.client import (
+    APIStatusError,
+    ClusterDetails,
+    NotFoundError,
+    PermissionDeniedError,
+    PrimeClient,
+)
 
 
 class GetClusterResult(ClusterDetails):
@@ -18,6 +26,17 @@ def _client(api_key: str | None, base_url: str | None) -> PrimeClient:
     # get_config, not pulumi.Config: it reads a secret without wrapping it in an Output
     # and works (returning nothing) outside a Pulumi program too.
     return ProviderSettings.from_lookup(get_config).build_client(api_key=api_key, base_url=base_url)
+
+
+def _status_of(error: APIStatusError) -> dict[str, Any]:
+    """What an HTTP error says besides its message, to raise it again with more context."""
+    return {
+        "status_code": error.status_code,
+        "method": error.method,
+        "path": error.path,
+        "detail": error.detail,
+        "attempt": error.attempt,
+    }
 
 
 def get_cluster(
@@ -33,14 +52,16 @@ def get_cluster(
         try:
             cluster = client.get_cluster(cluster_id)
         except PermissionDeniedError as exc:
-            raise exc.restated(
+            raise PermissionDeniedError(
                 f"get_cluster({cluster_id!r}): the API key lacks the admin permission that "
-                f"reading clusters needs ({exc.detail})"
-            ) from None
+                f"reading clusters needs ({exc.detail})",
+                **_status_of(exc),
+            ) from exc
         except NotFoundError as exc:
-            raise exc.restated(
-                f"get_cluster({cluster_id!r}): no cluster has that id ({exc.detail})"
-            ) from None
+            raise NotFoundError(
+                f"get_cluster({cluster_id!r}): no cluster has that id ({exc.detail})",
+                **_status_of(exc),
+            ) from exc
     return GetClusterResult.model_validate(cluster.model_dump())
 
 

@@ -18,12 +18,22 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from prime_pulumi._provider.api_calls import ListsPods
 from prime_pulumi.client import PodDetails, PrimeError
 
 #: A refresh's reads share listings of all pods taken at most this long before them.
 READ_LISTING_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class _Listing:
+    """One finished listing: when it started, between which drops, what it found."""
+
+    generation: int  # how many drops came before it started
+    started: float
+    pods: dict[str, PodDetails] | None  # None: the listing failed
 
 
 class PodListings:
@@ -35,42 +45,49 @@ class PodListings:
         self._max_age = max_age
         self._clock = clock
         self._cond = threading.Condition()
-        self._running_since: float | None = None  # start of the listing under way
-        self._listed_at = float("-inf")  # start of the newest finished listing
-        self._pods: dict[str, PodDetails] | None = (
-            None  # that listing; None if it failed or was dropped
-        )
+        # Every drop() starts a new generation; a listing serves only reads of its own.
+        self._generation = 0
+        self._listing_under_way = False
+        self._last: _Listing | None = None
         self._earlier_lock = threading.Lock()
         self._earlier: dict[str, list[PodDetails]] | None = None
 
     def lookup(self, client: ListsPods, pod_id: str) -> PodDetails | None:
-        """The pod as a recent listing shows it; ``None`` if not listed (or no listing)."""
-        oldest = self._clock() - self._max_age
+        """The pod as a recent listing shows it; ``None`` if not listed (or no listing).
+
+        The listing started after this read's last ``drop()``, at most ``max_age``
+        seconds before the read: a listing under way when a pod was created or
+        deleted here never serves a read that came after.
+        """
         with self._cond:
+            generation = self._generation
+            oldest = self._clock() - self._max_age
             while True:
-                if self._pods is not None and self._listed_at >= oldest:
-                    return self._pods.get(pod_id)
-                if self._running_since is None:
-                    started = self._running_since = self._clock()
+                last = self._last
+                if last and last.generation == generation and last.started >= oldest:
+                    return None if last.pods is None else last.pods.get(pod_id)
+                if not self._listing_under_way:
+                    self._listing_under_way = True
+                    started = self._clock()
                     break
                 self._cond.wait()
-                if self._pods is None and self._listed_at >= oldest:
-                    return None  # the listing this read waited for failed
         pods: dict[str, PodDetails] | None
         try:
             pods = {pod.id: pod for pod in client.iter_pods()}
         except PrimeError:
-            pods = None  # every waiting read falls back to a GET of its own
+            pods = None  # every read waiting for it falls back to a GET of its own
         with self._cond:
-            self._pods, self._listed_at, self._running_since = pods, started, None
+            self._listing_under_way = False
+            if generation == self._generation:  # else a drop came meanwhile: keep nothing
+                self._last = _Listing(generation, started, pods)
             self._cond.notify_all()
         return None if pods is None else pods.get(pod_id)
 
     def drop(self) -> None:
-        """Forgets the listing: this process just created or deleted a pod."""
+        """Forgets every listing, the one under way too: this process created or deleted a pod."""
         with self._cond:
-            self._pods = None
-            self._listed_at = float("-inf")
+            self._generation += 1
+            self._last = None
 
     def earlier_pods_named(self, client: ListsPods, name: str) -> list[PodDetails]:
         """Pods called ``name`` that existed when this process first asked, oldest first.

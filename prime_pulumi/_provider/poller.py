@@ -29,11 +29,14 @@ class Poller:
     def __post_init__(self) -> None:
         self._interval = min(self.initial, self.cap)
 
-    def wait(self, deadline: float) -> bool:
-        """Sleeps the next interval, cut to the deadline; ``False`` once the deadline passed."""
+    def wait(self, deadline: float, *, at_least: float = 0.0) -> bool:
+        """Sleeps the next interval (or ``at_least``), cut to the deadline.
+
+        Returns ``False``, without sleeping, once the deadline has passed.
+        """
         remaining = deadline - self.clock()
         if remaining <= 0:
             return False
-        self.sleep(min(self._interval, remaining))
+        self.sleep(min(max(self._interval, at_least), remaining))
         self._interval = min(self._interval * POLL_BACKOFF_FACTOR, self.cap)
         return True

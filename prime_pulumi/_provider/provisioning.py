@@ -16,6 +16,7 @@ from prime_pulumi._provider.api_calls import ReadsPods, ReadsStatuses
 from prime_pulumi._provider.poller import Poller
 from prime_pulumi._provider.status_hub import StatusHub
 from prime_pulumi.client import NotFoundError, PodCleanupError, PodState, PodStatus, PrimeError
+from prime_pulumi.client._retries import is_transient, retry_after
 from prime_pulumi.client.models import FAILED_STATES
 
 
@@ -39,11 +40,28 @@ class DeadlinePassedError(Exception):
     """The deadline came before the next status."""
 
 
+class StatusUnreadableError(Exception):
+    """This round brought no news of the pod: its status could not be read.
+
+    Each waiter gets one of its own. ``final`` says the failure will not pass
+    (a refused key, say); otherwise the wait goes on.
+    """
+
+    def __init__(self, failure: str, *, final: bool) -> None:
+        super().__init__(failure)
+        self.failure = failure
+        self.final = final
+
+
 class StatusFeed(Protocol):
     """Where a waiting create gets its pod's successive statuses from."""
 
     def next_status(self, pod_id: str, deadline: float) -> PodStatus | None:
-        """The pod's next status (``None``: not listed); :class:`DeadlinePassedError` if late."""
+        """The pod's next status (``None``: not listed).
+
+        Raises :class:`DeadlinePassedError` if late, :class:`StatusUnreadableError`
+        for a round without news.
+        """
         ...
 
 
@@ -54,12 +72,18 @@ class DirectFeed:
         self._client = client
         self._poller = poller
         self._first = True
+        self._pause = 0.0  # a server's Retry-After, owed before the next poll
 
     def next_status(self, pod_id: str, deadline: float) -> PodStatus | None:
-        if not self._first and not self._poller.wait(deadline):
+        if not self._first and not self._poller.wait(deadline, at_least=self._pause):
             raise DeadlinePassedError
         self._first = False
-        statuses = self._client.get_pod_statuses([pod_id])
+        self._pause = 0.0
+        try:
+            statuses = self._client.get_pod_statuses([pod_id])
+        except PrimeError as exc:
+            self._pause = retry_after(exc)
+            raise StatusUnreadableError(str(exc), final=not is_transient(exc)) from exc
         return next((s for s in statuses if s.pod_id == pod_id), None)
 
 
@@ -77,8 +101,8 @@ class HubFeed:
             if round_ is None:
                 raise DeadlinePassedError
             self._after = round_.number
-            if round_.error is not None:
-                raise round_.error
+            if round_.failure is not None:
+                raise StatusUnreadableError(round_.failure, final=round_.final)
             # A round already under way when the pod joined did not ask for it.
             if pod_id in round_.statuses:
                 return round_.statuses[pod_id]
@@ -98,22 +122,36 @@ def wait_until_ready(
 ) -> PodStatus:
     """Follows the pod's status until it is ready; raises :class:`NotReadyError` otherwise.
 
-    A pod fails when it reaches ERROR or TERMINATED, when an installation failure
-    lasts ``install_failure_grace`` seconds (the service retries some by itself),
-    when it disappears, or when ``timeout`` seconds pass.
+    Only these end the wait: ERROR or TERMINATED; a pod missing from the status
+    answer whose own GET is a 404; an installation failure that lasts
+    ``install_failure_grace`` seconds (the service retries some by itself); a
+    status read that fails for good (a refused key); and the deadline,
+    ``timeout`` seconds away. A status read that fails for now (5xx, 429, a
+    timeout, a dropped connection) is no news: the wait goes on.
     """
     deadline = clock() + timeout
     failing_since: float | None = None
+    unreadable_since: float | None = None
+    outage = ""  # why the status could not be read, while it cannot
     last = "not yet reported"
     while True:
         try:
             status = feed.next_status(pod_id, deadline)
         except DeadlinePassedError:
-            raise NotReadyError(
-                last, f"it was not ready within {timeout:g} seconds (ready_timeout)"
-            ) from None
-        except PrimeError as exc:
-            raise NotReadyError(last, f"its status could not be read: {exc}") from exc
+            reason = f"it was not ready within {timeout:g} seconds (ready_timeout)"
+            if unreadable_since is not None:
+                reason += (
+                    f", and its status could not be read for the last "
+                    f"{clock() - unreadable_since:.0f} seconds ({outage})"
+                )
+            raise NotReadyError(last, reason) from None
+        except StatusUnreadableError as no_news:
+            if no_news.final:
+                raise NotReadyError(last, f"its status could not be read: {no_news}") from None
+            unreadable_since = clock() if unreadable_since is None else unreadable_since
+            outage = no_news.failure
+            continue
+        unreadable_since = None
         if status is None:
             _raise_if_gone(client, pod_id, last)
             continue

@@ -1,13 +1,21 @@
-"""What the provider process shares between its threads: the settings, one client, one poller.
+"""What the provider process shares between its threads: the settings, clients, one poller.
 
 The provider instance is pickled into every resource's state, so it holds
 nothing. ``configure()`` hands the validated :class:`ProviderSettings` to this
-process-wide runtime; the client is built lazily, once, on first use, under a lock.
+process-wide runtime. Operations lease the client (:meth:`ProviderRuntime.lease`)
+for as long as they use it. The SDK configures every distinct provider pickle
+it meets, so ``configure()`` may come again while operations run: with the same
+settings it changes nothing; with others, new leases get a new client and the
+old one is closed only when its last lease ends.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from prime_pulumi._provider.pod_listings import PodListings
 from prime_pulumi._provider.settings import ProviderSettings
@@ -15,35 +23,56 @@ from prime_pulumi._provider.status_hub import StatusHub
 from prime_pulumi._provider.worker_pool import raise_worker_bound
 from prime_pulumi.client import PrimeClient
 
+logger = logging.getLogger("prime_pulumi.runtime")
+
 
 class ProviderRuntime:
     """The configured state of one provider process."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._configured = False
         self._client: PrimeClient | None = None
+        self._leases: Counter[PrimeClient] = Counter()
         self.settings = ProviderSettings()
-        self.hub = StatusHub(self.client, lambda: self.settings.poll_max)
+        self.hub = StatusHub(self.lease, lambda: self.settings.poll_max)
         self.pods = PodListings()
         #: How many gRPC server pools configure() widened (0: the SDK's 4 workers stand).
         self.widened_pools = 0
 
     def configure(self, settings: ProviderSettings) -> None:
-        """Takes the stack's settings; the client is rebuilt on next use."""
+        """Takes the stack's settings; clients in use are never closed under their users."""
         with self._lock:
+            if self._configured and settings == self.settings:
+                return
+            self._configured = True
             self.settings = settings
             old, self._client = self._client, None
-        if old is not None:
+            idle = old is not None and not self._leases[old]
+        if old is not None and idle:
             old.close()
         if settings.worker_threads:
             self.widened_pools = raise_worker_bound(settings.worker_threads)
 
-    def client(self) -> PrimeClient:
-        """The shared client, built on first use from the settings and the environment."""
+    @contextmanager
+    def lease(self) -> Iterator[PrimeClient]:
+        """The current client, kept open until this lease ends (built on first use)."""
         with self._lock:
             if self._client is None:
                 self._client = self.settings.build_client()
-            return self._client
+            client = self._client
+            self._leases[client] += 1
+        try:
+            yield client
+        finally:
+            with self._lock:
+                self._leases[client] -= 1
+                retired = not self._leases[client] and client is not self._client
+                if not self._leases[client]:
+                    del self._leases[client]
+            if retired:
+                logger.debug("closing a client the settings replaced; its last user is done")
+                client.close()
 
 
 #: The one runtime of this process.

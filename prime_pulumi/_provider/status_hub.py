@@ -9,24 +9,35 @@ when a pod joins, so a new pod's first status comes at once.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 from prime_pulumi._provider.api_calls import ReadsStatuses
 from prime_pulumi._provider.poller import POLL_BACKOFF_FACTOR, POLL_INITIAL_SECONDS
 from prime_pulumi.client import PodStatus, PrimeError
+from prime_pulumi.client._retries import is_transient, retry_after
+
+logger = logging.getLogger("prime_pulumi.status_hub")
 
 
 @dataclass(frozen=True)
 class Round:
-    """The answer of one poll: each watched pod's status (``None``: absent), or an error."""
+    """The answer of one poll: each watched pod's status (``None``: absent), or why none came.
+
+    A failed round holds the failure as text, never an exception object: every
+    waiter makes its own (see ``provisioning.HubFeed``). ``final`` says it will not
+    pass (a refused key); otherwise it is no news, and polling goes on.
+    """
 
     number: int
     statuses: dict[str, PodStatus | None]
-    error: PrimeError | None = None
+    failure: str | None = None
+    final: bool = False
 
 
 class StatusHub:
@@ -34,11 +45,13 @@ class StatusHub:
 
     def __init__(
         self,
-        client: Callable[[], ReadsStatuses],
+        lease: Callable[[], AbstractContextManager[ReadsStatuses]],
         poll_max: Callable[[], float],
         clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self._client = client
+        self._lease = lease
+        self._sleep = sleep
         self._poll_max = poll_max
         self._clock = clock
         self._cond = threading.Condition()
@@ -85,20 +98,29 @@ class StatusHub:
                     self._thread = None
                     return
                 self._joined.clear()
-            round_ = self._poll(ids)
+            round_, pause = self._poll(ids)
             with self._cond:
                 self._last = round_
                 self._cond.notify_all()
+            if pause:
+                # The server asked for a pause (Retry-After): not even a new pod cuts it short.
+                self._sleep(pause)
+                interval = min(interval * POLL_BACKOFF_FACTOR, self._poll_max())
             # A pod that joined meanwhile is polled at once, and the backoff starts over.
-            if self._joined.wait(min(interval, self._poll_max())):
+            elif self._joined.wait(min(interval, self._poll_max())):
                 interval = POLL_INITIAL_SECONDS
             else:
                 interval = min(interval * POLL_BACKOFF_FACTOR, self._poll_max())
 
-    def _poll(self, ids: list[str]) -> Round:
+    def _poll(self, ids: list[str]) -> tuple[Round, float]:
+        """One round, and how long the server asked to pause before the next."""
         number = self._last.number + 1
         try:
-            answer = {s.pod_id: s for s in self._client().get_pod_statuses(ids)}
+            with self._lease() as client:
+                answer = {s.pod_id: s for s in client.get_pod_statuses(ids)}
         except PrimeError as exc:
-            return Round(number, {}, exc)
-        return Round(number, {pod_id: answer.get(pod_id) for pod_id in ids})
+            return Round(number, {}, str(exc), final=not is_transient(exc)), retry_after(exc)
+        except Exception as exc:  # the poller must outlive anything, or every waiter times out
+            logger.warning("status poll failed unexpectedly: %r", exc)
+            return Round(number, {}, f"{type(exc).__name__}: {exc}"), 0.0
+        return Round(number, {pod_id: answer.get(pod_id) for pod_id in ids}), 0.0

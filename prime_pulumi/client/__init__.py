@@ -21,9 +21,12 @@ from prime_pulumi.client._exceptions import (
     PaymentRequiredError,
     PermissionDeniedError,
     PodCleanupError,
+    PodError,
+    PodNameTakenError,
     PodProvisioningError,
     PrimeError,
     RateLimitError,
+    UnexpectedError,
     UnprocessableEntityError,
 )
 from prime_pulumi.client._retries import Backoff
@@ -72,7 +75,9 @@ __all__ = [
     "PermissionDeniedError",
     "PodCleanupError",
     "PodDetails",
+    "PodError",
     "PodHistoryEntry",
+    "PodNameTakenError",
     "PodProvisioningError",
     "PodSpec",
     "PodState",
@@ -84,6 +89,7 @@ __all__ = [
     "RateLimitError",
     "SSHKey",
     "TeamSpec",
+    "UnexpectedError",
     "UnprocessableEntityError",
     "resolve_settings",
 ]

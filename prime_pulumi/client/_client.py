@@ -32,7 +32,6 @@ from prime_pulumi.client._constants import (
 )
 from prime_pulumi.client._exceptions import (
     APIResponseValidationError,
-    APIStatusError,
     CreateOutcomeUnknownError,
     NotFoundError,
     PrimeError,
@@ -174,9 +173,12 @@ class PrimeClient:
         return statuses
 
     def create_pod(self, request: CreatePodRequest) -> PodDetails:
-        """Creates a pod; makes at most one, whatever the network does (see the module doc).
+        """Creates a pod; posts it at most once, whatever the network does (see the module doc).
 
-        The client's team id is used when the request names no team.
+        A create whose outcome is unknown raises
+        :class:`~prime_pulumi.client.CreateOutcomeUnknownError`: the pod may or may
+        not exist, and only the caller, who owns its name, can tell which pod is its
+        own. The client's team id is used when the request names no team.
         """
         if request.team is None and self.settings.team_id:
             request = request.model_copy(update={"team": TeamSpec(team_id=self.settings.team_id)})
@@ -188,37 +190,14 @@ class PrimeClient:
         except PrimeError as exc:
             if not is_outcome_unknown(exc):
                 raise
-            return self._recover_create(request, exc)
-        return self._parse(response, PodDetails, "POST", path)
-
-    def _recover_create(self, request: CreatePodRequest, cause: PrimeError) -> PodDetails:
-        """After a create of unknown outcome: the pod of that name if it exists, else an error."""
-        name = request.pod.name
-        if name is None:
+            name = request.pod.name
             raise CreateOutcomeUnknownError(
-                f"Creating an unnamed pod had an unknown outcome ({cause}); it cannot be looked "
-                "up by name, so check the pod list before creating it again",
-                pod_name=None,
-            ) from cause
-        try:
-            found = self.find_pods_by_name(name)
-        except PrimeError as lookup_error:
-            raise CreateOutcomeUnknownError(
-                f"Creating pod {name!r} had an unknown outcome ({cause}), and looking it up "
-                f"failed too ({lookup_error}); it may exist: look for it before creating it again",
+                f"Creating pod {name!r} had an unknown outcome ({exc}); it was not posted "
+                "again, so at most one pod can come of it",
                 pod_name=name,
-            ) from cause
-        if found:
-            logger.info(
-                "create of pod %r had an unknown outcome; found it as %s", name, found[-1].id
-            )
-            return found[-1]
-        raise CreateOutcomeUnknownError(
-            f"Creating pod {name!r} had an unknown outcome ({cause}) and no pod of that name "
-            "exists now; it was not posted again, so at most one pod can appear. Run the "
-            "operation again: a pod of that name is adopted, not duplicated",
-            pod_name=name,
-        ) from cause
+                request_sent=True,
+            ) from exc
+        return self._parse(response, PodDetails, "POST", path)
 
     def delete_pod(self, pod_id: str, *, missing_ok: bool = False) -> bool:
         """Deletes (terminates) a pod. Returns ``False`` if it was already gone.
@@ -359,23 +338,16 @@ class PrimeClient:
                 timeout=self._timeout,
             )
         except httpx.TransportError as exc:
-            raise self._redacted(connection_error(exc, method=method, path=path)) from None
+            # Not chained: httpx stays inside the client, and the error says what happened.
+            raise connection_error(exc, method=method, path=path, redact=self._redact) from None
         logger.debug("%s %s -> %s (attempt %d)", method, path, response.status_code, attempt)
         if response.is_success:
             return response
-        error = status_error(response, method=method, path=path)
-        error.attempt = attempt
-        raise self._redacted(error)
+        raise status_error(response, method=method, path=path, attempt=attempt, redact=self._redact)
 
-    def _redacted(self, error: PrimeError) -> PrimeError:
-        """Removes the API key from an error, should a server echo it back."""
-        key = self.settings.api_key.get_secret_value()
-        error.args = tuple(
-            arg.replace(key, REDACTED) if isinstance(arg, str) else arg for arg in error.args
-        )
-        if isinstance(error, APIStatusError):
-            error.detail = error.detail.replace(key, REDACTED)
-        return error
+    def _redact(self, text: str) -> str:
+        """``text`` without the API key, should a server echo it back."""
+        return text.replace(self.settings.api_key.get_secret_value(), REDACTED)
 
 
 def _segment(value: str) -> str:

@@ -3,14 +3,16 @@
 ::
 
     PrimeError
-    ├── ConfigurationError            no API key, a malformed base URL
+    ├── ConfigurationError            no API key, a malformed base URL or setting
     ├── APIConnectionError            no HTTP answer: refused, dropped, reset
     │   └── APITimeoutError           no answer within the timeout
-    ├── CreateOutcomeUnknownError     a create was sent, its outcome is unknown,
-    │                                 and no pod of that name could be found
+    ├── CreateOutcomeUnknownError     a create was sent and its outcome is unknown
     ├── APIResponseValidationError    an answer whose shape we cannot read
-    ├── PodProvisioningError          a pod never became ready; it was deleted
-    ├── PodCleanupError               a pod could not be deleted: it may still bill
+    ├── UnexpectedError               a failure inside prime-pulumi itself (a bug)
+    ├── PodError                      an operation on one pod failed; names the pod
+    │   ├── PodProvisioningError        a pod never became ready; it was deleted
+    │   ├── PodCleanupError             a pod could not be deleted: it may still bill
+    │   └── PodNameTakenError           a pod of that name is plainly someone else's
     └── APIStatusError                an HTTP error status, with the server's detail
         ├── BadRequestError             400
         ├── AuthenticationError         401
@@ -22,13 +24,16 @@
         ├── RateLimitError              429, with ``retry_after``
         └── InternalServerError         5xx
 
-Raw ``httpx`` exceptions never leave the client: each is wrapped in one of these,
-with the original kept as ``__cause__``. No message ever holds the API key.
+Raw ``httpx`` exceptions never leave the client: each is replaced by one of
+these, whose message says what the transport reported. Each error is built once, with its final
+message, and the API key is taken out before it is built. Context (the pod an API
+error concerns) comes as a wrapping error raised ``from`` its cause.
 """
 
 from __future__ import annotations
 
-from typing import Any, Self
+from collections.abc import Callable
+from typing import Any
 
 import httpx
 
@@ -60,45 +65,69 @@ class APITimeoutError(APIConnectionError):
 
 
 class CreateOutcomeUnknownError(PrimeError):
-    """A create request was sent but its answer was lost, and no pod of its name was found.
+    """A create request may have reached the server, but no clear answer came back.
 
-    The pod may still appear. Nothing was posted a second time, so at most one
-    pod can result; running the same create again (the provider adopts a pod of
-    the same name) settles it.
+    The client never posts it again and never looks for the pod: whoever owns the
+    name decides (the provider looks it up by name, with its own checks).
+    ``request_sent`` is false only when the request certainly never left.
     """
 
-    def __init__(self, message: str, *, pod_name: str | None) -> None:
+    def __init__(self, message: str, *, pod_name: str | None, request_sent: bool) -> None:
         super().__init__(message)
         self.pod_name = pod_name
+        self.request_sent = request_sent
 
 
 class APIResponseValidationError(PrimeError):
     """The server answered with a body whose shape the client cannot read."""
 
 
-class PodProvisioningError(PrimeError):
+class UnexpectedError(PrimeError):
+    """Something failed inside prime-pulumi that should not have: a bug to report.
+
+    Its cause is the original exception. The provider cleans up as for any failure.
+    """
+
+
+class PodError(PrimeError):
+    """An operation on one pod failed. The message names the pod; the cause, if any, is why.
+
+    ``pod_name`` and ``pod_id`` are whatever is known of the pod (either may be ``None``).
+    """
+
+    def __init__(self, message: str, *, pod_name: str | None, pod_id: str | None) -> None:
+        super().__init__(message)
+        self.pod_name = pod_name
+        self.pod_id = pod_id
+
+
+class PodProvisioningError(PodError):
     """A pod did not become ready (ERROR, an installation failure, the deadline).
 
     By the time this is raised the pod has been deleted, so it does not bill.
     """
 
     def __init__(self, message: str, *, pod_id: str, pod_name: str | None, state: str) -> None:
-        super().__init__(message)
-        self.pod_id = pod_id
-        self.pod_name = pod_name
+        super().__init__(message, pod_name=pod_name, pod_id=pod_id)
         self.state = state
 
 
-class PodCleanupError(PrimeError):
+class PodCleanupError(PodError):
     """A pod could not be deleted, or did not go away in time: it may still bill.
 
     The message names the pod id, so it can be deleted by hand
     (``prime pods terminate <id>``, or the web console).
     """
 
-    def __init__(self, message: str, *, pod_id: str) -> None:
-        super().__init__(message)
-        self.pod_id = pod_id
+    def __init__(self, message: str, *, pod_id: str, pod_name: str | None = None) -> None:
+        super().__init__(message, pod_name=pod_name, pod_id=pod_id)
+
+
+class PodNameTakenError(PodError):
+    """A live pod already has the declared name, and it is plainly not the declared pod.
+
+    ``pod_id`` is that other pod's id; nothing was created, and it was left alone.
+    """
 
 
 class APIStatusError(PrimeError):
@@ -108,26 +137,23 @@ class APIStatusError(PrimeError):
     list flattened to ``field: message`` items, or the ``errors`` list).
     """
 
-    status_code: int
-    #: Which attempt of the call got this answer (1 for the first).
-    attempt: int = 1
-
     def __init__(
-        self, message: str, *, status_code: int, method: str, path: str, detail: str
+        self,
+        message: str,
+        *,
+        status_code: int,
+        method: str,
+        path: str,
+        detail: str,
+        attempt: int = 1,
     ) -> None:
         super().__init__(message)
         self.status_code = status_code
         self.method = method
         self.path = path
         self.detail = detail
-
-    def restated(self, message: str) -> Self:
-        """The same error (class, status, detail) with a message that says more."""
-        # Not copy.copy: it would call __init__ without the keyword-only fields.
-        restated = type(self).__new__(type(self), message)
-        restated.__dict__.update(self.__dict__)
-        restated.args = (message,)
-        return restated
+        #: Which attempt of the call got this answer (1 for the first).
+        self.attempt = attempt
 
 
 class BadRequestError(APIStatusError):
@@ -170,8 +196,16 @@ class RateLimitError(APIStatusError):
         path: str,
         detail: str,
         retry_after: float | None,
+        attempt: int = 1,
     ) -> None:
-        super().__init__(message, status_code=status_code, method=method, path=path, detail=detail)
+        super().__init__(
+            message,
+            status_code=status_code,
+            method=method,
+            path=path,
+            detail=detail,
+            attempt=attempt,
+        )
         self.retry_after = retry_after
 
 
@@ -245,31 +279,48 @@ def error_class_for(status_code: int) -> type[APIStatusError]:
     return _STATUS_ERRORS.get(status_code, APIStatusError)
 
 
-def status_error(response: httpx.Response, *, method: str, path: str) -> APIStatusError:
-    """Builds the exception for an HTTP error response."""
+Redact = Callable[[str], str]
+
+
+def _unchanged(text: str) -> str:
+    return text
+
+
+def status_error(
+    response: httpx.Response,
+    *,
+    method: str,
+    path: str,
+    attempt: int = 1,
+    redact: Redact = _unchanged,
+) -> APIStatusError:
+    """Builds the exception for an HTTP error response, ``redact`` applied to what it quotes."""
     try:
         body: Any = response.json()
     except ValueError:
         body = None
-    detail = error_detail(body) or response.reason_phrase or "no detail given"
+    detail = redact(error_detail(body) or response.reason_phrase or "no detail given")
     cls = error_class_for(response.status_code)
     message = f"{method} {path} failed with HTTP {response.status_code}: {detail}"
     hint = _HINTS.get(cls)
     if hint:
         message = f"{message} ({hint})"
+    fields: dict[str, Any] = {
+        "status_code": response.status_code,
+        "method": method,
+        "path": path,
+        "detail": detail,
+        "attempt": attempt,
+    }
     if cls is RateLimitError:
-        return RateLimitError(
-            message,
-            status_code=response.status_code,
-            method=method,
-            path=path,
-            detail=detail,
-            retry_after=parse_retry_after(response.headers.get("Retry-After")),
-        )
-    return cls(message, status_code=response.status_code, method=method, path=path, detail=detail)
+        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        return RateLimitError(message, retry_after=retry_after, **fields)
+    return cls(message, **fields)
 
 
-def connection_error(exc: httpx.TransportError, *, method: str, path: str) -> APIConnectionError:
+def connection_error(
+    exc: httpx.TransportError, *, method: str, path: str, redact: Redact = _unchanged
+) -> APIConnectionError:
     """Wraps a transport error; says whether the request may have reached the server."""
     # A connect failure (refused, unresolvable, connect timeout) happens before a
     # single byte of the request is sent; anything later leaves the outcome unknown.
@@ -282,8 +333,9 @@ def connection_error(exc: httpx.TransportError, *, method: str, path: str) -> AP
             path=path,
             request_sent=sent,
         )
+    reason = redact(f"{kind}: {exc}")
     return APIConnectionError(
-        f"{method} {path} got no answer ({kind}: {exc}); check the base URL and the network",
+        f"{method} {path} got no answer ({reason}); check the base URL and the network",
         method=method,
         path=path,
         request_sent=sent,

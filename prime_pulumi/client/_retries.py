@@ -43,6 +43,13 @@ def is_transient(exc: BaseException) -> bool:
     return isinstance(exc, RateLimitError | InternalServerError | APIConnectionError)
 
 
+def retry_after(exc: BaseException) -> float:
+    """How long the server asked the caller to wait (``Retry-After``), capped; 0 if it did not."""
+    if isinstance(exc, RateLimitError) and exc.retry_after is not None:
+        return min(exc.retry_after, RETRY_AFTER_MAX_SECONDS)
+    return 0.0
+
+
 def is_rejected_before_acting(exc: BaseException) -> bool:
     """Whether the server certainly did not act on the request: 429, or never connected."""
     if isinstance(exc, RateLimitError):
@@ -68,7 +75,7 @@ class Backoff:
     def __call__(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
         if isinstance(exc, RateLimitError) and exc.retry_after is not None:
-            return min(exc.retry_after, RETRY_AFTER_MAX_SECONDS)
+            return retry_after(exc)
         exponential = self.initial * 2.0 ** (state.attempt_number - 1)
         return min(exponential, self.cap) + random.uniform(0, self.jitter)
 

@@ -77,3 +77,35 @@ def test_earlier_pods_are_listed_once_and_forgotten_after_a_lost_create() -> Non
     listings.forget_earlier()
     listings.earlier_pods_named(lister, "a")
     assert lister.listings == 2
+
+
+class GatedLister:
+    """Lists what ``ids`` holds when the listing *starts*, then waits for ``release``."""
+
+    def __init__(self, ids: list[str]) -> None:
+        self.ids = ids
+        self.listings = 0
+        self.started = threading.Event()
+        self.release = threading.Event()
+
+    def iter_pods(self) -> list[PodDetails]:
+        self.listings += 1
+        snapshot = list(self.ids)
+        self.started.set()
+        assert self.release.wait(5)
+        return [PodDetails.model_validate({"id": i, "status": "ACTIVE"}) for i in snapshot]
+
+
+def test_a_listing_under_way_when_dropped_never_serves_a_later_read() -> None:
+    lister = GatedLister(["a"])
+    listings = PodListings(max_age=10)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        early = pool.submit(listings.lookup, lister, "a")
+        assert lister.started.wait(5)
+        # This process deletes pod "a" while the listing is under way.
+        lister.ids.remove("a")
+        listings.drop()
+        lister.release.set()
+        early.result()
+    assert listings.lookup(lister, "a") is None, "a read after the delete saw the pod"
+    assert lister.listings == 2

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from typing import Any
 
 import pytest
@@ -10,11 +13,22 @@ import pytest
 from prime_pulumi._provider.poller import Poller
 from prime_pulumi._provider.provisioning import (
     DirectFeed,
+    HubFeed,
     NotReadyError,
+    StatusUnreadableError,
     wait_until_gone,
     wait_until_ready,
 )
-from prime_pulumi.client import NotFoundError, PodCleanupError, PodDetails, PodStatus
+from prime_pulumi._provider.status_hub import StatusHub
+from prime_pulumi.client import (
+    AuthenticationError,
+    InternalServerError,
+    NotFoundError,
+    PodCleanupError,
+    PodDetails,
+    PodStatus,
+    RateLimitError,
+)
 
 
 class Clock:
@@ -41,7 +55,9 @@ READY = {"status": "ACTIVE", "installationProgress": 100, "sshConnection": "root
 class FakeClient:
     """Answers the status endpoint from a script, one answer per poll (the last repeats)."""
 
-    def __init__(self, answers: Sequence[PodStatus | None], pod: PodDetails | None = None) -> None:
+    def __init__(
+        self, answers: Sequence[PodStatus | Exception | None], pod: PodDetails | None = None
+    ) -> None:
         self.answers = answers
         self.polls = 0
         self.pod = pod
@@ -49,6 +65,8 @@ class FakeClient:
     def get_pod_statuses(self, ids: list[str]) -> list[PodStatus]:
         answer = self.answers[min(self.polls, len(self.answers) - 1)]
         self.polls += 1
+        if isinstance(answer, Exception):
+            raise answer
         return [] if answer is None else [answer]
 
     def get_pod(self, pod_id: str) -> PodDetails:
@@ -129,3 +147,63 @@ def test_wait_until_gone_gives_up_with_the_pod_id() -> None:
         )
     assert "DELETING" in str(info.value)
     assert clock.now == 130.0
+
+
+def outage() -> InternalServerError:
+    """A status read that used up its retries on 503s (a new error each time, as the client's)."""
+    path = "/api/v1/pods/status/"
+    return InternalServerError(
+        f"GET {path} failed with HTTP 503", status_code=503, method="GET", path=path, detail="x"
+    )
+
+
+def test_a_status_outage_is_no_news_not_a_verdict() -> None:
+    rate_limited = RateLimitError(
+        "429", status_code=429, method="GET", path="/", detail="slow down", retry_after=None
+    )
+    client = FakeClient([status(), outage(), outage(), rate_limited, status(**READY)])
+    assert wait(client, Clock()).is_ready
+    assert client.polls == 5
+
+
+def test_a_deadline_that_passes_during_an_outage_says_so() -> None:
+    with pytest.raises(NotReadyError) as info:
+        wait(FakeClient([status(), outage()]), Clock(), timeout=25)
+    assert "not ready within 25 seconds" in info.value.reason
+    assert "its status could not be read for the last 24 seconds" in info.value.reason
+    assert "HTTP 503" in info.value.reason
+    assert info.value.state == "PROVISIONING, installation 0%"
+
+
+def test_an_invalid_key_ends_the_wait() -> None:
+    denied = AuthenticationError(
+        "401", status_code=401, method="GET", path="/", detail="Invalid API key"
+    )
+    with pytest.raises(NotReadyError, match="could not be read"):
+        wait(FakeClient([status(), denied]), Clock())
+
+
+def test_the_shared_poller_hands_each_waiter_news_not_a_shared_exception() -> None:
+    client = FakeClient([outage(), outage(), status(**READY)])
+    hub = StatusHub(lambda: nullcontext(client), lambda: 0.05)
+    deadline = time.monotonic() + 5
+
+    def waiter(feed: HubFeed) -> tuple[PodStatus | None, list[StatusUnreadableError]]:
+        seen: list[StatusUnreadableError] = []
+        try:
+            while True:
+                try:
+                    return feed.next_status("p1", deadline), seen
+                except StatusUnreadableError as no_news:  # a failed round: no news, wait on
+                    seen.append(no_news)
+        finally:
+            feed.close()
+
+    feeds = [HubFeed(hub, "p1"), HubFeed(hub, "p1")]  # both watch before the first round
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        (first, mine), (second, theirs) = pool.map(waiter, feeds)
+    assert first is not None and first.is_ready
+    assert second is not None and second.is_ready
+    assert mine and theirs, "each waiter hears of the failed rounds"
+    assert not any(no_news.final for no_news in [*mine, *theirs])
+    assert not {id(e) for e in mine} & {id(e) for e in theirs}, "one exception in two threads"

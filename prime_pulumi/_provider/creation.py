@@ -1,0 +1,202 @@
+"""Creating a pod, all or nothing: find or post it, wait until it is ready, or clean up.
+
+The engine records a pod only if create returns, so create either returns a
+ready pod or leaves nothing billing: a pod that will not become ready is
+deleted before the error is raised. A pod that reached ready is never deleted
+because a later read failed. Only what the API says of the pod ends a wait
+(see :func:`.provisioning.wait_until_ready`); a blip of the API does not.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import NoReturn
+
+from prime_pulumi._provider.adoption import choose
+from prime_pulumi._provider.pod_inputs import PodInputs
+from prime_pulumi._provider.poller import Poller
+from prime_pulumi._provider.provisioning import (
+    DirectFeed,
+    HubFeed,
+    NotReadyError,
+    wait_until_gone,
+    wait_until_ready,
+)
+from prime_pulumi._provider.runtime import ProviderRuntime
+from prime_pulumi.client import (
+    CreateOutcomeUnknownError,
+    InstallationState,
+    NotFoundError,
+    PodCleanupError,
+    PodDetails,
+    PodError,
+    PodProvisioningError,
+    PodStatus,
+    PrimeClient,
+    PrimeError,
+)
+
+logger = logging.getLogger("prime_pulumi.creation")
+
+
+class PodCreation:
+    """One create: the declared pod, its name, and the process's shared state."""
+
+    def __init__(
+        self, runtime: ProviderRuntime, client: PrimeClient, spec: PodInputs, name: str
+    ) -> None:
+        self.runtime = runtime
+        self.client = client
+        self.spec = spec
+        self.name = name
+
+    def run(self) -> PodDetails:
+        """The ready pod, created or adopted; raises one of our errors, leaving nothing behind."""
+        if self.spec.adopt_pod_id:
+            pod = self._adopt_by_id(self.spec.adopt_pod_id)
+        else:
+            pod = self._find_or_post()
+        self.runtime.pods.drop()
+        created_here = not self.spec.adopt_pod_id
+        settings = self.runtime.settings
+        feed = HubFeed(self.runtime.hub, pod.id) if settings.shared_polling else None
+        try:
+            ready = wait_until_ready(
+                self.client,
+                pod.id,
+                timeout=self.spec.ready_timeout,
+                install_failure_grace=settings.install_failure_grace,
+                feed=feed or DirectFeed(self.client, self.poller()),
+            )
+        except NotReadyError as failure:
+            self._give_up(pod, failure, created_here=created_here, cause=failure)
+        except Exception as error:  # anything at all: the pod must not be left behind
+            unexpected = NotReadyError("unknown", f"{type(error).__name__}: {error}")
+            self._give_up(pod, unexpected, created_here=created_here, cause=error)
+        finally:
+            if feed is not None:
+                feed.close()
+        return self._read_ready(pod, ready)
+
+    def poller(self) -> Poller:
+        """Fresh polling intervals, capped by the settings."""
+        return Poller(cap=self.runtime.settings.poll_max)
+
+    # ------------------------------------------------------------ finding or posting
+
+    def _find_or_post(self) -> PodDetails:
+        """The pod called ``name`` if an earlier interrupted run made it, else a new one."""
+        if self.runtime.settings.batch_reads:
+            existing = self.runtime.pods.earlier_pods_named(self.client, self.name)
+        else:
+            existing = self.client.find_pods_by_name(self.name)
+        pod = choose(existing, self.spec, self.name)
+        if pod is not None:
+            logger.info("adopting pod %s (%s), left by an earlier run", pod.id, self.name)
+            return pod
+        # At most one post: a lost answer is looked up by name, never posted again.
+        try:
+            return self.client.create_pod(self.spec.to_create_request(self.name))
+        except CreateOutcomeUnknownError as lost:
+            self.runtime.pods.forget_earlier()
+            return self._await_lost_create(lost)
+
+    def _await_lost_create(self, lost: CreateOutcomeUnknownError) -> PodDetails:
+        """Looks for a pod whose create answer was lost, for a while: the server may be slow."""
+        settle = self.runtime.settings.create_settle
+        poller = self.poller()
+        deadline = poller.clock() + settle
+        while lost.request_sent and poller.wait(deadline):
+            try:
+                found = self.client.find_pods_by_name(self.name)
+            except PrimeError:
+                continue
+            pod = choose(found, self.spec, self.name)
+            if pod is not None:
+                logger.info("found pod %s (%s), whose create answer was lost", pod.id, self.name)
+                return pod
+        raise CreateOutcomeUnknownError(
+            f"Pod {self.name!r}: {lost} No pod of that name appeared within {settle:g} "
+            "seconds. Run the operation again: a pod of that name that appears later is "
+            "adopted, not made twice",
+            pod_name=self.name,
+            request_sent=lost.request_sent,
+        ) from lost
+
+    def _adopt_by_id(self, pod_id: str) -> PodDetails:
+        try:
+            return self.client.get_pod(pod_id)
+        except NotFoundError as missing:
+            raise PodError(
+                f"Pod {self.name!r}: adopt_pod_id {pod_id!r}: no such pod (it may be "
+                "terminated); nothing was created",
+                pod_name=self.name,
+                pod_id=pod_id,
+            ) from missing
+
+    # ------------------------------------------------------------ the end of the wait
+
+    def _read_ready(self, pod: PodDetails, ready: PodStatus) -> PodDetails:
+        """The ready pod read whole; if that read fails, the pod as the ready status shows it."""
+        try:
+            return self.client.get_pod(pod.id)
+        except PrimeError as error:
+            logger.warning("pod %s is ready, but reading it failed (%s)", pod.id, error)
+        return pod.model_copy(
+            update={
+                "status": ready.status,
+                "installation_status": InstallationState.FINISHED,
+                "installation_progress": ready.installation_progress,
+                "installation_failure": None,
+                "ssh_connections": ready.ssh_connections,
+                "ips": ready.ips,
+                "port_mappings": ready.port_mappings,
+                "price_hr": ready.price_hr if ready.price_hr is not None else pod.price_hr,
+            }
+        )
+
+    def _give_up(
+        self,
+        pod: PodDetails,
+        failure: NotReadyError,
+        *,
+        created_here: bool,
+        cause: BaseException,
+    ) -> NoReturn:
+        """Deletes a pod that will not become ready (unless it was adopted), then raises."""
+        state = failure.state
+        where = (
+            f"Pod {self.name!r} ({pod.id}) did not become ready: {failure.reason}; "
+            f"it reached {state}."
+        )
+        if not created_here:
+            raise PodProvisioningError(
+                f"{where} It was adopted by adopt_pod_id, so it was left as it is.",
+                pod_id=pod.id,
+                pod_name=self.name,
+                state=state,
+            ) from cause
+        try:
+            delete_and_wait(self.runtime, self.client, pod.id, self.poller())
+        except Exception as cleanup:  # whatever it was, the user must learn the pod may bill
+            raise PodCleanupError(
+                f"{where} Deleting it failed too ({cleanup}): it may still bill; delete pod "
+                f"{pod.id} by hand.",
+                pod_id=pod.id,
+                pod_name=self.name,
+            ) from cleanup
+        raise PodProvisioningError(
+            f"{where} It was deleted, so nothing is left billing.",
+            pod_id=pod.id,
+            pod_name=self.name,
+            state=state,
+        ) from cause
+
+
+def delete_and_wait(
+    runtime: ProviderRuntime, client: PrimeClient, pod_id: str, poller: Poller
+) -> None:
+    """Deletes a pod (already gone counts as done) and waits until it is really gone."""
+    runtime.pods.drop()
+    client.delete_pod(pod_id, missing_ok=True)
+    wait_until_gone(client, pod_id, timeout=runtime.settings.delete_timeout, poller=poller)
