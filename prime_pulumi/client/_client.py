@@ -98,6 +98,7 @@ class PrimeClient:
     ) -> None:
         self.settings: ClientSettings = resolve_settings(api_key, base_url, team_id)
         self._owns_http = http_client is None
+        self._closed = False
         self._http = http_client or httpx.Client(timeout=timeout, transport=transport)
         self._timeout = timeout
         self._retry_policy = RetryPolicy(
@@ -113,8 +114,14 @@ class PrimeClient:
 
     def close(self) -> None:
         """Closes the HTTP connections the client opened itself."""
+        self._closed = True
         if self._owns_http:
             self._http.close()
+
+    @property
+    def is_closed(self) -> bool:
+        """Whether :meth:`close` was called (a closed client sends nothing more)."""
+        return self._closed
 
     def __enter__(self) -> Self:
         return self

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import schemathesis
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, assume, settings
 from schemathesis.config import SchemathesisConfig
 
 from prime_pulumi.emulator import DEFAULT_ADMIN_KEY, EmulatorBackend, create_app
@@ -43,4 +43,7 @@ schema = schemathesis.openapi.from_asgi(
 @schema.parametrize()
 @settings(max_examples=20, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_openapi_document(case: Any) -> None:  # a schemathesis Case
+    # The document's pod-id pattern excludes the fixed routes' names with a lookahead,
+    # which the generator cannot express: /pods/status is another route, not a pod id.
+    assume((case.path_parameters or {}).get("pod_id") not in ("status", "history"))
     case.call_and_validate(headers=AUTH)

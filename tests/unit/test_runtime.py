@@ -1,0 +1,48 @@
+"""The provider process's shared state: configure() never closes a client under its users."""
+
+from __future__ import annotations
+
+from prime_pulumi._provider.runtime import ProviderRuntime
+from prime_pulumi._provider.settings import ProviderSettings
+
+STACK = {"prime:apiKey": "k", "prime:baseUrl": "http://prime.test", "prime:workerThreads": "0"}
+
+
+def settings(**extra: str) -> ProviderSettings:
+    return ProviderSettings.from_config({**STACK, **extra})
+
+
+def test_configure_with_the_same_settings_changes_nothing() -> None:
+    runtime = ProviderRuntime()
+    runtime.configure(settings())
+    with runtime.lease() as first:
+        # Another provider pickle of the same stack arrives while the client is in use.
+        runtime.configure(settings())
+        with runtime.lease() as second:
+            assert second is first
+    assert not first.is_closed
+
+
+def test_a_client_in_use_is_closed_only_when_its_last_lease_ends() -> None:
+    runtime = ProviderRuntime()
+    runtime.configure(settings())
+    with runtime.lease() as old:
+        with runtime.lease() as same:
+            runtime.configure(settings(**{"prime:pollMaxSeconds": "3"}))
+            with runtime.lease() as new:
+                assert new is not old and not new.is_closed
+            assert same is old and not old.is_closed
+        assert not old.is_closed, "a lease of the old client is still running"
+    assert old.is_closed, "the old client retires with its last user"
+    with runtime.lease() as current:
+        assert current is new and not current.is_closed
+        assert runtime.settings.poll_max == 3
+
+
+def test_an_idle_client_is_closed_at_once_when_the_settings_change() -> None:
+    runtime = ProviderRuntime()
+    runtime.configure(settings())
+    with runtime.lease() as old:
+        pass
+    runtime.configure(settings(**{"prime:pollMaxSeconds": "3"}))
+    assert old.is_closed
