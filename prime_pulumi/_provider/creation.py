@@ -170,26 +170,20 @@ class PodCreation:
             f"it reached {state}."
         )
         if not created_here:
-            raise PodProvisioningError(
-                f"{where} It was adopted by adopt_pod_id, so it was left as it is.",
-                pod_id=pod.id,
-                pod_name=self.name,
-                state=state,
-            ) from cause
-        try:
-            delete_and_wait(self.runtime, self.client, pod.id, self.poller())
-        except Exception as cleanup:  # whatever it was, the user must learn the pod may bill
-            raise PodCleanupError(
-                f"{where} Deleting it failed too ({cleanup}): it may still bill; delete pod "
-                f"{pod.id} by hand.",
-                pod_id=pod.id,
-                pod_name=self.name,
-            ) from cleanup
+            outcome = "It was adopted by adopt_pod_id, so it was left as it is."
+        else:
+            try:
+                delete_and_wait(self.runtime, self.client, pod.id, self.poller())
+            except Exception as cleanup:  # whatever it was, the user must learn the pod may bill
+                raise PodCleanupError(
+                    f"{where} Deleting it failed too ({cleanup}): it may still bill; delete pod "
+                    f"{pod.id} by hand.",
+                    pod_id=pod.id,
+                    pod_name=self.name,
+                ) from cleanup
+            outcome = "It was deleted, so nothing is left billing."
         raise PodProvisioningError(
-            f"{where} It was deleted, so nothing is left billing.",
-            pod_id=pod.id,
-            pod_name=self.name,
-            state=state,
+            f"{where} {outcome}", pod_id=pod.id, pod_name=self.name, state=state
         ) from cause
 
 

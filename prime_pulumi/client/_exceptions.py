@@ -187,25 +187,8 @@ class UnprocessableEntityError(APIStatusError):
 class RateLimitError(APIStatusError):
     """429: too many requests. ``retry_after`` is the server's wait hint in seconds."""
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        status_code: int,
-        method: str,
-        path: str,
-        detail: str,
-        retry_after: float | None,
-        attempt: int = 1,
-    ) -> None:
-        super().__init__(
-            message,
-            status_code=status_code,
-            method=method,
-            path=path,
-            detail=detail,
-            attempt=attempt,
-        )
+    def __init__(self, message: str, *, retry_after: float | None, **status: Any) -> None:
+        super().__init__(message, **status)
         self.retry_after = retry_after
 
 
