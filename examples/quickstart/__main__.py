@@ -3,6 +3,11 @@
 Config (all optional): `prime:baseUrl` and `prime:apiKey` say which API to use
 (the real one by default); `cloudId`, `gpuType`, `gpuCount`, `socket`, `providerType`
 choose the offer (defaults: a 1x H100 PCIe offer that the emulator lists).
+
+Declaring a fleet? The engine runs at most `--parallel` operations at once (by
+default 4 per CPU of the machine running `pulumi`), so a fleet larger than that
+comes up in waves: run `pulumi up --parallel N` (or set `PULUMI_PARALLEL=N`) with
+N at least the number of pods, and they all provision at once.
 """
 
 import pulumi
