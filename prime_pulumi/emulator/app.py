@@ -21,11 +21,18 @@ request counts and faults):
 - ``legacy_availability``: ``GET /api/v1/availability/`` (offers keyed by GPU type)
 - ``get_cluster``: ``GET /api/admin/clusters/{cluster_id}`` (admin key only)
 
-Control routes (no authentication; bodies and answers are snake_case JSON):
+Control routes (no authentication; bodies and answers are snake_case JSON, clusters
+aside). A body that is not what the route takes is a 422 in the API's validation-error
+shape, ``{"detail": [{"loc": [...], "msg": str, "type": str}]}`` with ``loc`` naming
+the key at fault, and changes nothing. Refused: a missing body where one is needed,
+one that is not a JSON object (a list, a string), an unknown key at any depth
+(``extra_forbidden``), a value not of its JSON type (no conversion: ``"5"`` or
+``true`` for a number, ``2.0`` for a count), a missing required key, and on the
+routes noted below a cluster's envelope or a fault setting its action ignores.
 
 ``POST /_emulator/reset``
     Forget pods, history, clusters, fates, faults and request counts; keys and
-    timing stay. Answers ``{"status": "reset"}``.
+    timing stay. Takes no body, or ``{}``. Answers ``{"status": "reset"}``.
 ``GET /_emulator/config``, ``POST /_emulator/config``
     ``{"provision_seconds": float, "delete_seconds": float}``: read or change the
     timing. ``provision_seconds`` is how long pods created from now on take to
@@ -35,11 +42,15 @@ Control routes (no authentication; bodies and answers are snake_case JSON):
     and billed until then. The DELETE itself answers ``{"status": "TERMINATED"}``
     at once, and so does a repeated DELETE during the window (it does not extend
     it); 0 terminates at once. POST takes either key alone (or both; a missing or
-    null key is left unchanged; negative values are a 422). Both answer the
-    settings in force: ``{"provision_seconds": float, "delete_seconds": float}``.
+    null key is left unchanged, so ``{}`` changes nothing; negative values are a
+    422). Both answer the settings in force:
+    ``{"provision_seconds": float, "delete_seconds": float}``.
 ``POST /_emulator/clusters``
     Store a cluster (camelCase, the admin endpoint's shape; missing fields get
-    defaults, an empty or missing ``id`` gets a fresh one). Answers the cluster.
+    defaults, so ``{}`` is a cluster of defaults, and an empty or missing ``id``
+    gets a fresh one). Answers the cluster. The admin endpoint's envelope,
+    ``{"data": cluster, "status": ...}``, is refused (type ``envelope``): post
+    the value of ``data``.
 ``POST /_emulator/fates`` ``{"fates": [{"kind": ..., "message": str | null}]}``
     Queue fates for the next pods created, one each, in order (default ``ok``):
     ``ok``, ``install_failure`` (installation ERROR with the message from half
@@ -53,12 +64,16 @@ Control routes (no authentication; bodies and answers are snake_case JSON):
     "detail": str | null, "times": int = 1}``: queue a fault for the next
     ``times`` requests to the route (``"*"``: any API route, never control
     routes); faults are consumed first in, first out. See
-    :mod:`prime_pulumi.emulator.faults` for what each action does. Answers
-    ``{"id": str}``.
+    :mod:`prime_pulumi.emulator.faults` for what each action does. A setting
+    the action ignores, given other than its default (``status``, ``retry_after``
+    or ``detail`` without the ``status`` action, ``delay`` without ``delay``), is
+    refused (type ``unused_by_action``), so a fault listed by ``GET`` posts back
+    as it is shown, less its ``id``. Answers ``{"id": str}``.
 ``GET /_emulator/faults``
     The faults still queued: ``{"data": [{..., "id": str, "times": remaining}]}``.
 ``DELETE /_emulator/faults``
-    Drop every queued fault. Answers ``{"cleared": int}``.
+    Drop every queued fault (there is no filter). Takes no body, or ``{}``.
+    Answers ``{"cleared": int}``.
 ``GET /_emulator/requests``
     ``{"counts": {ROUTE_NAME: int, ...}, "total": int}``: API requests received
     per route, faulted and rejected ones included.
@@ -73,7 +88,7 @@ Control routes (no authentication; bodies and answers are snake_case JSON):
 from collections.abc import Callable, Mapping, Sequence
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Path, Query, Request
+from fastapi import Body, Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
@@ -100,6 +115,7 @@ from prime_pulumi.emulator.schemas import (
     FaultId,
     HistoryList,
     HistorySortKey,
+    NoBody,
     PendingFaults,
     PodFailure,
     PodList,
@@ -160,6 +176,8 @@ GpuCount = Annotated[int | None, Query(ge=1)]
 Regions = Annotated[list[str] | None, Query()]
 Page = Annotated[int, Query(ge=1)]
 PageSize = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)]
+#: The body of a control route that takes none: absent or ``{}``, anything else a 422.
+NoRequestBody = Annotated[NoBody | None, Body()]
 # Not auto_error: the backend decides between "Not authenticated" and "Invalid API key".
 Credentials = Annotated[
     HTTPAuthorizationCredentials | None,
@@ -420,7 +438,7 @@ def _add_control_routes(app: FastAPI, backend: EmulatorBackend) -> None:
         return _route(app, method, f"/_emulator/{path}", f"emulator_{name}", tag=_CONTROL_TAG)
 
     @control("POST", "reset", "reset")
-    async def reset() -> ResetDone:
+    async def reset(body: NoRequestBody = None) -> ResetDone:
         """Forget all state but keys and timing."""
         backend.reset()
         return ResetDone()
@@ -465,7 +483,7 @@ def _add_control_routes(app: FastAPI, backend: EmulatorBackend) -> None:
         return PendingFaults(data=backend.pending_faults())
 
     @control("DELETE", "faults", "clear_faults")
-    async def clear_faults() -> Cleared:
+    async def clear_faults(body: NoRequestBody = None) -> Cleared:
         """Drop every queued fault."""
         return Cleared(cleared=backend.clear_faults())
 

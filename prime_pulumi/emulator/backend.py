@@ -287,7 +287,7 @@ class EmulatorBackend:
     def request_counts(self) -> RequestCounts:
         """API requests received per route, every route listed, and their total."""
         with self._lock:
-            counts = {route: self._state.counts[route] for route in ROUTE_NAMES}
+            counts: dict[str, int] = {route: self._state.counts[route] for route in ROUTE_NAMES}
         return RequestCounts(counts=counts, total=sum(counts.values()))
 
     def all_pods(self) -> list[EmulatedPod]:

@@ -2,8 +2,13 @@
 
 API models are snake_case in Python and camelCase on the wire, as the Prime
 Intellect API documents them; the two list envelopes keep the API's own
-``total_count``. Control models (``/_emulator``) are snake_case throughout and
-reject unknown keys, so a typo in a test's setup fails loudly.
+``total_count``. Control models (``/_emulator``) are snake_case throughout.
+Whatever a test hands the control API (control bodies, and clusters in the
+admin endpoint's shape) is checked strictly, so a mistake in a test's setup
+fails loudly instead of setting up something else: unknown keys are refused,
+values must have their JSON type (no ``"5"`` for a number, no ``true`` for a
+count), a cluster's envelope is not taken for the cluster, and a fault refuses
+a setting its action would ignore.
 
 The backend builds these models and the HTTP layer declares them as response
 models, so ``/openapi.json`` describes exactly what is served.
@@ -19,8 +24,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, Final, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic.alias_generators import to_camel
+from pydantic_core import PydanticCustomError
 
 RouteName = Literal[
     "list_pods",
@@ -92,9 +98,13 @@ class WireBody(Wire):
 
 
 class Control(BaseModel):
-    """A ``/_emulator`` body: snake_case, unknown keys rejected."""
+    """A ``/_emulator`` body or answer: snake_case, unknown keys and mistyped values refused.
 
-    model_config = ConfigDict(extra="forbid")
+    Strict: a number must be a JSON number (an integer, not ``2.0``, where a count
+    is asked for) and a string a JSON string; nothing is converted.
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 # --- errors -----------------------------------------------------------------
@@ -378,7 +388,17 @@ class AvailabilityPage(Wire):
 # --- admin clusters ---------------------------------------------------------
 
 
-class ClusterConnection(Wire):
+class _ClusterPart(Wire):
+    """A cluster or a part of one, as tests post it: unknown keys and mistyped values refused.
+
+    Validated as strictly as a control body (see :class:`Control`): a cluster is
+    only ever read from a test, so whatever it says must be meant.
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class ClusterConnection(_ClusterPart):
     """How to reach one pod of a cluster node."""
 
     pod_id: str = ""
@@ -390,7 +410,7 @@ class ClusterConnection(Wire):
     is_control_node: bool = False
 
 
-class _WireBilled(Wire):
+class _WireBilled(_ClusterPart):
     """What a cluster and its nodes share: when, whose, and at what price (none by default)."""
 
     created_at: str = Field(default_factory=_now_iso)
@@ -431,7 +451,7 @@ class WireClusterNode(_WireBilled):
     connections: list[ClusterConnection] = Field(default_factory=list)
 
 
-class ClusterSshKey(Wire):
+class ClusterSshKey(_ClusterPart):
     """An SSH key installed on a cluster."""
 
     id: str = ""
@@ -445,7 +465,9 @@ class WireCluster(_WireBilled):
     """A cluster with its nodes and SSH keys, in the shape of the admin endpoint.
 
     Every field has a default so tests can post partial clusters; an empty
-    ``id`` asks the emulator to assign one.
+    ``id`` asks the emulator to assign one. The admin endpoint's envelope
+    (``{"data": cluster, "status": ...}``) is refused with its own error
+    (``envelope``), not taken for a cluster of defaults.
     """
 
     id: str = ""
@@ -467,6 +489,17 @@ class WireCluster(_WireBilled):
     info: Any = None
     nodes: list[WireClusterNode] = Field(default_factory=list)
     ssh_keys: list[ClusterSshKey] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _not_an_envelope(cls, value: Any) -> Any:
+        if isinstance(value, dict) and "data" in value:
+            raise PydanticCustomError(
+                "envelope",
+                'Input is the admin endpoint\'s envelope ("data" and "status"), not a cluster: '
+                'post the cluster itself, the value of "data"',
+            )
+        return value
 
 
 class WireClusterEnvelope(Wire):
@@ -504,6 +537,15 @@ class QueuedFates(Control):
     queued: int
 
 
+#: The fault settings only one action uses, and that action.
+_FAULT_SETTING_USER: Final[dict[str, FaultAction]] = {
+    "status": "status",
+    "retry_after": "status",
+    "detail": "status",
+    "delay": "delay",
+}
+
+
 class Fault(Control):
     """A fault for the next ``times`` requests to ``route`` (``"*"``: any API route).
 
@@ -511,16 +553,32 @@ class Fault(Control):
     when ``retry_after`` is set) without processing; ``delay`` waits ``delay``
     seconds and then processes the request; ``drop`` closes the connection
     without processing; ``drop_after`` processes the request, then closes the
-    connection so the response is lost.
+    connection so the response is lost. A setting other than its default for an
+    action that ignores it (``status`` with ``drop``, say) is refused
+    (``unused_by_action``).
     """
 
-    route: RouteName | Literal["*"]
+    route: Literal[RouteName, "*"]  # one literal, so a wrong route is one issue at "route"
     action: FaultAction
     status: int = Field(default=503, ge=400, le=599)
     retry_after: float | None = Field(default=None, ge=0)
     delay: float = Field(default=0.0, ge=0)
     detail: str | None = None
     times: int = Field(default=1, ge=1)
+
+    @field_validator(*_FAULT_SETTING_USER)
+    @classmethod
+    def _used_by_the_action(cls, value: Any, info: ValidationInfo) -> Any:
+        field = str(info.field_name)
+        action = info.data.get("action")  # absent when the action itself was refused
+        user = _FAULT_SETTING_USER[field]
+        if action in (None, user) or value == cls.model_fields[field].default:
+            return value
+        raise PydanticCustomError(
+            "unused_by_action",
+            "{field} applies only to the {user} action, not to {action}",
+            {"field": field, "user": user, "action": action},
+        )
 
 
 class FaultId(Control):
@@ -591,6 +649,10 @@ class PodFailure(Control):
 
     kind: Literal["error", "install_failure"]
     message: str | None = None
+
+
+class NoBody(Control):
+    """The body of a control route that takes none: it may be absent, or ``{}``."""
 
 
 class ResetDone(Control):
