@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from typing import NoReturn
 
-from prime_pulumi._provider.adoption import choose
+from prime_pulumi._provider.adoption import NameLookup, look_up
 from prime_pulumi._provider.pod_inputs import PodInputs
 from prime_pulumi._provider.poller import Poller
 from prime_pulumi._provider.provisioning import (
@@ -31,6 +31,7 @@ from prime_pulumi.client import (
     PodDetails,
     PodError,
     PodProvisioningError,
+    PodState,
     PodStatus,
     PrimeClient,
     PrimeError,
@@ -87,13 +88,17 @@ class PodCreation:
     def _find_or_post(self) -> PodDetails:
         """The pod called ``name`` if an earlier interrupted run made it, else a new one."""
         if self.runtime.settings.batch_reads:
-            existing = self.runtime.pods.earlier_pods_named(self.client, self.name)
+            found = look_up(
+                self.runtime.pods.earlier_pods_named(self.client, self.name), self.spec, self.name
+            )
+            if found.adopt is not None:
+                found = self._as_it_is_now(found.adopt, found.failed)
         else:
-            existing = self.client.find_pods_by_name(self.name)
-        pod = choose(existing, self.spec, self.name)
-        if pod is not None:
-            logger.info("adopting pod %s (%s), left by an earlier run", pod.id, self.name)
-            return pod
+            found = look_up(self.client.find_pods_by_name(self.name), self.spec, self.name)
+        self._delete_failed(found.failed)
+        if found.adopt is not None:
+            logger.info("adopting pod %s (%s), left by an earlier run", found.adopt.id, self.name)
+            return found.adopt
         # At most one post: a lost answer is looked up by name, never posted again.
         try:
             return self.client.create_pod(self.spec.to_create_request(self.name))
@@ -101,22 +106,65 @@ class PodCreation:
             self.runtime.pods.forget_earlier()
             return self._await_lost_create(lost)
 
+    def _as_it_is_now(self, listed: PodDetails, failed: tuple[PodDetails, ...]) -> NameLookup:
+        """The pod to adopt as it is now: this process lists earlier runs' pods only once.
+
+        Since then this process may have deleted it (a replacement under the same name),
+        or someone else may have, or it may have failed.
+        """
+        try:
+            pod = self.client.get_pod(listed.id)
+        except NotFoundError:
+            return NameLookup(None, failed)
+        now = look_up([pod], self.spec, self.name)
+        return NameLookup(now.adopt, (*failed, *now.failed))
+
+    def _delete_failed(self, failed: tuple[PodDetails, ...]) -> None:
+        """Deletes pods of ours that failed (ERROR): never adopted, they would bill untracked."""
+        for pod in failed:
+            logger.info("deleting pod %s (%s): one of ours, in ERROR", pod.id, self.name)
+            try:
+                delete_and_wait(self.runtime, self.client, pod.id, self.poller())
+            except Exception as cleanup:  # the user must learn which pod may bill
+                raise PodCleanupError(
+                    f"Pod {self.name!r}: an earlier pod of this name ({pod.id}) reached ERROR, "
+                    f"and deleting it failed ({cleanup}): it may still bill; delete pod "
+                    f"{pod.id} by hand. Nothing was created.",
+                    pod_id=pod.id,
+                    pod_name=self.name,
+                ) from cleanup
+
     def _await_lost_create(self, lost: CreateOutcomeUnknownError) -> PodDetails:
         """Looks for a pod whose create answer was lost, for a while: the server may be slow."""
         settle = self.runtime.settings.create_settle
         poller = self.poller()
         deadline = poller.clock() + settle
+        deleted: list[PodDetails] = []
         while lost.request_sent and poller.wait(deadline):
             try:
-                found = self.client.find_pods_by_name(self.name)
+                named = self.client.find_pods_by_name(self.name)
             except PrimeError:
-                continue
-            pod = choose(found, self.spec, self.name)
-            if pod is not None:
-                logger.info("found pod %s (%s), whose create answer was lost", pod.id, self.name)
-                return pod
+                continue  # no news this round
+            found = look_up(named, self.spec, self.name)
+            self._delete_failed(found.failed)
+            deleted.extend(found.failed)
+            if found.adopt is not None:
+                logger.info(
+                    "found pod %s (%s), whose create answer was lost", found.adopt.id, self.name
+                )
+                return found.adopt
+        if deleted:
+            failed = deleted[-1]
+            raise PodProvisioningError(
+                f"Pod {self.name!r} ({failed.id}) did not become ready: its create answer was "
+                "lost, and the pod of that name had reached ERROR by the time it was found. "
+                "It was deleted, so nothing is left billing.",
+                pod_id=failed.id,
+                pod_name=self.name,
+                state=PodState.ERROR,
+            ) from lost
         raise CreateOutcomeUnknownError(
-            f"Pod {self.name!r}: {lost} No pod of that name appeared within {settle:g} "
+            f"Pod {self.name!r}: {lost}. No pod of that name appeared within {settle:g} "
             "seconds. Run the operation again: a pod of that name that appears later is "
             "adopted, not made twice",
             pod_name=self.name,

@@ -156,3 +156,5 @@ def test_a_failed_pod_of_our_name_is_not_adopted(emulator: EmulatorControl, tmp_
         pod_id, outs = provider.create(inputs)
     assert pod_id != left["id"]
     assert outs["status"] == "ACTIVE"
+    # The failed pod was ours (our name, our GPU): deleted, not left billing untracked.
+    assert [p["id"] for p in emulator.live_pods()] == [pod_id]
