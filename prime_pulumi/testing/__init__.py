@@ -8,6 +8,8 @@
   does for independent resources.
 - :mod:`prime_pulumi.testing.campaign` is the fault campaign: seeded schedules of
   operations and faults, and the invariants they must keep.
+- :mod:`prime_pulumi.testing.fleet_campaign` is its concurrent lane: a fleet's creates
+  at once in one provider process, with faults landing while they wait.
 - :mod:`prime_pulumi.testing.samples` holds pod inputs and stack config shared by
   the tests, the campaign and the benchmarks.
 

@@ -17,14 +17,16 @@ since faults are per emulator; :func:`run_in_lanes` spreads seeds over lanes.
 
 from __future__ import annotations
 
+import os
 import random
+import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import grpc
 
@@ -61,6 +63,24 @@ class InvariantError(AssertionError):
     """An invariant of the campaign does not hold."""
 
 
+def shown_kind(text: str) -> str:
+    """The error class an error text shows in its last line, as in ``prime_pulumi.PrimeError``."""
+    lines = text.strip().splitlines()
+    return lines[-1].split(":", 1)[0] if lines else ""
+
+
+def check_shown(text: str, labels: Sequence[str], api_key: str) -> None:
+    """Checks an error as the user sees it: ours, naming its pod (one of ``labels``), no key."""
+    lines = text.strip().splitlines()
+    last = lines[-1] if lines else ""
+    if not is_ours(shown_kind(text)):
+        raise InvariantError(f"an error that is not ours reached the user: {last}")
+    if not any(label in last for label in labels):
+        raise InvariantError(f"an error does not name pod {labels[0]}: {last}")
+    if api_key in text:
+        raise InvariantError("an error shows the API key")
+
+
 def is_ours(kind: str) -> bool:
     """Whether an error class, as a traceback names it, is one of prime-pulumi's.
 
@@ -75,11 +95,14 @@ def is_ours(kind: str) -> bool:
 class Tally:
     """What the campaign did, for its closing report."""
 
+    name: str = "fault campaign"
     schedules: int = 0
     operations: Counter[str] = field(default_factory=Counter)
     faults: Counter[str] = field(default_factory=Counter)
     fates: Counter[str] = field(default_factory=Counter)
     errors: Counter[str] = field(default_factory=Counter)
+    #: How creates ended, for lanes that judge them (empty: not reported).
+    outcomes: Counter[str] = field(default_factory=Counter)
     out_of_band_deletes: int = 0
 
     def add(self, other: Tally) -> None:
@@ -91,6 +114,7 @@ class Tally:
             (self.faults, other.faults),
             (self.fates, other.fates),
             (self.errors, other.errors),
+            (self.outcomes, other.outcomes),
         ):
             mine.update(theirs)
 
@@ -98,18 +122,19 @@ class Tally:
         def line(counter: Counter[str]) -> str:
             return ", ".join(f"{k} {v}" for k, v in sorted(counter.items())) or "none"
 
-        return "\n".join(
-            [
-                f"fault campaign: {self.schedules} schedules, "
-                f"{sum(self.operations.values())} operations, "
-                f"{sum(self.faults.values())} faults injected; every invariant held",
-                f"  operations: {line(self.operations)}",
-                f"  faults: {line(self.faults)}",
-                f"  pod fates: {line(self.fates)}",
-                f"  out-of-band deletes: {self.out_of_band_deletes}",
-                f"  errors shown to the user: {line(self.errors)}",
-            ]
-        )
+        lines = [
+            f"{self.name}: {self.schedules} schedules, "
+            f"{sum(self.operations.values())} operations, "
+            f"{sum(self.faults.values())} faults injected; every invariant held",
+            f"  operations: {line(self.operations)}",
+            f"  faults: {line(self.faults)}",
+            f"  pod fates: {line(self.fates)}",
+            f"  out-of-band deletes: {self.out_of_band_deletes}",
+            f"  errors shown to the user: {line(self.errors)}",
+        ]
+        if self.outcomes:
+            lines.append(f"  creates: {line(self.outcomes)}")
+        return "\n".join(lines)
 
 
 class Campaign:
@@ -156,15 +181,8 @@ class Campaign:
         """Checks an error as the user would see it: ours, naming the pod, no key."""
         text = error_text(error)
         self.shown.append(text)
-        last = text.strip().splitlines()[-1]
-        kind = last.split(":", 1)[0]
-        self.tally.errors[kind.rsplit(".", 1)[-1]] += 1
-        if not is_ours(kind):
-            raise InvariantError(f"an error that is not ours reached the user: {last}")
-        if label not in last:
-            raise InvariantError(f"an error does not name pod {label}: {last}")
-        if self.api_key in text:
-            raise InvariantError("an error shows the API key")
+        self.tally.errors[shown_kind(text).rsplit(".", 1)[-1]] += 1
+        check_shown(text, (label,), self.api_key)
 
     def run_schedule(self, seed: int) -> None:
         """One schedule; raises :class:`InvariantError` (naming the seed) if an invariant breaks."""
@@ -277,7 +295,8 @@ class Campaign:
         ids = [pod_id for pod_id, _ in tracked.values()]
         if len(set(ids)) != len(ids):
             raise InvariantError(f"two resources own one pod: {ids}")
-        untracked = {i: n for i, n in self._live_pods().items() if i not in ids}
+        # A pod deleted out of band and refreshed away may still be DELETING: it is going.
+        untracked = {i: n for i, n in billing_pods(self.control).items() if i not in ids}
         if untracked:
             raise InvariantError(f"pods billing that no resource tracks: {untracked}")
 
@@ -295,7 +314,7 @@ class Campaign:
                 self.provider.delete(pod_id, outs, name=resource)
             finally:
                 self.control.clear_faults()
-        left = self._live_pods()
+        left = pods_left(self.control, DELETE_SECONDS)
         if left:
             raise InvariantError(f"destroy left pods billing: {left}")
 
@@ -322,8 +341,40 @@ def start_lane(
     return campaign
 
 
+def billing_pods(control: EmulatorControl) -> dict[str, str]:
+    """Pods that go on billing (id: name): live, and not on their way out (DELETING)."""
+    return {p["id"]: p["name"] for p in control.live_pods() if p["status"] != "DELETING"}
+
+
+def pods_left(control: EmulatorControl, deleting_seconds: float) -> dict[str, str]:
+    """Every live pod (id: name), once those DELETING had ``deleting_seconds`` (+ slack) to end."""
+    deadline = time.monotonic() + deleting_seconds + 3
+    while True:
+        live = control.live_pods()
+        if time.monotonic() > deadline or all(p["status"] != "DELETING" for p in live):
+            return {p["id"]: p["name"] for p in live}
+        time.sleep(0.05)
+
+
+def campaign_seeds(count_variable: str, default: int) -> list[int]:
+    """The seeds a lane runs: ``CAMPAIGN_SEED`` alone (a replay), else ``0 .. $count_variable``."""
+    if "CAMPAIGN_SEED" in os.environ:
+        return [int(os.environ["CAMPAIGN_SEED"])]
+    return list(range(int(os.environ.get(count_variable, str(default)))))
+
+
+class Lane(Protocol):
+    """What :func:`run_in_lanes` runs: schedules by seed, counted in a tally."""
+
+    tally: Tally
+    shown: list[str]  # every error text a user would have seen
+
+    def run_schedule(self, seed: int) -> None:
+        """One schedule; raises :class:`InvariantError` (naming the seed) if an invariant breaks."""
+
+
 def run_in_lanes(
-    lanes: Sequence[Campaign], seeds: Sequence[int], timeout: float | None = None
+    lanes: Sequence[Lane], seeds: Sequence[int], timeout: float | None = None
 ) -> Tally:
     """Runs the schedules of ``seeds``, spread over the lanes, all lanes at once; the total tally.
 
@@ -337,7 +388,7 @@ def run_in_lanes(
     with ThreadPoolExecutor(max_workers=len(lanes)) as pool:
         for done in [pool.submit(run_lane, i) for i in range(len(lanes))]:
             done.result(timeout=timeout)
-    total = Tally()
+    total = Tally(name=lanes[0].tally.name if lanes else Tally.name)
     for campaign in lanes:
         total.add(campaign.tally)
     return total

@@ -67,6 +67,14 @@ class EmulatorControl:
         pods: list[dict[str, Any]] = self.http.get("/_emulator/pods").json()["data"]
         return pods
 
+    def fail_pod(self, pod_id: str, kind: str) -> httpx.Response:
+        """Makes a pod fail from now on (``error``, ``install_failure``); answers the pod then.
+
+        The answer is the caller's to check: 404 for a pod gone, 400 for one being deleted.
+        """
+        body = {"kind": kind, "message": f"emulated {kind}"}
+        return self.http.post(f"/_emulator/pods/{pod_id}/fail", json=body)
+
     def live_pods(self) -> list[dict[str, Any]]:
         """Every pod that is not terminated: what would still bill."""
         return [p for p in self.pods() if p["status"] != "TERMINATED"]

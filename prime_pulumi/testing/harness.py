@@ -68,7 +68,11 @@ class ProviderProcess:
         if not port_line.isdigit():
             self.close()
             raise RuntimeError(f"provider did not print its port: {port_line!r}")
-        self.channel = grpc.insecure_channel(f"127.0.0.1:{port_line}")
+        # The engine (grpc-go) takes up to 16 MiB of headers, where a failed call's
+        # traceback travels; grpc's Python default of 8 KiB would cut long ones off.
+        self.channel = grpc.insecure_channel(
+            f"127.0.0.1:{port_line}", options=[("grpc.max_metadata_size", 16 << 20)]
+        )
         self.stub = provider_pb2_grpc.ResourceProviderStub(self.channel)
         self.serialized_provider = serialize_provider(PodProvider())
 

@@ -7,7 +7,6 @@ provider process, since faults are per emulator. ``bench/soak.py`` runs longer.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import ExitStack
 
@@ -16,6 +15,7 @@ import pytest
 from prime_pulumi.testing.campaign import (
     Campaign,
     InvariantError,
+    campaign_seeds,
     is_ours,
     run_in_lanes,
     start_lane,
@@ -43,10 +43,7 @@ def _close_provider(provider: ProviderProcess) -> None:
 def test_no_pod_is_lost_or_duplicated_under_faults(
     lanes: list[Campaign], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    if "CAMPAIGN_SEED" in os.environ:
-        seeds = [int(os.environ["CAMPAIGN_SEED"])]
-    else:
-        seeds = list(range(int(os.environ.get("CAMPAIGN_SCHEDULES", "240"))))
+    seeds = campaign_seeds("CAMPAIGN_SCHEDULES", 240)
 
     # An InvariantError names its seed: CAMPAIGN_SEED=<seed>
     total = run_in_lanes(lanes, seeds, timeout=850)

@@ -1,0 +1,718 @@
+"""The concurrent lane of the fault campaign: a fleet's ``pulumi up`` in one provider process.
+
+The sequential lane (:mod:`prime_pulumi.testing.campaign`) runs one operation at
+a time. A fleet is the opposite: many creates wait in one provider process at
+once, sharing its client, its status poller and its listings, while the engine
+reads and deletes the stack's other resources. Each schedule here is one such
+``pulumi up``, in a provider process of its own (each ``pulumi`` command starts one):
+
+- The stack holds 2 to 4 pods of an earlier run (made through the API before the
+  process starts, so its first listing shows them). The program adds 4 to 10 new
+  ones; their creates are all sent at once.
+- Each new pod has a plan. Most may become ready (a few of those go through a
+  transient installation failure: which ones is racy, and need not be known).
+  The others are failed through the emulator (``error``, ``install_failure``)
+  or deleted out of band while still PROVISIONING, or get a ``ready_timeout``
+  shorter than provisioning. Fates are not queued per pod: creates reach the
+  server in a racy order.
+- At seeded moments while the creates wait: bursts of 5xx, 429 (with and without
+  Retry-After), slow answers and dropped connections on ``pod_status`` and
+  ``get_pod``, more than one call's six attempts; slow listings; lost and
+  dropped create answers and 429s on creates; a second configuration of the
+  process (new stack config, then a resource whose provider was pickled
+  otherwise, which the SDK configures on arrival, as when an older and a newer
+  pickle meet in one ``pulumi up``).
+- Meanwhile the earlier run's resources are read (refresh, ``Pod.get``),
+  deleted, deleted out of band and read again, or replaced under the same name
+  (delete, then create), and finished new ones are read. Deletion takes time in
+  some schedules (pods stay DELETING).
+
+The engine's record is kept as it would be: a create that answered is tracked,
+one that raised records nothing; a read that answers no id drops its resource.
+Then the invariants:
+
+(a) every create whose pod the schedule lets become ready (a pod of its name was
+    made, and the schedule neither failed nor deleted it, nor gave it a short
+    ``ready_timeout``) succeeds: no transient fault, lost answer or second
+    configure costs a pod; a create whose pod the schedule stopped fails; a
+    create answers a pod it made (never an earlier run's), and makes at most one;
+(b) every error the user sees is one of ours and names its pod;
+(c) nothing foreign reaches the engine: no ``RuntimeError``, never "client has
+    been closed";
+(d) a read never keeps a pod that is DELETING or TERMINATED;
+
+and the sequential lane's: every billing pod is tracked, no resource owns two
+pods, destroying what is tracked leaves no pod, the key is never shown or logged.
+A failure names the seed; ``CAMPAIGN_SEED=<seed>`` replays it (see tests/campaign).
+"""
+
+from __future__ import annotations
+
+import base64
+import random
+import re
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor, wait
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import dill
+import grpc
+from pulumi.runtime.proto import provider_pb2
+
+from prime_pulumi.emulator import EmulatorBackend, EmulatorServer
+from prime_pulumi.provider import PodProvider
+from prime_pulumi.testing.campaign import (
+    InvariantError,
+    Tally,
+    billing_pods,
+    check_shown,
+    is_ours,
+    pods_left,
+    shown_kind,
+)
+from prime_pulumi.testing.emulator_control import EmulatorControl
+from prime_pulumi.testing.harness import (
+    URN,
+    ProviderProcess,
+    error_text,
+    stack_config,
+    to_struct,
+)
+from prime_pulumi.testing.samples import POD
+
+#: New pods take this long to be ready: long enough for the schedule to stop some first.
+PROVISION_SECONDS = 1.0
+#: The earlier run's pods are made quickly, before the schedule starts.
+EARLIER_PROVISION_SECONDS = 0.05
+#: How long deleted pods stay DELETING, one value per schedule; 3 s outlasts a listing's 2 s.
+DELETE_SECONDS = (0.0, 0.5, 3.0)
+REQUEST_TIMEOUT = 0.5
+SLOW_ANSWER = 0.8  # longer than REQUEST_TIMEOUT: the client gives up, the server goes on
+#: Ample for a pod that may become ready: provisioning plus every fault a schedule injects.
+READY_TIMEOUT = 15.0
+#: A pod's whole ``ready_timeout`` while it provisions: it cannot become ready in time.
+SHORT_READY_TIMEOUT = 0.3
+#: Longer than the 2 s for which reads share a listing: a read this long after an
+#: out-of-band delete sees the pod as the API shows it now.
+AFTER_LISTINGS = 2.2
+#: The longest a schedule's operations may take before the lane calls them hung.
+SCHEDULE_TIMEOUT = 90.0
+POLL_MAX = ("0.1", "0.25")  # the first configure's poll cap, and the second's
+TIMING = {
+    "prime:pollMaxSeconds": POLL_MAX[0],
+    "prime:installFailureGraceSeconds": "1",
+    "prime:deleteTimeoutSeconds": "10",
+    "prime:requestTimeoutSeconds": str(REQUEST_TIMEOUT),
+    "prime:retryBackoffSeconds": "0.02",
+    "prime:createSettleSeconds": "3",
+}
+#: What the schedule does to a new pod; "ready" leaves it be.
+PLANS = ("ready", "ready", "ready", "ready", "error", "install_failure", "out_of_band", "short")
+#: Bursts on the status and get routes: each longer than one call's six attempts
+#: (slow answers excepted: each costs REQUEST_TIMEOUT, so 3 to 7 of them).
+BURSTS = ("5xx", "429", "429-retry-after", "slow", "drop")
+#: What happens to each resource of the earlier run while the creates wait.
+EARLIER_STEPS = ("read", "read", "delete", "out_of_band", "replace", "none")
+#: Pickle protocols of the provider other than the SDK's: each a pickle the SDK configures anew.
+OTHER_PICKLE_PROTOCOLS = (3, 2, 5, 1, 0)
+GONE = ("DELETING", "TERMINATED")
+POD_ID = re.compile(r"\b[0-9a-f]{32}\b")  # how the emulator's pod ids look
+CLOSED_CLIENT = "client has been closed"
+
+
+@dataclass
+class CreateOutcome:
+    """One create of a schedule and what the schedule did to its pod, as judged after the run."""
+
+    resource: str
+    name: str
+    #: ``ready`` (or ``replace``) unless the schedule means to stop the pod (see :data:`PLANS`).
+    plan: str
+    #: The id the create answered; ``None`` if it raised.
+    pod_id: str | None = None
+    #: The last line of the error the user saw, if it raised.
+    error: str = ""
+    #: How the schedule stopped the pod before it was ready (failed it, deleted it), if it did.
+    stopped: str | None = None
+    #: The pods of its name that the run made (an earlier run's excluded).
+    made: tuple[str, ...] = ()
+
+    @property
+    def may_become_ready(self) -> bool:
+        """Whether nothing but a fault could keep the pod from becoming ready."""
+        return self.plan != "short" and self.stopped is None and bool(self.made)
+
+    @property
+    def verdict(self) -> str:
+        """How the create ended, for the lane's counts."""
+        if self.pod_id is not None:
+            return "ready" if self.may_become_ready else "reported ready though stopped"
+        if not self.made:
+            return "failed: no pod was made"  # its post was lost, or it took up another pod
+        if self.may_become_ready:
+            return "failed though its pod could become ready"
+        return "failed as the schedule meant"
+
+
+def judge_creates(outcomes: Iterable[CreateOutcome], earlier_ids: Iterable[str]) -> None:
+    """Raises :class:`InvariantError`, naming each, if the creates of a run broke invariants."""
+    broken = create_breaks(outcomes, earlier_ids)
+    if broken:
+        raise InvariantError(summary(broken))
+
+
+def create_breaks(outcomes: Iterable[CreateOutcome], earlier_ids: Iterable[str]) -> list[str]:
+    """The invariants the creates of a run broke, each tagged as :func:`summary` groups them."""
+    earlier = set(earlier_ids)
+    broken = []
+    for o in outcomes:
+        if len(o.made) > 1:
+            broken.append(f"(dup) the create of {o.name} made {len(o.made)} pods: {list(o.made)}")
+        if o.pod_id is None:
+            # No pod of the run may be taken up by another's create (nor one it deleted).
+            foreign = [i for i in dict.fromkeys(POD_ID.findall(o.error)) if i not in o.made]
+            if foreign:
+                broken.append(
+                    f"(a) the create of {o.name} waited on pod {foreign[0]}, not one it made: "
+                    f"{o.error}"
+                )
+            elif o.may_become_ready:
+                broken.append(
+                    f"(a) the create of {o.name} failed though nothing but faults stood "
+                    f"between its pod {o.made[0]} and ready: {o.error}"
+                )
+            continue
+        if o.pod_id in earlier or o.pod_id not in o.made:
+            broken.append(f"(a) the create of {o.name} answered pod {o.pod_id}, not one it made")
+        if o.stopped is not None:
+            broken.append(f"(a) pod {o.name} ({o.pod_id}) was {o.stopped}, yet reported ready")
+        elif o.plan == "short":
+            broken.append(
+                f"(a) pod {o.name} ({o.pod_id}) was reported ready within a ready_timeout "
+                f"({SHORT_READY_TIMEOUT:g} s) shorter than its provisioning"
+            )
+    return broken
+
+
+def summary(broken: Sequence[str]) -> str:
+    """Broken invariants, counted by tag (``(a)``, ``(leak)``...), with the first of each."""
+    distinct = list(dict.fromkeys(broken))
+    first: dict[str, str] = {}
+    tags: Counter[str] = Counter()
+    for what in distinct:
+        tag = what.split(" ", 1)[0]
+        tags[tag] += 1
+        first.setdefault(tag, what if len(what) <= 600 else what[:600] + "...")
+    counts = ", ".join(f"{tag} x{n}" for tag, n in tags.items())
+    return f"{len(distinct)} broken [{counts}]: " + " | ".join(first.values())
+
+
+def shown_breaks(text: str, labels: Sequence[str], api_key: str) -> str | None:
+    """The invariant an error text the user sees breaks (b, c), if any."""
+    kind = shown_kind(text)
+    # UnexpectedError is ours in form only: it wraps a failure inside prime-pulumi, a bug.
+    if CLOSED_CLIENT in text or not is_ours(kind) or kind.endswith(".UnexpectedError"):
+        lines = text.strip().splitlines()
+        return f"(c) a foreign error reached the engine: {lines[-1] if lines else text!r}"
+    try:
+        check_shown(text, labels, api_key)
+    except InvariantError as broken:
+        return f"(b) {broken}"
+    return None
+
+
+def other_pickle(index: int) -> str:
+    """A pickle of :class:`PodProvider` unlike the harness's, as another SDK or dill makes it."""
+    protocol = OTHER_PICKLE_PROTOCOLS[index % len(OTHER_PICKLE_PROTOCOLS)]
+    return base64.b64encode(dill.dumps(PodProvider(), protocol=protocol)).decode()
+
+
+class ConcurrentCampaign:
+    """Runs concurrent schedules against one emulator, each in a provider process of its own."""
+
+    def __init__(self, base_url: str, api_key: str, workdir: Path) -> None:
+        self.base_url = base_url
+        self.api_key = api_key
+        self.workdir = workdir
+        self.control = EmulatorControl(base_url, api_key)
+        self.tally = Tally(name="concurrent fault campaign")
+        self.shown: list[str] = []  # every error text a user would have seen
+        self.last_log = ""  # what the last schedule's provider process wrote to stderr
+
+    def close(self) -> None:
+        self.control.close()
+
+    def run_schedule(self, seed: int) -> None:
+        """One schedule; raises :class:`InvariantError` (naming the seed) if an invariant breaks."""
+        try:
+            _Schedule(self, seed).run()
+        except InvariantError as broken:
+            raise InvariantError(
+                f"concurrent lane, seed {seed} (CAMPAIGN_SEED={seed} replays it): {broken}"
+            ) from broken
+        finally:
+            self.control.clear_faults()
+
+
+@dataclass
+class _Event:
+    at: float  # seconds after the creates were sent
+    action: Callable[[], None]
+    blocking: bool = True  # run on a worker (an operation), not inline (a fault)
+
+
+@dataclass
+class _Record:
+    """What the engine would record, and what the run did; shared by the schedule's threads."""
+
+    tracked: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
+    busy: set[str] = field(default_factory=set)
+    created: list[str] = field(default_factory=list)  # new resources whose create answered
+    outcomes: dict[str, CreateOutcome] = field(default_factory=dict)  # by pod name
+    stopped: dict[str, str] = field(default_factory=dict)  # pod name -> how
+    broken: list[str] = field(default_factory=list)
+
+
+class _Schedule:
+    """One seeded ``pulumi up`` of a fleet, with faults."""
+
+    def __init__(self, lane: ConcurrentCampaign, seed: int) -> None:
+        self.lane = lane
+        self.seed = seed
+        self.rng = random.Random(seed)
+        self.control = lane.control
+        self.tally = lane.tally
+        self.lock = threading.Lock()
+        self.record = _Record()
+        self.earlier: dict[str, str] = {}  # resource -> pod id, made by the earlier run
+        self.plans: dict[str, tuple[str, float]] = {}  # pod name -> (plan, delay before it)
+        self.reconfigures = 0
+        self.delete_seconds = 0.0
+        self.provider: ProviderProcess
+
+    # ------------------------------------------------------------ the run
+
+    def run(self) -> None:
+        rng = self.rng
+        self.control.reset()
+        self.delete_seconds = rng.choice(DELETE_SECONDS)
+        self._earlier_run(rng.randint(2, 4))
+        self.control.set_timing(
+            provision_seconds=PROVISION_SECONDS, delete_seconds=self.delete_seconds
+        )
+        if self.delete_seconds:
+            self._count(self.tally.faults, f"pods DELETING for {self.delete_seconds:g}s")
+        self.provider = ProviderProcess(self.lane.workdir)
+        try:
+            self.provider.configure(stack_config(self.lane.base_url, self.lane.api_key, TIMING))
+            fleet = self._declare(rng)
+            self._up(fleet, self._events(rng, len(fleet)))
+            self.control.clear_faults()
+            self._judge()
+            self._destroy()
+        finally:
+            self.lane.last_log = self.provider.close()
+        if self.lane.api_key in self.lane.last_log:
+            raise InvariantError("the provider logged the API key")
+        self.tally.schedules += 1
+
+    def _earlier_run(self, count: int) -> None:
+        """Pods an earlier ``pulumi up`` made, in the stack's state before this one starts."""
+        self.control.set_timing(provision_seconds=EARLIER_PROVISION_SECONDS, delete_seconds=0)
+        for i in range(count):
+            name = f"s{self.seed}-earlier{i}"
+            pod = self.control.create_pod(name, cloud_id=POD["cloud_id"], socket=POD["socket"])
+            outs = {**POD, "name": name, "ready_timeout": READY_TIMEOUT}
+            self.record.tracked[f"earlier{i}"] = (pod["id"], outs)
+            self.earlier[f"earlier{i}"] = pod["id"]
+        deadline = time.monotonic() + 5
+        while any(not p["sshConnection"] for p in self.control.live_pods()):
+            if time.monotonic() > deadline:
+                raise RuntimeError("the earlier run's pods did not become ready")
+            time.sleep(EARLIER_PROVISION_SECONDS)
+
+    def _declare(self, rng: random.Random) -> list[tuple[str, dict[str, Any], str]]:
+        """The new pods: resource, checked inputs and plan each; some fates queued."""
+        fleet = []
+        for i in range(rng.randint(4, 10)):
+            plan = rng.choice(PLANS)
+            timeout = SHORT_READY_TIMEOUT if plan == "short" else READY_TIMEOUT
+            inputs = self._checked(
+                {**POD, "auto_name_seed": f"concurrent/{self.seed}/n{i}", "ready_timeout": timeout}
+            )
+            self.plans[inputs["name"]] = (plan, rng.uniform(0.0, 0.15))
+            self.tally.fates[plan] += 1
+            fleet.append((f"n{i}", inputs, plan))
+        # Whichever pods are made first go through a transient installation failure.
+        transient = rng.randint(0, len(fleet) // 2)
+        if transient:
+            self.control.fates(*["transient_install_failure"] * transient)
+            self.tally.fates["transient_install_failure"] += transient
+        return fleet
+
+    def _checked(self, news: dict[str, Any]) -> dict[str, Any]:
+        inputs, failures = self.provider.check(news)
+        if failures:
+            raise InvariantError(f"valid inputs failed check: {failures}")
+        return inputs
+
+    def _events(self, rng: random.Random, creates: int) -> list[_Event]:
+        """Faults and operations at seeded moments while the creates wait."""
+        events = [self._burst(rng, creates) for _ in range(rng.randint(1, 3))]
+        if rng.random() < 0.4:
+            times = rng.randint(1, 2)
+            events.append(_Event(rng.uniform(0.0, 1.5), self._slow_listing(times), False))
+        for _ in range(int(rng.random() < 0.4) + int(rng.random() < 0.15)):
+            events.append(_Event(rng.uniform(0.1, 1.2), self._reconfigure))
+        for resource in sorted(self.earlier):
+            step = rng.choice(EARLIER_STEPS)
+            at = rng.uniform(0.0, 1.5)
+            if step == "read":
+                events.append(_Event(at, self._bound(self._read, resource)))
+            elif step == "delete":
+                events.append(_Event(at, self._bound(self._delete, resource)))
+            elif step == "out_of_band":
+                events.append(_Event(at, self._bound(self._delete_elsewhere_and_read, resource)))
+            elif step == "replace":
+                events.append(_Event(at, self._bound(self._replace, resource)))
+        for _ in range(rng.randint(2, 5)):
+            events.append(_Event(rng.uniform(0.5, 2.5), self._bound(self._read_new, rng.random())))
+        return sorted(events, key=lambda event: event.at)
+
+    def _up(self, fleet: list[tuple[str, dict[str, Any], str]], events: list[_Event]) -> None:
+        """Sends every create at once, then the events at their moments; waits for it all."""
+        self._create_faults(self.rng)
+        stop_watching = threading.Event()
+        with ThreadPoolExecutor(max_workers=len(fleet) + len(events) + 2) as pool:
+            started = time.monotonic()
+            futures = [pool.submit(self._create, *new) for new in fleet]
+            watcher = pool.submit(self._watch, stop_watching)
+            for event in events:
+                time.sleep(max(0.0, started + event.at - time.monotonic()))
+                if event.blocking:
+                    futures.append(pool.submit(event.action))
+                else:
+                    event.action()
+            _, hung = wait(futures, timeout=SCHEDULE_TIMEOUT)
+            if hung:
+                self._broken(f"(hang) operations still running after {SCHEDULE_TIMEOUT:g} s")
+                self.provider.process.kill()  # ends the calls under way: they fail
+                wait(hung, timeout=30)
+            stop_watching.set()
+            for done in [*futures, watcher]:
+                done.result()
+
+    # ------------------------------------------------------------ faults
+
+    def _create_faults(self, rng: random.Random) -> None:
+        """Faults for the creates' posts, queued before they are sent (in the order they apply)."""
+        if rng.random() < 0.25:
+            retry_after = rng.choice((None, 0.05))
+            self.control.fault(
+                "create_pod", "status", status=429, retry_after=retry_after, times=rng.randint(1, 3)
+            )
+            self.tally.faults["429 on create_pod"] += 1
+        if rng.random() < 0.4:
+            self.control.fault("create_pod", "drop_after", times=rng.randint(1, 2))
+            self.tally.faults["lost create answer (drop_after on create_pod)"] += 1
+        if rng.random() < 0.15:
+            self.control.fault("create_pod", "drop")
+            self.tally.faults["dropped create (drop on create_pod)"] += 1
+
+    def _burst(self, rng: random.Random, creates: int) -> _Event:
+        """A burst of one kind on the status or the get route, decided now, injected later.
+
+        One poller asks for every status, so a burst there meets one call. Creates get
+        their ready pods at about the same moment, so a burst on ``get_pod`` then is
+        shared among up to ``creates`` calls: it is as many times longer.
+        """
+        route = rng.choice(("pod_status", "pod_status", "get_pod"))
+        kind = rng.choice(BURSTS)
+        callers = rng.randint(1, creates) if route == "get_pod" else 1
+        fields: dict[str, Any]
+        if kind == "slow":
+            fields = {"action": "delay", "delay": SLOW_ANSWER, "times": rng.randint(3, 7)}
+        elif kind == "drop":
+            fields = {"action": "drop", "times": rng.randint(6, 10) * callers}
+        else:
+            fields = {"action": "status", "times": rng.randint(6, 10) * callers}
+            fields["status"] = rng.choice((500, 502, 503)) if kind == "5xx" else 429
+            if kind == "429-retry-after":
+                fields["retry_after"] = rng.choice((0.05, 0.1, 0.2))
+        # The get route matters most as pods become ready (PROVISION_SECONDS).
+        at = rng.uniform(0.0, 1.5) if route == "pod_status" else rng.uniform(0.7, 1.4)
+
+        def inject() -> None:
+            self.control.fault(route, **fields)
+            self._count(self.tally.faults, f"{kind} burst on {route}")
+
+        return _Event(at, inject, blocking=False)
+
+    def _slow_listing(self, times: int) -> Callable[[], None]:
+        def inject() -> None:
+            self.control.fault("list_pods", "delay", delay=SLOW_ANSWER, times=times)
+            self._count(self.tally.faults, "slow listing (list_pods)")
+
+        return inject
+
+    def _reconfigure(self) -> None:
+        """A second configuration: new stack config, then a provider pickled otherwise.
+
+        The Configure call alone only stores the config in the SDK; the SDK calls the
+        provider's ``configure()`` when a pickle it has not seen arrives, here with a Check.
+        """
+        with self.lock:
+            index = self.reconfigures
+            self.reconfigures += 1
+        poll = POLL_MAX[(index + 1) % len(POLL_MAX)]
+        config = {**TIMING, "prime:pollMaxSeconds": poll}
+        self.provider.configure(stack_config(self.lane.base_url, self.lane.api_key, config))
+        pickle = other_pickle(index)
+        news = {**POD, "auto_name_seed": f"concurrent/{self.seed}/older{index}"}
+        request = provider_pb2.CheckRequest(
+            urn=URN.format(name=f"older{index}"),
+            olds=to_struct({"__provider": pickle}),
+            news=to_struct({**news, "__provider": pickle}),
+        )
+        self._count(self.tally.faults, "second configure (another pickle)")
+        try:
+            failures = self.provider.stub.Check(request).failures
+        except grpc.RpcError as error:
+            self._shown(error, f"older{index}")
+            return
+        if failures:
+            self._broken(f"(check) a Check with another pickle failed: {list(failures)}")
+
+    def _watch(self, stop: threading.Event) -> None:
+        """Fails or deletes the pods whose plan says so, once made and still PROVISIONING."""
+        seen: dict[str, float] = {}
+        done: set[str] = set()
+        while not stop.is_set():
+            now = time.monotonic()
+            for pod in self.control.pods():
+                name = pod["name"]
+                if name not in self.plans or name in done:
+                    continue
+                plan, delay = self.plans[name]
+                if plan not in ("error", "install_failure", "out_of_band"):
+                    done.add(name)
+                    continue
+                if now < seen.setdefault(name, now) + delay:
+                    continue
+                done.add(name)
+                # Half the provisioning time at least before the pod could be ready.
+                if pod["status"] != "PROVISIONING":
+                    self._count(self.tally.fates, f"{plan} not done: pod seen too late")
+                    continue
+                self._stop(pod["id"], name, plan)
+            time.sleep(0.02)
+
+    def _stop(self, pod_id: str, name: str, plan: str) -> None:
+        if plan == "out_of_band":
+            response = self.control.delete_pod(pod_id)
+            how = "deleted out of band"
+        else:
+            response = self.control.fail_pod(pod_id, plan)
+            how = f"failed ({plan})"
+        if response.status_code != 200:
+            return
+        with self.lock:
+            self.record.stopped[name] = how
+            if plan == "out_of_band":
+                self.tally.out_of_band_deletes += 1
+            self.tally.faults[f"new pod {how}"] += 1
+
+    # ------------------------------------------------------------ operations
+
+    def _create(self, resource: str, inputs: dict[str, Any], plan: str) -> None:
+        name = inputs["name"]
+        outcome = CreateOutcome(resource, name, plan)
+        with self.lock:
+            self.record.outcomes[name] = outcome
+            self.tally.operations["create" if plan != "replace" else "replace: create"] += 1
+        try:
+            pod_id, outs = self.provider.create(inputs, name=resource)
+        except grpc.RpcError as error:
+            outcome.error = self._shown(error, name)
+            return
+        outcome.pod_id = pod_id
+        with self.lock:
+            self.record.tracked[resource] = (pod_id, outs)
+            if plan != "replace":
+                self.record.created.append(resource)
+
+    def _take(self, resource: str) -> tuple[str, dict[str, Any]] | None:
+        """The resource's record, kept from other operations until :meth:`_release`."""
+        with self.lock:
+            if resource not in self.record.tracked or resource in self.record.busy:
+                return None
+            self.record.busy.add(resource)
+            return self.record.tracked[resource]
+
+    def _release(self, resource: str, record: tuple[str, dict[str, Any]] | None) -> None:
+        """Hands the resource back, with its new record (``None``: the engine dropped it)."""
+        with self.lock:
+            self.record.busy.discard(resource)
+            if record is None:
+                self.record.tracked.pop(resource, None)
+            else:
+                self.record.tracked[resource] = record
+
+    def _read(self, resource: str) -> None:
+        """A refresh (or ``Pod.get``) of a resource; one that is gone is dropped."""
+        taken = self._take(resource)
+        if taken is None:
+            return
+        pod_id, outs = taken
+        self._count(self.tally.operations, "read")
+        try:
+            read_id, read_outs = self.provider.read(pod_id, outs, name=resource)
+        except grpc.RpcError as error:
+            self._shown(error, pod_id, outs["name"])
+            self._release(resource, taken)
+            return
+        if read_id == "":
+            self._release(resource, None)
+            return
+        if read_id != pod_id:
+            self._broken(f"(read) the read of {pod_id} answered {read_id}")
+        elif read_outs.get("status") in GONE:
+            self._broken(
+                f"(d) a read kept pod {pod_id} ({outs['name']}), which is {read_outs['status']}"
+            )
+        self._release(resource, (pod_id, read_outs))
+
+    def _read_new(self, pick: float) -> None:
+        """A read of one of the new resources whose create has answered, if any has."""
+        with self.lock:
+            created = sorted(self.record.created)
+        if created:
+            self._read(created[int(pick * len(created))])
+
+    def _delete(self, resource: str) -> bool:
+        """Deletes a resource (``pulumi up`` of a program without it); whether it is gone."""
+        taken = self._take(resource)
+        if taken is None:
+            return False
+        pod_id, outs = taken
+        self._count(self.tally.operations, "delete")
+        try:
+            self.provider.delete(pod_id, outs, name=resource)
+        except grpc.RpcError as error:
+            self._shown(error, pod_id, outs["name"])
+            self._release(resource, taken)  # a failed delete keeps the resource
+            return False
+        self._release(resource, None)
+        return True
+
+    def _delete_elsewhere_and_read(self, resource: str) -> None:
+        """Deletes a pod behind the provider's back, then reads it now and after listings."""
+        pod_id = self.earlier[resource]
+        if self.control.delete_pod(pod_id).status_code != 200:
+            return
+        self._count(self.tally.faults, "earlier pod deleted out of band")
+        with self.lock:
+            self.tally.out_of_band_deletes += 1
+        self._read(resource)
+        time.sleep(AFTER_LISTINGS)
+        self._read(resource)
+
+    def _replace(self, resource: str) -> None:
+        """A replacement under the same name: the old pod is deleted, then the new one made."""
+        with self.lock:
+            _, outs = self.record.tracked[resource]
+        if not self._delete(resource):
+            return
+        news = {**POD, "name": outs["name"], "image": "ubuntu_22_cuda_12"}
+        self._create(resource, self._checked({**news, "ready_timeout": READY_TIMEOUT}), "replace")
+
+    # ------------------------------------------------------------ checks
+
+    def _shown(self, error: grpc.RpcError, *labels: str) -> str:
+        """Checks an error as the user sees it (b, c); answers its last line."""
+        text = error_text(error)
+        self.lane.shown.append(text)
+        lines = text.strip().splitlines()
+        last = lines[-1] if lines else ""
+        self._count(self.tally.errors, shown_kind(text).rsplit(".", 1)[-1])
+        broken = shown_breaks(text, labels, self.lane.api_key)
+        if broken is not None:
+            self._broken(broken)
+        return last
+
+    def _broken(self, what: str) -> None:
+        with self.lock:
+            self.record.broken.append(what)
+
+    def _count(self, counter: Counter[str], key: str) -> None:
+        with self.lock:
+            counter[key] += 1
+
+    def _raise_if_broken(self) -> None:
+        if self.record.broken:
+            raise InvariantError(summary(self.record.broken))
+
+    def _judge(self) -> None:
+        """The creates (a), then the state: every billing pod tracked, none owned twice."""
+        pods = self.control.pods()
+        earlier = set(self.earlier.values())
+        for outcome in self.record.outcomes.values():
+            outcome.stopped = self.record.stopped.get(outcome.name)
+            outcome.made = tuple(
+                p["id"] for p in pods if p["name"] == outcome.name and p["id"] not in earlier
+            )
+            self.tally.outcomes[outcome.verdict] += 1
+        self.record.broken.extend(create_breaks(self.record.outcomes.values(), earlier))
+        ids = [pod_id for pod_id, _ in self.record.tracked.values()]
+        if len(set(ids)) != len(ids):
+            self._broken(f"(dup) two resources own one pod: {sorted(ids)}")
+        untracked = {i: n for i, n in billing_pods(self.control).items() if i not in ids}
+        if untracked:
+            self._broken(f"(leak) pods billing that no resource tracks: {untracked}")
+        self._raise_if_broken()
+
+    def _destroy(self) -> None:
+        """``pulumi destroy``: every tracked resource at once, each run again once if it fails."""
+        resources = sorted(self.record.tracked)
+        with ThreadPoolExecutor(max_workers=max(1, len(resources))) as pool:
+            gone = list(pool.map(self._delete, resources))
+        for resource, deleted in zip(resources, gone, strict=True):
+            if not deleted and not self._delete(resource):
+                self._broken(f"(destroy) could not delete {self.record.tracked[resource][0]}")
+        left = pods_left(self.control, self.delete_seconds)  # out-of-band deletes end alone
+        if left:
+            self._broken(f"(destroy) destroy left pods billing: {left}")
+        self._raise_if_broken()
+
+    def _bound(self, action: Callable[[Any], Any], argument: Any) -> Callable[[], None]:
+        def run() -> None:
+            action(argument)
+
+        return run
+
+
+def start_concurrent_lane(stack: ExitStack, workdir: Path, api_key: str) -> ConcurrentCampaign:
+    """A concurrent lane on an emulator of its own, closed by ``stack``."""
+    backend = EmulatorBackend(api_keys=[api_key], provision_seconds=PROVISION_SECONDS)
+    server = stack.enter_context(EmulatorServer(backend))
+    lane = ConcurrentCampaign(server.base_url, api_key, workdir)
+    stack.callback(lane.close)
+    return lane
+
+
+def concurrent_lanes(
+    stack: ExitStack, workdir: Path, api_key: str, count: int
+) -> list[ConcurrentCampaign]:
+    """``count`` concurrent lanes, each with a work folder of its own under ``workdir``."""
+    lanes = []
+    for index in range(count):
+        folder = workdir / f"concurrent{index}"
+        folder.mkdir(parents=True, exist_ok=True)
+        lanes.append(start_concurrent_lane(stack, folder, api_key))
+    return lanes

@@ -1,0 +1,132 @@
+"""The concurrent lane of the fault campaign in CI: fleets of creates in one provider process.
+
+Each schedule is one ``pulumi up`` of 4 to 10 new pods beside an earlier run's,
+with faults landing while the creates wait (see ``prime_pulumi.testing.fleet_campaign``).
+``CONCURRENT_SCHEDULES`` sets how many (default 16); ``CAMPAIGN_SEED`` replays one
+(``CAMPAIGN_SEED=<seed> pytest tests/campaign -k concurrent``). ``bench/soak.py`` runs longer.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack
+
+import pytest
+
+from prime_pulumi.testing.campaign import InvariantError, campaign_seeds, run_in_lanes
+from prime_pulumi.testing.fleet_campaign import (
+    ConcurrentCampaign,
+    CreateOutcome,
+    concurrent_lanes,
+    create_breaks,
+    judge_creates,
+    shown_breaks,
+)
+
+API_KEY = "pk-concurrent-secret-0123456789abcdef"
+
+
+@pytest.fixture(scope="module")
+def fleets(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[ConcurrentCampaign]]:
+    """Two lanes, each an emulator and one provider process at a time: that fills two cores."""
+    with ExitStack() as stack:
+        yield concurrent_lanes(stack, tmp_path_factory.mktemp("concurrent"), API_KEY, count=2)
+
+
+@pytest.mark.timeout(600)
+def test_concurrent_a_fleet_under_faults_keeps_every_pod_that_can_be_ready(
+    fleets: list[ConcurrentCampaign], capsys: pytest.CaptureFixture[str]
+) -> None:
+    seeds = campaign_seeds("CONCURRENT_SCHEDULES", 16)
+    started = time.monotonic()
+
+    # An InvariantError names its seed: CAMPAIGN_SEED=<seed> pytest tests/campaign -k concurrent
+    total = run_in_lanes(fleets, seeds, timeout=550)
+
+    for lane in fleets:
+        assert not [text for text in lane.shown if API_KEY in text]
+    assert total.schedules == len(seeds)
+    if len(seeds) > 4:  # a replay of one seed may be any schedule
+        assert total.outcomes["ready"] > len(seeds), "too few pods became ready to prove much"
+        assert sum(total.faults.values()) > 2 * len(seeds)
+    with capsys.disabled():
+        print(f"\n{total.report()}\n  took {time.monotonic() - started:.0f}s")
+
+
+def _failed_create(**changes: object) -> CreateOutcome:
+    """A create that raised after its pod was made (and, as the provider does, deleted)."""
+    outcome = CreateOutcome(
+        resource="n0",
+        name="n0-1234567",
+        plan="ready",
+        error="prime_pulumi.PodProvisioningError: Pod 'n0-1234567' (p1) did not become ready: "
+        "its status could not be read: ... It was deleted, so nothing is left billing.",
+        made=("p1",),
+    )
+    for key, value in changes.items():
+        setattr(outcome, key, value)
+    return outcome
+
+
+def test_the_checker_catches_a_pod_lost_to_a_transient_fault() -> None:
+    """Invariant (a) is real: a pod nothing stopped, whose create failed, breaks it."""
+    with pytest.raises(InvariantError, match=r"\(a\) the create of n0-1234567 failed"):
+        judge_creates([_failed_create()], earlier_ids=())
+
+
+def test_the_checker_catches_a_create_that_took_up_a_deleted_pod() -> None:
+    """A replacement that "adopts" the pod deleted just before it breaks (a) too."""
+    took_up = _failed_create(
+        name="s1-earlier0",
+        plan="replace",
+        made=(),
+        error="prime_pulumi.PodProvisioningError: Pod 's1-earlier0' "
+        "(6043784e1ff9d2c35c285c405a269345) did not become ready: it disappeared",
+    )
+    with pytest.raises(InvariantError, match="waited on pod 6043784e1ff9d2c35c285c405a269345"):
+        judge_creates([took_up], earlier_ids=("6043784e1ff9d2c35c285c405a269345",))
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"stopped": "failed (error)"},  # the schedule failed the pod
+        {"stopped": "deleted out of band"},
+        {"plan": "short"},  # its ready_timeout was shorter than provisioning
+        {"made": ()},  # the post never reached the server: no pod to keep
+    ],
+)
+def test_the_checker_lets_a_create_fail_when_the_schedule_meant_it(
+    changes: dict[str, object],
+) -> None:
+    judge_creates([_failed_create(**changes)], earlier_ids=())
+
+
+def test_the_checker_catches_a_stopped_pod_reported_ready_and_a_borrowed_pod() -> None:
+    stopped = _failed_create(stopped="failed (error)", pod_id="p1", error="")
+    borrowed = _failed_create(resource="n1", name="n1-7654321", pod_id="old", error="")
+    broken = create_breaks([stopped, borrowed], earlier_ids=("old",))
+    assert broken == [
+        "(a) pod n0-1234567 (p1) was failed (error), yet reported ready",
+        "(a) the create of n1-7654321 answered pod old, not one it made",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "broken"),
+    [
+        ("Traceback ...\nprime_pulumi.PodProvisioningError: Pod 'n0-1234567' (p1) failed", None),
+        (
+            "Traceback ...\nRuntimeError: Cannot send a request, as the client has been closed.",
+            "(c)",
+        ),
+        ("RuntimeError: client has been closed\n\nprime_pulumi.PodCleanupError: Pod p1 ...", "(c)"),
+        ("Stream removed (received metadata size exceeds soft limit)", "(c)"),
+        ("KeyError: 'x'\n\nprime_pulumi.UnexpectedError: Pod p1: KeyError: 'x' (a failure", "(c)"),
+        ("Traceback ...\nprime_pulumi.InternalServerError: HTTP 503 for some pod", "(b)"),
+    ],
+)
+def test_the_checker_reads_errors_as_the_user_sees_them(text: str, broken: str | None) -> None:
+    found = shown_breaks(text, ("n0-1234567", "p1"), API_KEY)
+    assert (found or "")[:3] == (broken or "")
