@@ -67,6 +67,9 @@ class FaultInjector:
             await asyncio.sleep(fault.delay)
             await self.app(scope, receive, send)
         elif fault.action == "drop":
+            # Read the body first: closing before it has arrived makes the kernel answer
+            # its late bytes with a reset, and the client sees ECONNRESET, not a drop.
+            await _buffered(receive)
             await _drop(send, 503)
         else:
             await _drop(send, await _run_discarding_response(self.app, scope, receive))
