@@ -36,6 +36,7 @@ from prime_pulumi.client import (
     PrimeClient,
     PrimeError,
 )
+from prime_pulumi.client._retries import is_transient
 
 logger = logging.getLogger("prime_pulumi.creation")
 
@@ -112,10 +113,18 @@ class PodCreation:
         Since then this process may have deleted it (a replacement under the same name),
         or someone else may have, or it may have failed.
         """
-        try:
-            pod = self.client.get_pod(listed.id)
-        except NotFoundError:
-            return NameLookup(None, failed)
+        poller = self.poller()
+        deadline = poller.clock() + self.runtime.settings.create_settle
+        while True:
+            try:
+                pod = self.client.get_pod(listed.id)
+                break
+            except NotFoundError:
+                return NameLookup(None, failed)
+            except PrimeError as error:
+                # A blip of the API is no answer: ask again, for as long as a lost create waits.
+                if not is_transient(error) or not poller.wait(deadline):
+                    raise
         now = look_up([pod], self.spec, self.name)
         return NameLookup(now.adopt, (*failed, *now.failed))
 

@@ -31,11 +31,12 @@ The engine's record is kept as it would be: a create that answered is tracked,
 one that raised records nothing; a read that answers no id drops its resource.
 Then the invariants:
 
-(a) every create whose pod the schedule lets become ready (a pod of its name was
-    made, and the schedule neither failed nor deleted it, nor gave it a short
-    ``ready_timeout``) succeeds: no transient fault, lost answer or second
-    configure costs a pod; a create whose pod the schedule stopped fails; a
-    create answers a pod it made (never an earlier run's), and makes at most one;
+(a) every create whose pod the schedule lets become ready (the schedule neither
+    failed nor deleted it, nor gave it a short ``ready_timeout``) succeeds: no
+    transient fault, lost answer or second configure costs a pod. The one
+    excuse is a post the server never acted on (a dropped create: no pod of the
+    name was ever made). A create whose pod the schedule stopped fails; a create
+    answers a pod it made (never an earlier run's), and makes at most one;
 (b) every error the user sees is one of ours and names its pod;
 (c) nothing foreign reaches the engine: no ``RuntimeError``, never "client has
     been closed";
@@ -124,6 +125,10 @@ OTHER_PICKLE_PROTOCOLS = (3, 2, 5, 1, 0)
 GONE = ("DELETING", "TERMINATED")
 POD_ID = re.compile(r"\b[0-9a-f]{32}\b")  # how the emulator's pod ids look
 CLOSED_CLIENT = "client has been closed"
+#: The error of a create whose post may or may not have made a pod.
+LOST_POST = "prime_pulumi.CreateOutcomeUnknownError"
+#: The errors of a create that gave up waiting on a pod.
+WAITED = ("prime_pulumi.PodProvisioningError", "prime_pulumi.PodCleanupError")
 
 
 @dataclass
@@ -144,17 +149,26 @@ class CreateOutcome:
     made: tuple[str, ...] = ()
 
     @property
+    def post_lost(self) -> bool:
+        """Whether the create's post was lost and no pod of its name ever came of it."""
+        return not self.made and self.error.startswith(LOST_POST)
+
+    @property
     def may_become_ready(self) -> bool:
-        """Whether nothing but a fault could keep the pod from becoming ready."""
-        return self.plan != "short" and self.stopped is None and bool(self.made)
+        """Whether nothing but a transient fault could keep the pod from becoming ready.
+
+        A post the server never acted on (a dropped create) is the one fault that may
+        cost a create: the provider cannot know the pod was not made.
+        """
+        return self.plan != "short" and self.stopped is None and not self.post_lost
 
     @property
     def verdict(self) -> str:
         """How the create ended, for the lane's counts."""
         if self.pod_id is not None:
             return "ready" if self.may_become_ready else "reported ready though stopped"
-        if not self.made:
-            return "failed: no pod was made"  # its post was lost, or it took up another pod
+        if self.post_lost:
+            return "failed: its post was lost, no pod was made"
         if self.may_become_ready:
             return "failed though its pod could become ready"
         return "failed as the schedule meant"
@@ -175,17 +189,22 @@ def create_breaks(outcomes: Iterable[CreateOutcome], earlier_ids: Iterable[str])
         if len(o.made) > 1:
             broken.append(f"(dup) the create of {o.name} made {len(o.made)} pods: {list(o.made)}")
         if o.pod_id is None:
-            # No pod of the run may be taken up by another's create (nor one it deleted).
+            # A wait ends in these: then no pod but its own may be named (none it deleted).
             foreign = [i for i in dict.fromkeys(POD_ID.findall(o.error)) if i not in o.made]
-            if foreign:
+            if foreign and o.error.startswith(WAITED):
                 broken.append(
                     f"(a) the create of {o.name} waited on pod {foreign[0]}, not one it made: "
                     f"{o.error}"
                 )
-            elif o.may_become_ready:
+            elif o.may_become_ready and o.made:
                 broken.append(
                     f"(a) the create of {o.name} failed though nothing but faults stood "
                     f"between its pod {o.made[0]} and ready: {o.error}"
+                )
+            elif o.may_become_ready:
+                broken.append(
+                    f"(a) the create of {o.name} failed before it made a pod, though nothing "
+                    f"but faults stood in its way: {o.error}"
                 )
             continue
         if o.pod_id in earlier or o.pod_id not in o.made:

@@ -75,17 +75,29 @@ def test_the_checker_catches_a_pod_lost_to_a_transient_fault() -> None:
         judge_creates([_failed_create()], earlier_ids=())
 
 
-def test_the_checker_catches_a_create_that_took_up_a_deleted_pod() -> None:
-    """A replacement that "adopts" the pod deleted just before it breaks (a) too."""
-    took_up = _failed_create(
-        name="s1-earlier0",
-        plan="replace",
-        made=(),
-        error="prime_pulumi.PodProvisioningError: Pod 's1-earlier0' "
-        "(6043784e1ff9d2c35c285c405a269345) did not become ready: it disappeared",
-    )
-    with pytest.raises(InvariantError, match="waited on pod 6043784e1ff9d2c35c285c405a269345"):
-        judge_creates([took_up], earlier_ids=("6043784e1ff9d2c35c285c405a269345",))
+OLD_POD = "6043784e1ff9d2c35c285c405a269345"  # an earlier run's pod, deleted by a replacement
+
+
+@pytest.mark.parametrize(
+    ("error", "broken"),
+    [
+        (  # the replacement "adopted" the pod deleted just before it
+            f"prime_pulumi.PodProvisioningError: Pod 's1-earlier0' ({OLD_POD}) did not become "
+            "ready: it disappeared",
+            f"waited on pod {OLD_POD}, not one it made",
+        ),
+        (  # a 429 burst on a read before the post stopped it
+            f"prime_pulumi.PodError: Pod 's1-earlier0': GET /api/v1/pods/{OLD_POD} failed "
+            "with HTTP 429: Too Many Requests",
+            "failed before it made a pod",
+        ),
+    ],
+)
+def test_the_checker_catches_a_replacement_that_made_no_pod(error: str, broken: str) -> None:
+    """A replacement create that never made its pod breaks (a), unless its post was lost."""
+    replacement = _failed_create(name="s1-earlier0", plan="replace", made=(), error=error)
+    with pytest.raises(InvariantError, match=broken):
+        judge_creates([replacement], earlier_ids=(OLD_POD,))
 
 
 @pytest.mark.parametrize(
@@ -94,7 +106,11 @@ def test_the_checker_catches_a_create_that_took_up_a_deleted_pod() -> None:
         {"stopped": "failed (error)"},  # the schedule failed the pod
         {"stopped": "deleted out of band"},
         {"plan": "short"},  # its ready_timeout was shorter than provisioning
-        {"made": ()},  # the post never reached the server: no pod to keep
+        {  # the post was dropped: the server made no pod, and the provider cannot know
+            "made": (),
+            "error": "prime_pulumi.CreateOutcomeUnknownError: Pod 'n0-1234567': Creating pod "
+            "'n0-1234567' had an unknown outcome (...). No pod of that name appeared",
+        },
     ],
 )
 def test_the_checker_lets_a_create_fail_when_the_schedule_meant_it(
