@@ -37,7 +37,6 @@ from prime_pulumi._provider.pod_inputs import (
     auto_name,
 )
 from prime_pulumi._provider.pod_outputs import pod_properties
-from prime_pulumi._provider.poller import Poller
 from prime_pulumi._provider.runtime import RUNTIME
 from prime_pulumi._provider.settings import ProviderSettings
 from prime_pulumi.client import (
@@ -177,7 +176,7 @@ class PodProvider(ResourceProvider):
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Deletes the pod and waits until it is gone; a pod already gone is done."""
         with _naming_the_pod(_pod_label(id_, props), pod_id=id_), RUNTIME.lease() as client:
-            delete_and_wait(RUNTIME, client, id_, Poller(cap=RUNTIME.settings.poll_max))
+            delete_and_wait(RUNTIME, client, id_)
 
 
 def _pod_label(id_: str, props: dict[str, Any]) -> str:

@@ -14,7 +14,6 @@ from typing import NoReturn
 
 from prime_pulumi._provider.adoption import NameLookup, look_up
 from prime_pulumi._provider.pod_inputs import PodInputs
-from prime_pulumi._provider.poller import Poller
 from prime_pulumi._provider.provisioning import (
     DirectFeed,
     HubFeed,
@@ -68,7 +67,7 @@ class PodCreation:
                 pod.id,
                 timeout=self.spec.ready_timeout,
                 install_failure_grace=settings.install_failure_grace,
-                feed=feed or DirectFeed(self.client, self.poller()),
+                feed=feed or DirectFeed(self.client, self.runtime.poller()),
             )
         except NotReadyError as failure:
             self._give_up(pod, failure, created_here=created_here, cause=failure)
@@ -79,10 +78,6 @@ class PodCreation:
             if feed is not None:
                 feed.close()
         return self._read_ready(pod, ready)
-
-    def poller(self) -> Poller:
-        """Fresh polling intervals, capped by the settings."""
-        return Poller(cap=self.runtime.settings.poll_max)
 
     # ------------------------------------------------------------ finding or posting
 
@@ -113,7 +108,7 @@ class PodCreation:
         Since then this process may have deleted it (a replacement under the same name),
         or someone else may have, or it may have failed.
         """
-        poller = self.poller()
+        poller = self.runtime.poller()
         deadline = poller.clock() + self.runtime.settings.create_settle
         while True:
             try:
@@ -132,21 +127,28 @@ class PodCreation:
         """Deletes pods of ours that failed (ERROR): never adopted, they would bill untracked."""
         for pod in failed:
             logger.info("deleting pod %s (%s): one of ours, in ERROR", pod.id, self.name)
-            try:
-                delete_and_wait(self.runtime, self.client, pod.id, self.poller())
-            except Exception as cleanup:  # the user must learn which pod may bill
-                raise PodCleanupError(
-                    f"Pod {self.name!r}: an earlier pod of this name ({pod.id}) reached ERROR, "
-                    f"and deleting it failed ({cleanup}): it may still bill; delete pod "
-                    f"{pod.id} by hand. Nothing was created.",
-                    pod_id=pod.id,
-                    pod_name=self.name,
-                ) from cleanup
+            self._delete_or_report(
+                pod.id,
+                f"Pod {self.name!r}: an earlier pod of this name ({pod.id}) reached ERROR, "
+                "so nothing was created.",
+            )
+
+    def _delete_or_report(self, pod_id: str, where: str) -> None:
+        """Deletes a pod and waits until it is gone; else raises, saying which pod may bill."""
+        try:
+            delete_and_wait(self.runtime, self.client, pod_id)
+        except Exception as cleanup:  # whatever it was, the user must learn the pod may bill
+            raise PodCleanupError(
+                f"{where} Deleting it failed too ({cleanup}): it may still bill; delete pod "
+                f"{pod_id} by hand.",
+                pod_id=pod_id,
+                pod_name=self.name,
+            ) from cleanup
 
     def _await_lost_create(self, lost: CreateOutcomeUnknownError) -> PodDetails:
         """Looks for a pod whose create answer was lost, for a while: the server may be slow."""
         settle = self.runtime.settings.create_settle
-        poller = self.poller()
+        poller = self.runtime.poller()
         deadline = poller.clock() + settle
         deleted: list[PodDetails] = []
         while lost.request_sent and poller.wait(deadline):
@@ -229,25 +231,17 @@ class PodCreation:
         if not created_here:
             outcome = "It was adopted by adopt_pod_id, so it was left as it is."
         else:
-            try:
-                delete_and_wait(self.runtime, self.client, pod.id, self.poller())
-            except Exception as cleanup:  # whatever it was, the user must learn the pod may bill
-                raise PodCleanupError(
-                    f"{where} Deleting it failed too ({cleanup}): it may still bill; delete pod "
-                    f"{pod.id} by hand.",
-                    pod_id=pod.id,
-                    pod_name=self.name,
-                ) from cleanup
+            self._delete_or_report(pod.id, where)
             outcome = "It was deleted, so nothing is left billing."
         raise PodProvisioningError(
             f"{where} {outcome}", pod_id=pod.id, pod_name=self.name, state=state
         ) from cause
 
 
-def delete_and_wait(
-    runtime: ProviderRuntime, client: PrimeClient, pod_id: str, poller: Poller
-) -> None:
+def delete_and_wait(runtime: ProviderRuntime, client: PrimeClient, pod_id: str) -> None:
     """Deletes a pod (already gone counts as done) and waits until it is really gone."""
     runtime.pods.drop()
     client.delete_pod(pod_id, missing_ok=True)
-    wait_until_gone(client, pod_id, timeout=runtime.settings.delete_timeout, poller=poller)
+    wait_until_gone(
+        client, pod_id, timeout=runtime.settings.delete_timeout, poller=runtime.poller()
+    )

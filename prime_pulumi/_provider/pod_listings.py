@@ -90,7 +90,7 @@ class PodListings:
             self._last = None
 
     def earlier_pods_named(self, client: ListsPods, name: str) -> list[PodDetails]:
-        """Pods called ``name`` that existed when this process first asked, oldest first.
+        """Pods called ``name`` that existed when this process first asked (in listing order).
 
         A create asks this to adopt a pod left by an interrupted earlier run; such
         a pod predates this process, so one listing serves every create of the run.
@@ -102,8 +102,7 @@ class PodListings:
                     if pod.name is not None:
                         earlier.setdefault(pod.name, []).append(pod)
                 self._earlier = earlier
-            found = list(self._earlier.get(name, []))
-        return sorted(found, key=lambda pod: (pod.created_at is None, pod.created_at or 0))
+            return list(self._earlier.get(name, []))
 
     def forget_earlier(self) -> None:
         """A create's answer was lost: it may have made a pod a later create must find."""

@@ -82,7 +82,7 @@ class DirectFeed:
         try:
             statuses = self._client.get_pod_statuses([pod_id])
         except PrimeError as exc:
-            self._pause = retry_after(exc)
+            self._pause = retry_after(exc) or 0.0
             raise StatusUnreadableError(str(exc), final=not is_transient(exc)) from exc
         return next((s for s in statuses if s.pod_id == pod_id), None)
 

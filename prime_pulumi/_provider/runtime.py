@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from prime_pulumi._provider.pod_listings import PodListings
+from prime_pulumi._provider.poller import Poller
 from prime_pulumi._provider.settings import ProviderSettings
 from prime_pulumi._provider.status_hub import StatusHub
 from prime_pulumi._provider.worker_pool import raise_worker_bound
@@ -53,6 +54,10 @@ class ProviderRuntime:
             old.close()
         if settings.worker_threads:
             self.widened_pools = raise_worker_bound(settings.worker_threads)
+
+    def poller(self) -> Poller:
+        """Fresh polling intervals, capped by the settings (``prime:pollMaxSeconds``)."""
+        return Poller(cap=self.settings.poll_max)
 
     @contextmanager
     def lease(self) -> Iterator[PrimeClient]:

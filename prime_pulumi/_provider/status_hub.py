@@ -105,9 +105,11 @@ class StatusHub:
             if pause:
                 # The server asked for a pause (Retry-After): not even a new pod cuts it short.
                 self._sleep(pause)
-                interval = min(interval * POLL_BACKOFF_FACTOR, self._poll_max())
+                joined = False
+            else:
+                joined = self._joined.wait(min(interval, self._poll_max()))
             # A pod that joined meanwhile is polled at once, and the backoff starts over.
-            elif self._joined.wait(min(interval, self._poll_max())):
+            if joined:
                 interval = POLL_INITIAL_SECONDS
             else:
                 interval = min(interval * POLL_BACKOFF_FACTOR, self._poll_max())
@@ -119,7 +121,7 @@ class StatusHub:
             with self._lease() as client:
                 answer = {s.pod_id: s for s in client.get_pod_statuses(ids)}
         except PrimeError as exc:
-            return Round(number, {}, str(exc), final=not is_transient(exc)), retry_after(exc)
+            return Round(number, {}, str(exc), final=not is_transient(exc)), retry_after(exc) or 0.0
         except Exception as exc:  # the poller must outlive anything, or every waiter times out
             logger.warning("status poll failed unexpectedly: %r", exc)
             return Round(number, {}, f"{type(exc).__name__}: {exc}"), 0.0

@@ -43,11 +43,11 @@ def is_transient(exc: BaseException) -> bool:
     return isinstance(exc, RateLimitError | InternalServerError | APIConnectionError)
 
 
-def retry_after(exc: BaseException) -> float:
-    """How long the server asked the caller to wait (``Retry-After``), capped; 0 if it did not."""
+def retry_after(exc: BaseException) -> float | None:
+    """The wait the server asked for (``Retry-After``), capped; ``None`` if it asked none."""
     if isinstance(exc, RateLimitError) and exc.retry_after is not None:
         return min(exc.retry_after, RETRY_AFTER_MAX_SECONDS)
-    return 0.0
+    return None
 
 
 def is_rejected_before_acting(exc: BaseException) -> bool:
@@ -74,8 +74,9 @@ class Backoff:
 
     def __call__(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
-        if isinstance(exc, RateLimitError) and exc.retry_after is not None:
-            return retry_after(exc)
+        asked = retry_after(exc) if exc is not None else None
+        if asked is not None:
+            return asked
         exponential = self.initial * 2.0 ** (state.attempt_number - 1)
         return min(exponential, self.cap) + random.uniform(0, self.jitter)
 
