@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from prime_pulumi.testing.emulator_control import EmulatorControl
 from prime_pulumi.testing.harness import ProviderProcess, stack_config
 
 API_KEY = "pk-protocol-secret-0123456789"
@@ -43,3 +46,13 @@ def checked(provider: ProviderProcess, **changes: Any) -> dict[str, Any]:
     inputs, failures = provider.check({**INPUTS, **changes})
     assert failures == []
     return inputs
+
+
+@contextmanager
+def provisioning_takes(emulator: EmulatorControl, seconds: float) -> Iterator[EmulatorControl]:
+    """Pods created meanwhile take ``seconds`` to be ready; then the tests' timing is back."""
+    emulator.set_timing(provision_seconds=seconds)
+    try:
+        yield emulator
+    finally:
+        emulator.set_timing(provision_seconds=PROVISION_SECONDS)

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import base64
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import dill
 import grpc
@@ -26,9 +28,9 @@ from prime_pulumi.testing.harness import ProviderProcess, error_text, to_struct
 from tests.protocol.support import (
     DELETE_SECONDS,
     INPUTS,
-    PROVISION_SECONDS,
     checked,
     provider_config,
+    provisioning_takes,
 )
 
 #: Quick retries, so that one call's six attempts are used up in a fraction of a second.
@@ -46,29 +48,34 @@ def provider_process(workdir: Path, base_url: str, **extra: str) -> Iterator[Pro
         process.close()
 
 
-def wait_for_pods(emulator: EmulatorControl, count: int, timeout: float = 10.0) -> None:
-    """Returns once the emulator holds ``count`` live pods: the creates are waiting on them."""
-    deadline = time.monotonic() + timeout
-    while len(emulator.live_pods()) < count:
-        assert time.monotonic() < deadline, f"only {len(emulator.live_pods())} of {count} pods"
-        time.sleep(0.05)
+def create_while(
+    emulator: EmulatorControl,
+    provider: ProviderProcess,
+    fleet: list[dict[str, Any]],
+    meanwhile: Callable[[], object],
+) -> list[tuple[str, dict[str, Any]]]:
+    """Sends every Create at once and, once all their pods exist, does ``meanwhile``."""
+    with ThreadPoolExecutor(max_workers=1) as side:
+        created = side.submit(create_fleet, provider, fleet)
+        deadline = time.monotonic() + 10
+        while len(emulator.live_pods()) < len(fleet):  # the creates wait on their pods now
+            assert time.monotonic() < deadline, f"only {len(emulator.live_pods())} pods"
+            time.sleep(0.05)
+        meanwhile()
+        return created.result(timeout=60)
 
 
 def test_a_short_status_outage_does_not_wipe_a_fleet(
     emulator: EmulatorControl, tmp_path: Path
 ) -> None:
-    emulator.set_timing(provision_seconds=1.5)
-    try:
-        with provider_process(tmp_path, emulator.base_url) as provider:
-            fleet = checked_fleet(provider, INPUTS, 8, seed="o/p/outage")
-            with ThreadPoolExecutor(max_workers=1) as side:
-                created = side.submit(create_fleet, provider, fleet)
-                wait_for_pods(emulator, 8)
-                # More 503s in a row than one status call's six attempts.
-                emulator.fault("pod_status", "status", status=503, times=8)
-                results = created.result(timeout=60)
-    finally:
-        emulator.set_timing(provision_seconds=PROVISION_SECONDS)
+    with (
+        provisioning_takes(emulator, 1.5),
+        provider_process(tmp_path, emulator.base_url) as provider,
+    ):
+        fleet = checked_fleet(provider, INPUTS, 8, seed="o/p/outage")
+        # More 503s in a row than one status call's six attempts.
+        outage = partial(emulator.fault, "pod_status", "status", status=503, times=8)
+        results = create_while(emulator, provider, fleet, outage)
     assert len({pod_id for pod_id, _ in results}) == 8
     live = {p["id"] for p in emulator.live_pods()}
     assert live == {pod_id for pod_id, _ in results}, "a blip of the status endpoint cost pods"
@@ -91,26 +98,24 @@ def test_a_ready_pod_is_kept_when_its_last_read_fails(
 def test_a_second_configure_while_creating_leaks_nothing(
     emulator: EmulatorControl, tmp_path: Path
 ) -> None:
-    emulator.set_timing(provision_seconds=1.5)
-    try:
-        with provider_process(tmp_path, emulator.base_url) as provider:
-            fleet = checked_fleet(provider, INPUTS, 3, seed="o/p/reconfigure")
-            with ThreadPoolExecutor(max_workers=1) as side:
-                created = side.submit(create_fleet, provider, fleet)
-                wait_for_pods(emulator, 3)
-                # A resource whose provider was pickled elsewhere (another dill, Python or
-                # prime-pulumi) arrives: the SDK configures that pickle too, mid-run.
-                other = base64.b64encode(dill.dumps(PodProvider(), protocol=3)).decode()
-                assert other != provider.serialized_provider
-                request = provider_pb2.CheckRequest(
-                    urn="urn:pulumi:test::protocol::pulumi-python:dynamic/prime:Pod::older",
-                    olds=to_struct({"__provider": other}),
-                    news=to_struct({**INPUTS, "__provider": other}),
-                )
-                assert not provider.stub.Check(request).failures
-                results = created.result(timeout=60)
-    finally:
-        emulator.set_timing(provision_seconds=PROVISION_SECONDS)
+    def older_pickle_arrives() -> None:
+        # A resource whose provider was pickled elsewhere (another dill, Python or
+        # prime-pulumi) arrives: the SDK configures that pickle too, mid-run.
+        other = base64.b64encode(dill.dumps(PodProvider(), protocol=3)).decode()
+        assert other != provider.serialized_provider
+        request = provider_pb2.CheckRequest(
+            urn="urn:pulumi:test::protocol::pulumi-python:dynamic/prime:Pod::older",
+            olds=to_struct({"__provider": other}),
+            news=to_struct({**INPUTS, "__provider": other}),
+        )
+        assert not provider.stub.Check(request).failures
+
+    with (
+        provisioning_takes(emulator, 1.5),
+        provider_process(tmp_path, emulator.base_url) as provider,
+    ):
+        fleet = checked_fleet(provider, INPUTS, 3, seed="o/p/reconfigure")
+        results = create_while(emulator, provider, fleet, older_pickle_arrives)
     assert {p["id"] for p in emulator.live_pods()} == {pod_id for pod_id, _ in results}
     assert len(results) == 3
 

@@ -20,7 +20,7 @@ from prime_pulumi.testing.emulator_control import EmulatorControl
 from prime_pulumi.testing.fleet import checked_fleet, create_fleet, read_fleet
 from prime_pulumi.testing.harness import ProviderProcess, stack_config
 from prime_pulumi.testing.samples import SPEEDUPS_OFF
-from tests.protocol.support import API_KEY, INPUTS, PROVISION_SECONDS
+from tests.protocol.support import API_KEY, INPUTS, provisioning_takes
 
 PROVISION = 1.0
 FLEET = 16
@@ -28,9 +28,8 @@ FLEET = 16
 
 @pytest.fixture
 def slow_pods(emulator: EmulatorControl) -> Iterator[EmulatorControl]:
-    emulator.set_timing(provision_seconds=PROVISION)
-    yield emulator
-    emulator.set_timing(provision_seconds=PROVISION_SECONDS)
+    with provisioning_takes(emulator, PROVISION) as slow:
+        yield slow
 
 
 def fleet_inputs(provider: ProviderProcess, count: int) -> list[dict[str, Any]]:
