@@ -9,8 +9,7 @@ The instance holds nothing: the settings and the client live in
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
 from pulumi.dynamic import (
@@ -28,10 +27,12 @@ from pulumi.runtime.rpc import UNKNOWN
 from pydantic import ValidationError
 
 from prime_pulumi._provider.creation import PodCreation, delete_and_wait
+from prime_pulumi._provider.error_display import errors_shown, show_full_tracebacks
 from prime_pulumi._provider.pod_inputs import (
     REPLACE_INPUTS,
     SECRET_INPUTS,
     UPDATE_INPUTS,
+    URN_KEY,
     USER_INPUTS,
     PodInputs,
     auto_name,
@@ -39,15 +40,7 @@ from prime_pulumi._provider.pod_inputs import (
 from prime_pulumi._provider.pod_outputs import pod_properties
 from prime_pulumi._provider.runtime import RUNTIME
 from prime_pulumi._provider.settings import ProviderSettings
-from prime_pulumi.client import (
-    AuthenticationError,
-    CreateOutcomeUnknownError,
-    NotFoundError,
-    PodError,
-    PodState,
-    PrimeError,
-    UnexpectedError,
-)
+from prime_pulumi.client import NotFoundError, PodState
 
 PROVIDER_KEY = "__provider"
 _INPUT_NAMES = tuple(PodInputs.model_fields)
@@ -83,21 +76,39 @@ def _failure_reason(error: dict[str, Any], prop: str) -> str:
 
 
 class PodProvider(ResourceProvider):
-    """Creates Prime Intellect pods, waits until they are ready, and deletes them."""
+    """Creates Prime Intellect pods, waits until they are ready, and deletes them.
+
+    Each method's failure reaches the user as one line naming the pod
+    (``_provider/error_display.py``); each long wait shows progress in the pod's
+    row (``_provider/progress.py``).
+    """
 
     # The pickled provider holds no secret, so it need not be stored as one.
     serialize_as_secret_always = False
 
     def configure(self, req: ConfigureRequest) -> None:
         """Takes ``prime:apiKey``, ``prime:baseUrl`` and the tunables from the stack config."""
-        RUNTIME.configure(ProviderSettings.from_lookup(req.config.get))
+        # A malformed setting shows as one line too, before any setting is known.
+        show_full_tracebacks(RUNTIME.settings.full_tracebacks)
+        with _shown("The stack config"):
+            RUNTIME.configure(ProviderSettings.from_lookup(req.config.get))
 
     # ------------------------------------------------------------ check / diff
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        """Validates the inputs with :class:`PodInputs`; one failure per bad property."""
-        raw = {k: v for k, v in news.items() if k != PROVIDER_KEY and v is not None}
+        """Validates the inputs with :class:`PodInputs`; one failure per bad property.
+
+        With no API key anywhere, it fails: ``pulumi preview`` then stops before
+        anything is created, with one line that says where to set the key.
+        """
+        with _shown("Pod", outcome="Nothing was created."):
+            RUNTIME.settings.require_api_key()
+            return self._check(news)
+
+    def _check(self, news: dict[str, Any]) -> CheckResult:
+        raw = {k: v for k, v in news.items() if k not in _HIDDEN and v is not None}
         unknown = {k for k, v in raw.items() if _is_unknown(v)}
+        hidden = {URN_KEY: news[URN_KEY]} if URN_KEY in news else {}
         try:
             model = PodInputs.model_validate({k: v for k, v in raw.items() if k not in unknown})
         except ValidationError as exc:
@@ -107,47 +118,61 @@ class PodProvider(ResourceProvider):
                 if prop not in unknown:
                     failures.append(CheckFailure(prop, _failure_reason(dict(error), prop)))
             if failures:
-                return CheckResult(raw, failures)
+                return CheckResult({**raw, **hidden}, failures)
             # Only values not known yet were missing: a preview; validated again at `up`.
-            return CheckResult({"name": UNKNOWN, **raw}, [])
+            return CheckResult({"name": UNKNOWN, **raw, **hidden}, [])
         inputs = {**model.model_dump(exclude_none=True), **{k: raw[k] for k in unknown}}
         if "name" not in inputs:
             if any(k in unknown for k in REPLACE_INPUTS):
                 inputs["name"] = UNKNOWN
             else:
                 inputs["name"] = auto_name(model.auto_name_seed or "pod", inputs)
-        return CheckResult(inputs, [])
+        return CheckResult({**inputs, **hidden}, [])
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Every input that reaches the API replaces the pod; ``ready_timeout`` updates in place.
 
-        ``__provider`` is not compared: new pickled bytes alone are no change.
+        ``__provider`` and the hidden ``__urn`` are not compared: a change in them
+        alone, or their absence from an older stack's state, is no change.
         """
 
         def changed(key: str) -> bool:
             return _is_unknown(news.get(key)) or olds.get(key) != news.get(key)
 
-        replaces = [k for k in REPLACE_INPUTS if changed(k)]
-        updates = [k for k in UPDATE_INPUTS if changed(k)]
-        # A replacement under the same name would find the old pod by name; delete it first.
-        same_name = not _is_unknown(news.get("name")) and olds.get("name") == news.get("name")
-        return DiffResult(
-            changes=bool(replaces or updates),
-            replaces=replaces,
-            stables=[k for k in _INPUT_NAMES if k not in replaces and k not in updates],
-            delete_before_replace=bool(replaces) and same_name,
-        )
+        with _shown(_pod_label(_id, olds), outcome="Nothing was changed."):
+            replaces = [k for k in REPLACE_INPUTS if changed(k)]
+            updates = [k for k in UPDATE_INPUTS if changed(k)]
+            # A replacement under the same name would find the old pod by name; delete it first.
+            same_name = not _is_unknown(news.get("name")) and olds.get("name") == news.get("name")
+            return DiffResult(
+                changes=bool(replaces or updates),
+                replaces=replaces,
+                stables=[k for k in _INPUT_NAMES if k not in replaces and k not in updates],
+                delete_before_replace=bool(replaces) and same_name,
+            )
 
     # ------------------------------------------------------------ create
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Creates (or adopts) the pod and returns once it is ready; all or nothing."""
         inputs = _inputs_of(props)
-        spec = PodInputs.model_validate(inputs)
-        name = spec.name or auto_name(spec.auto_name_seed or "pod", inputs)
-        with _naming_the_pod(f"Pod {name!r}", pod_name=name), RUNTIME.lease() as client:
-            ready = PodCreation(RUNTIME, client, spec, name).run()
-        return CreateResult(ready.id, pod_properties(ready, {**inputs, "name": name}))
+        name = inputs.get("name") or "pod"
+        with _shown(
+            f"Pod {name!r}",
+            outcome="Nothing was created, so nothing is left billing.",
+            if_unexpected=f"Check that no pod named {name!r} is left running.",
+            pod_name=name,
+        ):
+            spec = PodInputs.model_validate(inputs)
+            name = spec.name or auto_name(spec.auto_name_seed or "pod", inputs)
+            progress = RUNTIME.progress(_urn_of(props))
+            try:
+                with RUNTIME.lease() as client:
+                    ready = PodCreation(RUNTIME, client, spec, name, progress).run()
+            finally:
+                progress.settle()
+        outputs = pod_properties(ready, {**inputs, "name": name})
+        return CreateResult(ready.id, {**outputs, **_hidden_of(props)})
 
     # ------------------------------------------------------------ read / update / delete
 
@@ -156,7 +181,10 @@ class PodProvider(ResourceProvider):
 
         Refresh then drops it from the stack, and the next ``up`` makes a new one.
         """
-        with _naming_the_pod(_pod_label(id_, props), pod_id=id_), RUNTIME.lease() as client:
+        with (
+            _shown(_pod_label(id_, props), outcome="The pod was left as it is.", pod_id=id_),
+            RUNTIME.lease() as client,
+        ):
             listed = RUNTIME.pods.lookup(client, id_) if RUNTIME.settings.batch_reads else None
             try:
                 # Not in the listing: read it alone, so that "gone" is the API's own 404.
@@ -165,18 +193,47 @@ class PodProvider(ResourceProvider):
                 return ReadResult("", {})
         if pod.status in (PodState.DELETING, PodState.TERMINATED):
             return ReadResult("", {})
-        return ReadResult(pod.id, pod_properties(pod, _inputs_of(props)))
+        outputs = pod_properties(pod, _inputs_of(props))
+        return ReadResult(pod.id, {**outputs, **_hidden_of(props)})
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Only inputs that never reach the API change in place; every output is kept."""
         outs = {k: v for k, v in olds.items() if k != PROVIDER_KEY}
-        outs.update({k: news[k] for k in UPDATE_INPUTS if k in news})
+        outs.update({k: news[k] for k in (*UPDATE_INPUTS, URN_KEY) if k in news})
         return UpdateResult(outs)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Deletes the pod and waits until it is gone; a pod already gone is done."""
-        with _naming_the_pod(_pod_label(id_, props), pod_id=id_), RUNTIME.lease() as client:
-            delete_and_wait(RUNTIME, client, id_)
+        with (
+            _shown(
+                _pod_label(id_, props),
+                outcome=f"Pod {id_} may still be running and billing: run the operation "
+                "again, or delete it by hand.",
+                pod_id=id_,
+            ),
+            RUNTIME.lease() as client,
+        ):
+            progress = RUNTIME.progress(_urn_of(props))
+            try:
+                delete_and_wait(RUNTIME, client, id_, progress)
+            finally:
+                progress.settle()
+
+
+#: Properties the engine carries that are not inputs of a pod.
+_HIDDEN = (PROVIDER_KEY, URN_KEY)
+
+
+def _urn_of(props: dict[str, Any]) -> str | None:
+    """The resource's URN, from the hidden input (absent on stacks made before it)."""
+    urn = props.get(URN_KEY)
+    return urn if isinstance(urn, str) and urn.startswith("urn:pulumi:") else None
+
+
+def _hidden_of(props: dict[str, Any]) -> dict[str, Any]:
+    """The hidden URN, kept in the outputs so that a later delete shows progress too."""
+    urn = _urn_of(props)
+    return {URN_KEY: urn} if urn else {}
 
 
 def _pod_label(id_: str, props: dict[str, Any]) -> str:
@@ -184,27 +241,20 @@ def _pod_label(id_: str, props: dict[str, Any]) -> str:
     return f"Pod {name!r} ({id_})" if isinstance(name, str) else f"Pod {id_}"
 
 
-@contextmanager
-def _naming_the_pod(
-    label: str, *, pod_name: str | None = None, pod_id: str | None = None
-) -> Iterator[None]:
-    """Raises what fails inside as one of our errors, led by the pod it concerns.
-
-    An error that already names its pod passes as it is; any other of ours is
-    wrapped in a :class:`PodError` raised from it; anything else, a bug, in an
-    :class:`UnexpectedError`.
-    """
-    try:
-        yield
-    except (PodError, CreateOutcomeUnknownError):
-        raise
-    except PrimeError as error:
-        message = str(error)
-        if isinstance(error, AuthenticationError):
-            message += ": `pulumi config set --secret prime:apiKey <key>`, or PRIME_API_KEY"
-        raise PodError(f"{label}: {message}", pod_name=pod_name, pod_id=pod_id) from error
-    except Exception as error:
-        raise UnexpectedError(
-            f"{label}: {type(error).__name__}: {error} (a failure inside prime-pulumi; "
-            "please report it)"
-        ) from error
+def _shown(
+    label: str,
+    *,
+    outcome: str = "",
+    if_unexpected: str = "",
+    pod_name: str | None = None,
+    pod_id: str | None = None,
+) -> AbstractContextManager[None]:
+    """:func:`errors_shown` as the settings say: one line, or the full traceback."""
+    return errors_shown(
+        label,
+        outcome=outcome,
+        if_unexpected=if_unexpected,
+        pod_name=pod_name,
+        pod_id=pod_id,
+        full=lambda: RUNTIME.settings.full_tracebacks,
+    )

@@ -10,6 +10,7 @@ because a later read failed. Only what the API says of the pod ends a wait
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import NoReturn
 
 from prime_pulumi._provider.adoption import NameLookup, look_up
@@ -44,12 +45,19 @@ class PodCreation:
     """One create: the declared pod, its name, and the process's shared state."""
 
     def __init__(
-        self, runtime: ProviderRuntime, client: PrimeClient, spec: PodInputs, name: str
+        self,
+        runtime: ProviderRuntime,
+        client: PrimeClient,
+        spec: PodInputs,
+        name: str,
+        progress: Callable[[str], None],
     ) -> None:
         self.runtime = runtime
         self.client = client
         self.spec = spec
         self.name = name
+        #: Where the pod is, for the resource's row in the CLI.
+        self.progress = progress
 
     def run(self) -> PodDetails:
         """The ready pod, created or adopted; raises one of our errors, leaving nothing behind."""
@@ -68,6 +76,7 @@ class PodCreation:
                 timeout=self.spec.ready_timeout,
                 install_failure_grace=settings.install_failure_grace,
                 feed=feed or DirectFeed(self.client, self.runtime.poller()),
+                progress=self.progress,
             )
         except NotReadyError as failure:
             self._give_up(pod, failure, created_here=created_here, cause=failure)
@@ -77,7 +86,9 @@ class PodCreation:
         finally:
             if feed is not None:
                 feed.close()
-        return self._read_ready(pod, ready)
+        pod = self._read_ready(pod, ready)
+        self.progress(f"ready: {pod.ssh_connection}" if pod.ssh_connection else "ready")
+        return pod
 
     # ------------------------------------------------------------ finding or posting
 
@@ -94,12 +105,14 @@ class PodCreation:
         self._delete_failed(found.failed)
         if found.adopt is not None:
             logger.info("adopting pod %s (%s), left by an earlier run", found.adopt.id, self.name)
+            self.progress(f"adopting pod {found.adopt.id}, made by an earlier run")
             return found.adopt
         # At most one post: a lost answer is looked up by name, never posted again.
         try:
             return self.client.create_pod(self.spec.to_create_request(self.name))
         except CreateOutcomeUnknownError as lost:
             self.runtime.pods.forget_earlier()
+            self.progress("the answer to the create was lost; looking for the pod by name")
             return self._await_lost_create(lost)
 
     def _as_it_is_now(self, listed: PodDetails, failed: tuple[PodDetails, ...]) -> NameLookup:
@@ -136,7 +149,7 @@ class PodCreation:
     def _delete_or_report(self, pod_id: str, where: str) -> None:
         """Deletes a pod and waits until it is gone; else raises, saying which pod may bill."""
         try:
-            delete_and_wait(self.runtime, self.client, pod_id)
+            delete_and_wait(self.runtime, self.client, pod_id, self.progress)
         except Exception as cleanup:  # whatever it was, the user must learn the pod may bill
             raise PodCleanupError(
                 f"{where} Deleting it failed too ({cleanup}): it may still bill; delete pod "
@@ -238,10 +251,20 @@ class PodCreation:
         ) from cause
 
 
-def delete_and_wait(runtime: ProviderRuntime, client: PrimeClient, pod_id: str) -> None:
+def delete_and_wait(
+    runtime: ProviderRuntime,
+    client: PrimeClient,
+    pod_id: str,
+    progress: Callable[[str], None],
+) -> None:
     """Deletes a pod (already gone counts as done) and waits until it is really gone."""
     runtime.pods.drop()
+    progress("deleting")
     client.delete_pod(pod_id, missing_ok=True)
     wait_until_gone(
-        client, pod_id, timeout=runtime.settings.delete_timeout, poller=runtime.poller()
+        client,
+        pod_id,
+        timeout=runtime.settings.delete_timeout,
+        poller=runtime.poller(),
+        progress=progress,
     )

@@ -32,6 +32,11 @@ class Internal:
     """Marks an input that prime-pulumi sets itself; users never declare or see it."""
 
 
+#: The hidden input that carries the resource's URN, so that progress reaches its row.
+#: The engine never displays a property whose name starts with ``__``, and ``diff``
+#: never compares it: it changes nothing, on stacks made before it too.
+URN_KEY = "__urn"
+
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 ENV_VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 #: Longest pod name we generate: the resource name is cut to leave room for the suffix.

@@ -4,6 +4,8 @@ Both waits poll with backoff (:class:`.poller.Poller`) and never wait past
 their deadline. A create takes its statuses from a feed: its own
 polls (:class:`DirectFeed`) or the process's shared poller (:class:`HubFeed`).
 Clocks and sleeps are arguments, so tests steer time instead of waiting.
+Each wait tells ``progress`` where the pod is, from the statuses it reads
+anyway: progress costs no request.
 """
 
 from __future__ import annotations
@@ -29,10 +31,16 @@ class NotReadyError(Exception):
         self.reason = reason
 
 
+def _no_progress(_message: str) -> None:
+    pass
+
+
 def describe(status: PodStatus) -> str:
     """A short account of where a pod is, for messages."""
     progress = status.installation_progress
-    installing = f", installation {progress:.0f}%" if progress is not None else ""
+    # Installation runs once the pod is ACTIVE; before that, its 0% says nothing.
+    shown = progress is not None and (progress > 0 or status.status == PodState.ACTIVE)
+    installing = f", installation {progress:.0f}%" if shown else ""
     return f"{status.status}{installing}"
 
 
@@ -118,6 +126,7 @@ def wait_until_ready(
     timeout: float,
     install_failure_grace: float,
     feed: StatusFeed,
+    progress: Callable[[str], None] = _no_progress,
     clock: Callable[[], float] = time.monotonic,
 ) -> PodStatus:
     """Follows the pod's status until it is ready; raises :class:`NotReadyError` otherwise.
@@ -150,12 +159,14 @@ def wait_until_ready(
                 raise NotReadyError(last, f"its status could not be read: {no_news}") from None
             unreadable_since = clock() if unreadable_since is None else unreadable_since
             outage = no_news.failure
+            progress(f"{last}; its status cannot be read just now, still waiting")
             continue
         unreadable_since = None
         if status is None:
             _raise_if_gone(client, pod_id, last)
             continue
         last = describe(status)
+        progress(last)
         if status.is_ready:
             return status
         if status.status in FAILED_STATES:
@@ -181,7 +192,14 @@ def _raise_if_gone(client: ReadsPods, pod_id: str, last: str) -> None:
         raise NotReadyError(PodState.TERMINATED, "it was terminated outside Pulumi")
 
 
-def wait_until_gone(client: ReadsPods, pod_id: str, *, timeout: float, poller: Poller) -> None:
+def wait_until_gone(
+    client: ReadsPods,
+    pod_id: str,
+    *,
+    timeout: float,
+    poller: Poller,
+    progress: Callable[[str], None] = _no_progress,
+) -> None:
     """Polls the pod until it is not found or TERMINATED; at the deadline, PodCleanupError."""
     deadline = poller.clock() + timeout
     state = "unknown"
@@ -192,10 +210,12 @@ def wait_until_gone(client: ReadsPods, pod_id: str, *, timeout: float, poller: P
             return
         except PrimeError as exc:
             state = f"unreadable ({exc})"
+            progress("deleting; its state cannot be read just now, still waiting")
         else:
             if pod.status == PodState.TERMINATED:
                 return
             state = pod.status
+            progress(f"deleting, {state}")
         if not poller.wait(deadline):
             raise PodCleanupError(
                 f"pod {pod_id} was deleted but is still there after {timeout:g} seconds "

@@ -1,5 +1,7 @@
 """What the provider process shares between its threads: the settings, clients, one poller.
 
+It also holds the link to the engine, where each resource's progress goes.
+
 The provider instance is pickled into every resource's state, so it holds
 nothing. ``configure()`` hands the validated :class:`ProviderSettings` to this
 process-wide runtime. Operations lease the client (:meth:`ProviderRuntime.lease`)
@@ -17,8 +19,11 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from prime_pulumi._provider.engine_process import engine_address
+from prime_pulumi._provider.error_display import show_full_tracebacks
 from prime_pulumi._provider.pod_listings import PodListings
 from prime_pulumi._provider.poller import Poller
+from prime_pulumi._provider.progress import EngineLog, RowProgress
 from prime_pulumi._provider.settings import ProviderSettings
 from prime_pulumi._provider.status_hub import StatusHub
 from prime_pulumi._provider.worker_pool import raise_worker_bound
@@ -38,11 +43,13 @@ class ProviderRuntime:
         self.settings = ProviderSettings()
         self.hub = StatusHub(self.lease, lambda: self.settings.poll_max)
         self.pods = PodListings()
+        self.engine_log = EngineLog(engine_address())
         #: How many gRPC server pools configure() widened (0: the SDK's 4 workers stand).
         self.widened_pools = 0
 
     def configure(self, settings: ProviderSettings) -> None:
         """Takes the stack's settings; clients in use are never closed under their users."""
+        show_full_tracebacks(settings.full_tracebacks)
         with self._lock:
             if self._configured and settings == self.settings:
                 return
@@ -54,6 +61,10 @@ class ProviderRuntime:
             old.close()
         if settings.worker_threads:
             self.widened_pools = raise_worker_bound(settings.worker_threads)
+
+    def progress(self, urn: str | None) -> RowProgress:
+        """The progress shown in the CLI row of resource ``urn`` (nothing without a URN)."""
+        return self.engine_log.row(urn)
 
     def poller(self) -> Poller:
         """Fresh polling intervals, capped by the settings (``prime:pollMaxSeconds``)."""

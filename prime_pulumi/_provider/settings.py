@@ -85,6 +85,8 @@ class ProviderSettings(BaseModel):
     """The first wait between retries; later ones double, up to 16 times this."""
     create_settle: Seconds = Field(default=60.0, alias="prime:createSettleSeconds")
     """After a create whose answer was lost, how long to keep looking for the pod by name."""
+    full_tracebacks: Flag = Field(default=False, alias="prime:fullTracebacks")
+    """Failures show their full Python traceback, for a bug report, instead of one line."""
 
     @classmethod
     def config_keys(cls) -> tuple[str, ...]:
@@ -106,6 +108,11 @@ class ProviderSettings(BaseModel):
         """Reads each key through ``lookup`` (``pulumi.runtime.get_config`` in a program)."""
         return cls.from_config({key: lookup(key) for key in cls.config_keys()})
 
+    def require_api_key(self) -> None:
+        """Raises :class:`ConfigurationError` unless a key is set here or in the environment."""
+        if self.api_key is None and env_api_key() is None:
+            raise ConfigurationError(MISSING_KEY_MESSAGE)
+
     def build_client(
         self, *, api_key: str | None = None, base_url: str | None = None
     ) -> PrimeClient:
@@ -114,8 +121,8 @@ class ProviderSettings(BaseModel):
         ``api_key`` and ``base_url``, when given, come before the stack's.
         """
         key = api_key or self.api_key
-        if key is None and env_api_key() is None:
-            raise ConfigurationError(MISSING_KEY_MESSAGE)
+        if key is None:
+            self.require_api_key()
         scale = self.retry_backoff / BACKOFF_INITIAL_SECONDS
         timeout = (
             DEFAULT_TIMEOUT if self.request_timeout is None else httpx.Timeout(self.request_timeout)

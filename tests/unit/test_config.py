@@ -154,6 +154,7 @@ def test_each_stack_config_key_is_read() -> None:
         "prime:requestTimeoutSeconds",
         "prime:retryBackoffSeconds",
         "prime:createSettleSeconds",
+        "prime:fullTracebacks",
     }
 
 
@@ -172,3 +173,23 @@ def test_readme_documents_every_stack_config_key() -> None:
     section = readme.split("### Configuration", 1)[1].split("\n#", 1)[0]
     documented = set(re.findall(r"^\| `(prime:\w+)`", section, flags=re.MULTILINE))
     assert documented == set(ProviderSettings.config_keys())
+
+
+def test_get_cluster_without_a_key_says_where_to_set_one() -> None:
+    from prime_pulumi import get_cluster
+
+    with pytest.raises(ConfigurationError, match=r"prime:apiKey <key>`\), or in .* PRIME_API_KEY"):
+        get_cluster("cl-1")
+
+
+def test_get_cluster_refuses_a_malformed_setting_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    from prime_pulumi import cluster, get_cluster
+
+    stack = {**STACK, "prime:requestTimeoutSeconds": "-1"}
+    monkeypatch.setattr(cluster, "get_config", stack.get)
+    with pytest.raises(ConfigurationError) as info:
+        get_cluster("cl-1")
+    assert str(info.value) == (
+        "Invalid stack config: prime:requestTimeoutSeconds must be a positive number of "
+        "seconds, not '-1'"
+    )

@@ -6,6 +6,8 @@ import dataclasses
 import re
 from pathlib import Path
 
+import pytest
+
 from prime_pulumi import PodArgs
 from prime_pulumi._provider.pod_inputs import (
     INTERNAL_INPUTS,
@@ -17,6 +19,13 @@ from prime_pulumi._provider.pod_inputs import (
 from prime_pulumi._provider.pod_outputs import OUTPUT_NAMES
 from prime_pulumi.provider import PodProvider
 from prime_pulumi.resource import Pod
+
+
+@pytest.fixture(autouse=True)
+def _an_api_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """check() refuses to run with no key anywhere; these tests are about the inputs."""
+    monkeypatch.setenv("PRIME_API_KEY", "pk-unit-test")
+
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

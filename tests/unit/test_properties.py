@@ -20,6 +20,13 @@ from prime_pulumi import PrimeClient, PrimeError
 from prime_pulumi._provider.pod_inputs import PodInputs
 from prime_pulumi.provider import PodProvider
 
+
+@pytest.fixture(autouse=True)
+def _an_api_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """check() refuses to run with no key anywhere; these tests are about the inputs."""
+    monkeypatch.setenv("PRIME_API_KEY", "pk-unit-test")
+
+
 INPUT_NAMES = list(PodInputs.model_fields)
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

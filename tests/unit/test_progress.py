@@ -1,0 +1,123 @@
+"""Progress messages: sent on change, latest first, in the background, never in the way."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from pulumi.runtime.proto import engine_pb2
+
+from prime_pulumi._provider.engine_process import engine_address, started_by_engine
+from prime_pulumi._provider.progress import FAILURES_BEFORE_SILENCE, NO_PROGRESS, EngineLog
+from prime_pulumi.testing.fake_engine import FakeEngine, unused_address
+
+URN = "urn:pulumi:dev::quickstart::pulumi-python:dynamic/prime:Pod::trainer"
+OTHER = "urn:pulumi:dev::quickstart::pulumi-python:dynamic/prime:Pod::other"
+
+
+class GatedEngine:
+    """An engine stub whose calls wait at a gate, and that records what got through."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.gate = threading.Event()
+        self.fail = fail
+        self.calls: list[engine_pb2.LogRequest] = []
+
+    def Log(self, request: engine_pb2.LogRequest, timeout: float | None = None) -> object:
+        self.gate.wait(timeout=5)
+        self.calls.append(request)
+        if self.fail:
+            raise ConnectionError("engine gone")
+        return None
+
+
+def test_a_row_sends_a_message_only_when_it_changes() -> None:
+    with FakeEngine() as engine:
+        log = EngineLog(engine.address)
+        row = log.row(URN)
+        for message in ["PROVISIONING", "PROVISIONING", "ACTIVE, installation 5%", "ready"]:
+            row(message)
+            assert log.flush(timeout=5)
+        assert engine.messages(URN) == ["PROVISIONING", "ACTIVE, installation 5%", "ready"]
+        assert all(e.ephemeral and e.severity == engine_pb2.INFO for e in engine.entries())
+
+
+def test_only_the_latest_waiting_message_of_a_row_is_sent() -> None:
+    stub = GatedEngine()
+    log = EngineLog("127.0.0.1:1", connect=lambda _address: stub)
+    log.post(URN, "PROVISIONING")  # taken at once by the sender, which waits at the gate
+    time.sleep(0.1)
+    for percent in (10, 20, 30):
+        log.post(URN, f"ACTIVE, installation {percent}%")
+    log.post(OTHER, "PROVISIONING")
+    stub.gate.set()
+    assert log.flush(timeout=5)
+    sent = [(r.urn, r.message) for r in stub.calls]
+    assert sent == [
+        (URN, "PROVISIONING"),
+        (URN, "ACTIVE, installation 30%"),
+        (OTHER, "PROVISIONING"),
+    ]
+
+
+def test_posting_never_waits_for_the_engine() -> None:
+    stub = GatedEngine()  # the gate stays shut: every send hangs
+    log = EngineLog("127.0.0.1:1", connect=lambda _address: stub)
+    began = time.monotonic()
+    for i in range(1000):
+        log.row(f"{URN}{i % 10}")(f"message {i}")
+    assert time.monotonic() - began < 1
+    stub.gate.set()
+    assert log.flush(timeout=5)
+
+
+def test_an_unreachable_engine_turns_progress_off_and_nothing_fails() -> None:
+    log = EngineLog(unused_address(), timeout=1)
+    for i in range(FAILURES_BEFORE_SILENCE + 2):
+        log.post(URN, f"message {i}")
+        log.flush(timeout=5)
+    assert log.silent
+    log.post(URN, "after")  # dropped, silently
+    assert log.flush(timeout=1)
+
+
+def test_failing_sends_turn_progress_off_after_a_few() -> None:
+    stub = GatedEngine(fail=True)
+    stub.gate.set()
+    log = EngineLog("127.0.0.1:1", connect=lambda _address: stub)
+    for i in range(10):
+        log.post(URN, f"message {i}")
+        log.flush(timeout=5)
+    assert log.silent
+    assert len(stub.calls) == FAILURES_BEFORE_SILENCE
+
+
+def test_no_engine_or_no_urn_shows_nothing() -> None:
+    quiet = EngineLog(None)
+    quiet.row(URN)("PROVISIONING")
+    assert quiet.silent and quiet.flush(timeout=0)
+    with FakeEngine() as engine:
+        log = EngineLog(engine.address)
+        log.row(None)("PROVISIONING")
+        NO_PROGRESS("PROVISIONING")
+        assert log.flush(timeout=1)
+        assert engine.entries() == []
+
+
+def test_only_a_process_the_engine_started_has_an_engine_address() -> None:
+    # pytest is this process's __main__, not pulumi.dynamic: no engine, whatever argv holds.
+    assert not started_by_engine()
+    assert engine_address() is None
+
+
+def test_an_operation_ends_once_its_last_message_is_sent_or_briefly_after() -> None:
+    stub = GatedEngine()
+    log = EngineLog("127.0.0.1:1", connect=lambda _address: stub)
+    log.post(URN, "ready: root@10.0.0.1 -p 22")
+    began = time.monotonic()
+    assert not log.settle(URN, timeout=0.2), "the engine has not taken it yet"
+    assert time.monotonic() - began < 1
+    assert log.settle(OTHER, timeout=0), "another row has nothing to wait for"
+    stub.gate.set()
+    assert log.settle(URN, timeout=5)
+    assert [r.message for r in stub.calls] == ["ready: root@10.0.0.1 -p 22"]
