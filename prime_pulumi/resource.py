@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, cast
 
 import pulumi
 from pulumi import Input, Output, ResourceOptions
 from pulumi.dynamic import Resource
 
-from prime_pulumi._provider.pod_inputs import SECRET_INPUTS, USER_INPUTS
+from prime_pulumi._provider.pod_inputs import SECRET_INPUTS, URN_KEY, USER_INPUTS
 from prime_pulumi._provider.pod_outputs import OUTPUT_NAMES
 from prime_pulumi.provider import PodProvider
 
@@ -127,6 +127,9 @@ class Pod(Resource, module="prime", name="Pod"):
         org = pulumi.get_organization() or "organization"
         seed = "/".join((org, pulumi.get_project(), pulumi.get_stack(), resource_name))
         props["auto_name_seed"] = seed
+        # The provider is never told its resource's URN; it needs it to show progress in
+        # this resource's row. Hidden (`__`) and never compared by diff.
+        props[URN_KEY] = _urn_of(resource_name, opts.parent if opts is not None else None)
         super().__init__(PodProvider(), resource_name, _with_outputs(props), _secret_outputs(opts))
 
     @staticmethod
@@ -136,6 +139,24 @@ class Pod(Resource, module="prime", name="Pod"):
         merged = ResourceOptions.merge(_secret_outputs(opts), ResourceOptions(id=id))
         Resource.__init__(pod, PodProvider(), resource_name, _with_outputs({}), merged)
         return pod
+
+
+#: The resource type of ``Pod``, as the engine and URNs name it.
+_POD_TYPE = f"pulumi-python:{Pod._resource_type_name}"
+
+
+def _urn_of(resource_name: str, parent: pulumi.Resource | None) -> Output[str]:
+    """The URN the engine gives this resource, without a dependency on its parent.
+
+    A dependency on a component parent would be a cycle: a component stands for its
+    children, this pod among them.
+    """
+    if parent is None:
+        return pulumi.create_urn(resource_name, _POD_TYPE)
+    urn = parent.urn
+    value = cast("Awaitable[str]", urn.future())
+    detached: Output[str] = Output(set(), value, urn.is_known(), urn.is_secret())
+    return pulumi.create_urn(resource_name, _POD_TYPE, parent=detached)
 
 
 def _with_outputs(props: dict[str, Any]) -> dict[str, Any]:

@@ -17,6 +17,7 @@ import pulumi
 import pytest
 
 from prime_pulumi import GetClusterResult, Pod, PodArgs, get_cluster_output
+from prime_pulumi._provider.pod_inputs import URN_KEY
 from prime_pulumi.emulator import DEFAULT_ADMIN_KEY, DEFAULT_API_KEY
 from prime_pulumi.provider import PodProvider
 
@@ -54,20 +55,25 @@ def mocks() -> Iterator[Mocks]:
     loop.close()
 
 
-def _declare() -> Pod:
-    return Pod(
-        "trainer",
-        PodArgs(
-            cloud_id="runpod-h100-sxm5-8",
-            gpu_type="H100_80GB",
-            gpu_count=8,
-            socket="SXM5",
-            provider_type="runpod",
-            jupyter_password="hunter2",
-            env_vars={"WANDB_API_KEY": "wandb-secret"},
-            ready_timeout=600,
-        ),
+STACK = "urn:pulumi:dev::quickstart::"
+POD_TYPE = "pulumi-python:dynamic/prime:Pod"
+
+
+def _declare_args() -> PodArgs:
+    return PodArgs(
+        cloud_id="runpod-h100-sxm5-8",
+        gpu_type="H100_80GB",
+        gpu_count=8,
+        socket="SXM5",
+        provider_type="runpod",
+        jupyter_password="hunter2",
+        env_vars={"WANDB_API_KEY": "wandb-secret"},
+        ready_timeout=600,
     )
+
+
+def _declare() -> Pod:
+    return Pod("trainer", _declare_args())
 
 
 @pulumi.runtime.test
@@ -90,6 +96,60 @@ def test_pod_inputs_reach_the_resource(mocks: Mocks) -> Any:
         assert (pod_id, ssh, price) == ("pod-123", "root@10.0.0.1 -p 22", 2.5)
 
     return pulumi.Output.all(pod.pod_id, pod.ssh_connection, pod.price_hr).apply(check)
+
+
+class Trainers(pulumi.ComponentResource):
+    """A user's component that holds pods."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__("acme:fleet:Trainers", name)
+
+
+@pulumi.runtime.test
+def test_each_pod_carries_its_urn_in_a_hidden_input(mocks: Mocks) -> Any:
+    """The provider is never told its resource's URN: the program hands it over.
+
+    At the top level it is the engine's form (no stack type in it). Under a parent,
+    it is the parent's URN with the Pod's type appended, `$`-joined. (Mocks give
+    top-level resources a `pulumi:pulumi:Stack$` prefix the engine does not; the
+    end-to-end test checks the URNs a real engine gives.)
+    """
+    _declare()
+    fleet = Trainers("fleet")
+    child = Pod("w0", _declare_args(), pulumi.ResourceOptions(parent=fleet))
+
+    def check(urns: list[str]) -> None:
+        (fleet_urn,) = urns
+        sent = {args.name: args.inputs for args in mocks.created}
+        assert sent["trainer"][URN_KEY] == f"{STACK}{POD_TYPE}::trainer"
+        fleet_type = fleet_urn.split("::")[2]
+        assert fleet_type.endswith("acme:fleet:Trainers")
+        assert sent["w0"][URN_KEY] == f"{STACK}{fleet_type}${POD_TYPE}::w0"
+
+    return pulumi.Output.all(fleet.urn, child.id).apply(lambda values: check(values[:1]))
+
+
+@pulumi.runtime.test
+def test_the_hidden_urn_never_shows_in_a_diff(mocks: Mocks, monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.setenv("PRIME_API_KEY", "pk-program-test")
+    pod = _declare()
+
+    def check(_: str) -> None:
+        sent = next(args.inputs for args in mocks.created if args.name == "trainer")
+        provider = PodProvider()
+        news = provider.check({}, sent).inputs
+        assert news[URN_KEY] == sent[URN_KEY]
+        made_before = {k: v for k, v in news.items() if k != URN_KEY}
+        for olds in (made_before, {**news, URN_KEY: f"{STACK}{POD_TYPE}::x"}):
+            diff = provider.diff("pod-123", olds, news)
+            assert diff.changes is False and diff.replaces == []
+        diff = provider.diff("pod-123", made_before, {**news, "image": "ubuntu_24_cuda_12"})
+        assert diff.replaces == ["image"]
+        assert URN_KEY not in (diff.stables or [])
+        # The engine never displays a property whose name starts with `__` (see the README).
+        assert URN_KEY.startswith("__")
+
+    return pod.urn.apply(check)
 
 
 @pulumi.runtime.test
