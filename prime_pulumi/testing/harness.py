@@ -52,11 +52,18 @@ def from_struct(struct: struct_pb2.Struct) -> dict[str, Any]:
 class ProviderProcess:
     """One provider process and a gRPC stub talking to it."""
 
-    def __init__(self, workdir: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        env: dict[str, str] | None = None,
+        engine_address: str | None = None,
+    ) -> None:
         child_env = {k: v for k, v in os.environ.items() if not k.startswith("PRIME_")}
         child_env.update({"PULUMI_PROJECT": "protocol", **(env or {})})
-        self.process = subprocess.Popen(
-            [sys.executable, "-u", "-m", "pulumi.dynamic"],
+        # The engine passes its own address, where the provider may send log messages.
+        engine = [engine_address] if engine_address else []
+        self.process = subprocess.Popen(  # noqa: S603 (our own interpreter and arguments)
+            [sys.executable, "-u", "-m", "pulumi.dynamic", *engine],
             cwd=workdir,
             env=child_env,
             stdout=subprocess.PIPE,

@@ -1,0 +1,325 @@
+"""What the CLI shows: progress in each pod's row, failures as one line, settings at preview.
+
+The provider runs as the engine starts it, with the address of a fake ``Engine``
+server as its first argument; what that server records is what the CLI displays.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import grpc
+import pytest
+
+from prime_pulumi._provider.pod_inputs import URN_KEY
+from prime_pulumi.testing.emulator_control import EmulatorControl
+from prime_pulumi.testing.fake_engine import FakeEngine, unused_address
+from prime_pulumi.testing.fleet import concurrently
+from prime_pulumi.testing.harness import ProviderProcess, error_text, stack_config
+from tests.protocol.support import API_KEY, INPUTS, checked, provider_config, provisioning_takes
+
+STACK = "urn:pulumi:test::protocol::"
+POD_URN = STACK + "pulumi-python:dynamic/prime:Pod::trainer"
+#: A Pod whose parent is a component: the parent's type comes first, joined by `$`.
+CHILD_URN = STACK + "acme:fleet:Trainers$pulumi-python:dynamic/prime:Pod::fleet-w0"
+SECRETS = (API_KEY, INPUTS["jupyter_password"], INPUTS["env_vars"]["WANDB_API_KEY"])
+#: Quick retries, so that a call's attempts are used up in a fraction of a second.
+QUICK = {"prime:retryBackoffSeconds": "0.02"}
+
+
+@contextmanager
+def started(
+    workdir: Path,
+    base_url: str,
+    *,
+    engine: str | None = None,
+    config: dict[str, Any] | None = None,
+) -> Iterator[ProviderProcess]:
+    """A provider process of its own, configured with the protocol tests' stack config."""
+    process = ProviderProcess(workdir, engine_address=engine)
+    try:
+        process.configure(provider_config(base_url, **QUICK) if config is None else config)
+        yield process
+    finally:
+        stderr = process.close()
+        assert API_KEY not in stderr
+
+
+@pytest.fixture
+def engine() -> Iterator[FakeEngine]:
+    with FakeEngine() as server:
+        yield server
+
+
+def wait_for(found: Callable[[], bool], what: str, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while not found():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.02)
+
+
+def shown(engine: FakeEngine, urn: str, start: str) -> bool:
+    """Whether the last message of the row ``urn`` starts with ``start``."""
+    messages = engine.messages(urn)
+    return bool(messages) and messages[-1].startswith(start)
+
+
+def one_line(error: grpc.RpcError) -> str:
+    """The error as the CLI prints it; fails unless it is one line, with no traceback."""
+    text = error_text(error).strip()
+    assert "\n" not in text, f"not one line:\n{text}"
+    assert "Traceback" not in text and 'File "' not in text
+    assert not any(secret in text for secret in SECRETS)
+    return text
+
+
+# ------------------------------------------------------------ progress
+
+
+def test_progress_reaches_the_pods_row_while_it_provisions(
+    emulator: EmulatorControl, engine: FakeEngine, tmp_path: Path
+) -> None:
+    with (
+        provisioning_takes(emulator, 2),
+        started(tmp_path, emulator.base_url, engine=engine.address) as provider,
+    ):
+        inputs = checked(provider)
+        pod_id, outs = provider.create({**inputs, URN_KEY: POD_URN})
+        wait_for(partial(shown, engine, POD_URN, "ready"), "ready")
+    messages = engine.messages(POD_URN)
+    assert messages[0] == "PROVISIONING"
+    assert any(m.startswith("ACTIVE, installation ") for m in messages), messages
+    assert messages[-1] == f"ready: {outs['ssh_connection']}"
+    assert all(a != b for a, b in itertools.pairwise(messages)), "a message is sent on change"
+    entries = engine.entries()
+    assert {e.urn for e in entries} == {POD_URN}
+    assert all(e.ephemeral and e.severity == 1 for e in entries)  # INFO, never in Diagnostics
+    assert not any(secret in e.message for e in entries for secret in SECRETS)
+    assert outs[URN_KEY] == POD_URN, "kept, so that destroy shows progress too"
+    assert [p["id"] for p in emulator.live_pods()] == [pod_id]
+
+
+def test_each_pod_of_a_fleet_has_its_own_row(
+    emulator: EmulatorControl, engine: FakeEngine, tmp_path: Path
+) -> None:
+    urns = [POD_URN, CHILD_URN]
+    with (
+        provisioning_takes(emulator, 1),
+        started(tmp_path, emulator.base_url, engine=engine.address) as provider,
+    ):
+        fleet = [
+            {**checked(provider, auto_name_seed=f"o/p/s/{i}"), URN_KEY: urn}
+            for i, urn in enumerate(urns)
+        ]
+        created = concurrently(
+            [partial(provider.create, inputs, name=f"w{i}") for i, inputs in enumerate(fleet)]
+        )
+        for urn in urns:
+            wait_for(partial(shown, engine, urn, "ready"), f"{urn} ready")
+        for (pod_id, outs), urn in zip(created, urns, strict=True):
+            provider.delete(pod_id, outs)
+            wait_for(partial(shown, engine, urn, "deleting"), f"{urn} deleting")
+    for (_, outs), urn in zip(created, urns, strict=True):
+        messages = engine.messages(urn)
+        assert messages[-1].startswith("deleting")
+        ready = next(m for m in messages if m.startswith("ready"))
+        assert ready == f"ready: {outs['ssh_connection']}", "each row shows its own pod"
+    assert {e.urn for e in engine.entries()} == set(urns)
+
+
+def test_progress_without_a_reachable_engine_changes_nothing(
+    emulator: EmulatorControl, tmp_path: Path
+) -> None:
+    with started(tmp_path, emulator.base_url, engine=unused_address()) as provider:
+        inputs = checked(provider)
+        pod_id, outs = provider.create({**inputs, URN_KEY: POD_URN})
+        assert outs["status"] == "ACTIVE"
+        provider.delete(pod_id, outs)
+    assert emulator.live_pods() == []
+
+
+def test_an_engine_that_never_answers_never_slows_a_create(
+    emulator: EmulatorControl, tmp_path: Path
+) -> None:
+    with (
+        FakeEngine(stalled=True) as stalled,
+        started(tmp_path, emulator.base_url, engine=stalled.address) as provider,
+    ):
+        inputs = checked(provider)
+        began = time.monotonic()
+        pod_id, outs = provider.create({**inputs, URN_KEY: POD_URN})
+        took = time.monotonic() - began
+        provider.delete(pod_id, outs)
+        assert stalled.entries(), "the provider did try to send progress"
+    # A send waits up to 5 seconds for the engine; the create never waited on one.
+    assert took < 4, f"create took {took:.1f} s"
+
+
+def test_a_pod_without_the_hidden_urn_shows_nothing_and_works(
+    emulator: EmulatorControl, engine: FakeEngine, tmp_path: Path
+) -> None:
+    """Pods of stacks made before the URN input existed: no progress, same outcome."""
+    with started(tmp_path, emulator.base_url, engine=engine.address) as provider:
+        pod_id, outs = provider.create(checked(provider))
+        provider.delete(pod_id, outs)
+    assert URN_KEY not in outs
+    assert engine.entries() == []
+
+
+# ------------------------------------------------------------ failures in one line
+
+
+def test_a_failed_create_is_one_line_naming_the_pod_and_what_is_left(
+    emulator: EmulatorControl, engine: FakeEngine, tmp_path: Path
+) -> None:
+    emulator.fates("install_failure")
+    with started(tmp_path, emulator.base_url, engine=engine.address) as provider:
+        inputs = checked(provider)
+        with pytest.raises(grpc.RpcError) as info:
+            provider.create({**inputs, URN_KEY: POD_URN})
+        wait_for(lambda: engine.messages(POD_URN)[-1:] == ["deleting, DELETING"], "deleting")
+    text = one_line(info.value)
+    assert text.startswith(f"prime_pulumi.PodProvisioningError: Pod '{inputs['name']}' (")
+    assert "installation failed: emulated install_failure" in text
+    assert text.endswith("It was deleted, so nothing is left billing.")
+    assert emulator.live_pods() == []
+
+
+def test_a_refused_key_at_create_is_one_line_saying_where_to_set_it(
+    emulator: EmulatorControl, tmp_path: Path
+) -> None:
+    with started(tmp_path, emulator.base_url) as provider:
+        inputs = checked(provider)
+        emulator.fault("list_pods", "status", status=401, detail="invalid api key", times=5)
+        with pytest.raises(grpc.RpcError) as info:
+            provider.create(inputs)
+    text = one_line(info.value)
+    assert text.startswith(f"prime_pulumi.PodError: Pod '{inputs['name']}': ")
+    assert "HTTP 401: invalid api key" in text
+    assert "pulumi config set --secret prime:apiKey" in text
+    assert text.endswith("Nothing was created, so nothing is left billing.")
+    assert emulator.counts()["create_pod"] == 0
+
+
+@pytest.mark.parametrize(
+    ("fault", "shown"),
+    [
+        ({"action": "status", "status": 429, "detail": "slow down"}, "HTTP 429: slow down"),
+        ({"action": "status", "status": 503, "detail": "maintenance"}, "HTTP 503: maintenance"),
+        ({"action": "delay", "delay": 1.0}, "timed out"),
+    ],
+    ids=["rate-limited", "unavailable", "timeout"],
+)
+def test_a_failed_delete_is_one_line_with_the_id_to_delete_by_hand(
+    emulator: EmulatorControl, tmp_path: Path, fault: dict[str, Any], shown: str
+) -> None:
+    config = provider_config(emulator.base_url, **QUICK, **{"prime:requestTimeoutSeconds": "0.3"})
+    with started(tmp_path, emulator.base_url, config=config) as provider:
+        pod_id, outs = provider.create(checked(provider))
+        action = fault.pop("action")
+        emulator.fault("delete_pod", action, times=20, **fault)
+        with pytest.raises(grpc.RpcError) as info:
+            provider.delete(pod_id, outs)
+        emulator.clear_faults()
+        provider.delete(pod_id, outs)  # run again, as the error says: now it is gone
+    text = one_line(info.value)
+    assert text.startswith(f"prime_pulumi.PodError: Pod '{outs['name']}' ({pod_id}): DELETE ")
+    assert shown in text
+    assert text.endswith(
+        f"Pod {pod_id} may still be running and billing: run the operation again, or "
+        "delete it by hand."
+    )
+    assert emulator.live_pods() == []
+
+
+def test_a_failed_read_is_one_line_and_leaves_the_pod(
+    emulator: EmulatorControl, tmp_path: Path
+) -> None:
+    with started(tmp_path, emulator.base_url) as provider:
+        pod_id, outs = provider.create(checked(provider))
+        emulator.fault("*", "status", status=403, detail="key lacks read permission", times=20)
+        with pytest.raises(grpc.RpcError) as info:
+            provider.read(pod_id, outs)
+        emulator.clear_faults()
+    text = one_line(info.value)
+    assert text.startswith(f"prime_pulumi.PodError: Pod '{outs['name']}' ({pod_id}): GET ")
+    assert "HTTP 403: key lacks read permission" in text
+    assert text.endswith("The pod was left as it is.")
+    assert [p["id"] for p in emulator.live_pods()] == [pod_id]
+
+
+def test_full_tracebacks_come_back_with_one_setting(
+    emulator: EmulatorControl, tmp_path: Path
+) -> None:
+    config = provider_config(emulator.base_url, **QUICK, **{"prime:fullTracebacks": "true"})
+    with started(tmp_path, emulator.base_url, config=config) as provider:
+        inputs = checked(provider)
+        emulator.fault("list_pods", "status", status=401, detail="invalid api key", times=5)
+        with pytest.raises(grpc.RpcError) as info:
+            provider.create(inputs)
+    text = error_text(info.value)
+    assert text.startswith("Traceback (most recent call last):")
+    assert "The above exception was the direct cause of the following exception" in text
+    assert "prime_pulumi.AuthenticationError: GET /api/v1/pods/ failed with HTTP 401" in text
+    assert text.strip().splitlines()[-1].startswith("prime_pulumi.PodError: Pod ")
+
+
+# ------------------------------------------------------------ settings at preview
+
+
+def test_no_api_key_fails_at_check_naming_prime_api_key(
+    emulator: EmulatorControl, tmp_path: Path
+) -> None:
+    config = {"prime:baseUrl": emulator.base_url}  # no key here, none in the environment
+    with started(tmp_path, emulator.base_url, config=config) as provider:
+        with pytest.raises(grpc.RpcError) as info:
+            provider.check(INPUTS)
+    assert one_line(info.value) == (
+        "prime_pulumi.ConfigurationError: No Prime Intellect API key is set. Set one in the "
+        "stack config (`pulumi config set --secret prime:apiKey <key>`), or in the "
+        "environment variable PRIME_API_KEY."
+    )
+    assert sum(emulator.counts().values()) == 0, "nothing was sent"
+
+
+def test_a_key_in_the_environment_is_enough_at_check(
+    emulator: EmulatorControl, tmp_path: Path
+) -> None:
+    process = ProviderProcess(tmp_path, env={"PRIME_API_KEY": API_KEY})
+    try:
+        process.configure({"prime:baseUrl": emulator.base_url})
+        _, failures = process.check(INPUTS)
+    finally:
+        process.close()
+    assert failures == []
+
+
+def test_a_malformed_setting_fails_at_check_naming_it(
+    emulator: EmulatorControl, tmp_path: Path
+) -> None:
+    config = stack_config(emulator.base_url, API_KEY, {"prime:pollMaxSeconds": "soon"})
+    with started(tmp_path, emulator.base_url, config=config) as provider:
+        with pytest.raises(grpc.RpcError) as info:
+            provider.check(INPUTS)
+    assert one_line(info.value) == (
+        "prime_pulumi.ConfigurationError: Invalid stack config: prime:pollMaxSeconds must be "
+        "a positive number of seconds, not 'soon'"
+    )
+
+
+def test_a_read_only_reference_without_a_key_fails_in_one_line(
+    emulator: EmulatorControl, tmp_path: Path
+) -> None:
+    """``Pod.get`` reads without a Check: the read says what is missing, the same way."""
+    config = {"prime:baseUrl": emulator.base_url}
+    with started(tmp_path, emulator.base_url, config=config) as provider:
+        with pytest.raises(grpc.RpcError) as info:
+            provider.read("pod-by-hand", {})
+    assert "prime:apiKey" in one_line(info.value)
+    assert one_line(info.value).startswith("prime_pulumi.ConfigurationError: No Prime")
