@@ -70,11 +70,16 @@ def shown_kind(text: str) -> str:
 
 
 def check_shown(text: str, labels: Sequence[str], api_key: str) -> None:
-    """Checks an error as the user sees it: ours, naming its pod (one of ``labels``), no key."""
+    """Checks an error as the user sees it: ours, in one line, naming its pod, no key.
+
+    ``labels`` are the ways the pod may be named (its name, its id).
+    """
     lines = text.strip().splitlines()
     last = lines[-1] if lines else ""
     if not is_ours(shown_kind(text)):
         raise InvariantError(f"an error that is not ours reached the user: {last}")
+    if len(lines) != 1:
+        raise InvariantError(f"an error shows {len(lines)} lines, not one: {last}")
     if not any(label in last for label in labels):
         raise InvariantError(f"an error does not name pod {labels[0]}: {last}")
     if api_key in text:
@@ -104,11 +109,14 @@ class Tally:
     #: How creates ended, for lanes that judge them (empty: not reported).
     outcomes: Counter[str] = field(default_factory=Counter)
     out_of_band_deletes: int = 0
+    #: Progress messages the engine got, for lanes that give their provider one.
+    progress_messages: int = 0
 
     def add(self, other: Tally) -> None:
         """Adds another lane's counts to these."""
         self.schedules += other.schedules
         self.out_of_band_deletes += other.out_of_band_deletes
+        self.progress_messages += other.progress_messages
         for mine, theirs in (
             (self.operations, other.operations),
             (self.faults, other.faults),
@@ -134,6 +142,8 @@ class Tally:
         ]
         if self.outcomes:
             lines.append(f"  creates: {line(self.outcomes)}")
+        if self.progress_messages:
+            lines.append(f"  progress messages to the engine: {self.progress_messages}")
         return "\n".join(lines)
 
 

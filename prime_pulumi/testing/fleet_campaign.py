@@ -37,10 +37,12 @@ Then the invariants:
     excuse is a post the server never acted on (a dropped create: no pod of the
     name was ever made). A create whose pod the schedule stopped fails; a create
     answers a pod it made (never an earlier run's), and makes at most one;
-(b) every error the user sees is one of ours and names its pod;
+(b) every error the user sees is one of ours, in one line, and names its pod;
 (c) nothing foreign reaches the engine: no ``RuntimeError``, never "client has
     been closed";
 (d) a read never keeps a pod that is DELETING or TERMINATED;
+(e) progress goes to the engine (a fake one here) only as ephemeral messages on
+    the rows of the schedule's own resources, and never shows the key;
 
 and the sequential lane's: every billing pod is tracked, no resource owns two
 pods, destroying what is tracked leaves no pod, the key is never shown or logged.
@@ -66,6 +68,7 @@ import dill
 import grpc
 from pulumi.runtime.proto import provider_pb2
 
+from prime_pulumi._provider.pod_inputs import URN_KEY
 from prime_pulumi.emulator import EmulatorBackend, EmulatorServer
 from prime_pulumi.provider import PodProvider
 from prime_pulumi.testing.campaign import (
@@ -78,6 +81,7 @@ from prime_pulumi.testing.campaign import (
     shown_kind,
 )
 from prime_pulumi.testing.emulator_control import EmulatorControl
+from prime_pulumi.testing.fake_engine import FakeEngine
 from prime_pulumi.testing.harness import (
     URN,
     ProviderProcess,
@@ -255,10 +259,12 @@ def other_pickle(index: int) -> str:
 class ConcurrentCampaign:
     """Runs concurrent schedules against one emulator, each in a provider process of its own."""
 
-    def __init__(self, base_url: str, api_key: str, workdir: Path) -> None:
+    def __init__(self, base_url: str, api_key: str, workdir: Path, engine: FakeEngine) -> None:
         self.base_url = base_url
         self.api_key = api_key
         self.workdir = workdir
+        #: Where each schedule's provider process sends progress, as to the engine.
+        self.engine = engine
         self.control = EmulatorControl(base_url, api_key)
         self.tally = Tally(name="concurrent fault campaign")
         self.shown: list[str] = []  # every error text a user would have seen
@@ -327,7 +333,8 @@ class _Schedule:
         )
         if self.delete_seconds:
             self._count(self.tally.faults, f"pods DELETING for {self.delete_seconds:g}s")
-        self.provider = ProviderProcess(self.lane.workdir)
+        self.lane.engine.clear()
+        self.provider = ProviderProcess(self.lane.workdir, engine_address=self.lane.engine.address)
         try:
             self.provider.configure(stack_config(self.lane.base_url, self.lane.api_key, TIMING))
             fleet = self._declare(rng)
@@ -335,6 +342,7 @@ class _Schedule:
             self.control.clear_faults()
             self._judge()
             self._destroy()
+            self._judge_progress()
         finally:
             self.lane.last_log = self.provider.close()
         if self.lane.api_key in self.lane.last_log:
@@ -363,7 +371,12 @@ class _Schedule:
             plan = rng.choice(PLANS)
             timeout = SHORT_READY_TIMEOUT if plan == "short" else READY_TIMEOUT
             inputs = self._checked(
-                {**POD, "auto_name_seed": f"concurrent/{self.seed}/n{i}", "ready_timeout": timeout}
+                {
+                    **POD,
+                    "auto_name_seed": f"concurrent/{self.seed}/n{i}",
+                    "ready_timeout": timeout,
+                    URN_KEY: URN.format(name=f"n{i}"),  # as a program hands it over
+                }
             )
             self.plans[inputs["name"]] = (plan, rng.uniform(0.0, 0.15))
             self.tally.fates[plan] += 1
@@ -709,6 +722,19 @@ class _Schedule:
             self._broken(f"(destroy) destroy left pods billing: {left}")
         self._raise_if_broken()
 
+    def _judge_progress(self) -> None:
+        """(e): progress only on the rows of this schedule's new resources, ephemeral, no key."""
+        rows = {URN.format(name=o.resource) for o in self.record.outcomes.values()}
+        entries = self.lane.engine.entries()
+        for entry in entries:
+            if entry.urn not in rows or not entry.ephemeral:
+                self._broken(f"(e) progress on another row, or kept: {entry}")
+            if self.lane.api_key in entry.message:
+                self._broken("(e) progress shows the API key")
+        with self.lock:
+            self.tally.progress_messages += len(entries)
+        self._raise_if_broken()
+
     def _bound(self, action: Callable[[Any], Any], argument: Any) -> Callable[[], None]:
         def run() -> None:
             action(argument)
@@ -720,7 +746,8 @@ def start_concurrent_lane(stack: ExitStack, workdir: Path, api_key: str) -> Conc
     """A concurrent lane on an emulator of its own, closed by ``stack``."""
     backend = EmulatorBackend(api_keys=[api_key], provision_seconds=PROVISION_SECONDS)
     server = stack.enter_context(EmulatorServer(backend))
-    lane = ConcurrentCampaign(server.base_url, api_key, workdir)
+    engine = stack.enter_context(FakeEngine())
+    lane = ConcurrentCampaign(server.base_url, api_key, workdir, engine)
     stack.callback(lane.close)
     return lane
 

@@ -132,7 +132,8 @@ def test_the_checker_catches_a_stopped_pod_reported_ready_and_a_borrowed_pod() -
 @pytest.mark.parametrize(
     ("text", "broken"),
     [
-        ("Traceback ...\nprime_pulumi.PodProvisioningError: Pod 'n0-1234567' (p1) failed", None),
+        ("prime_pulumi.PodProvisioningError: Pod 'n0-1234567' (p1) failed", None),
+        ("Traceback ...\nprime_pulumi.PodProvisioningError: Pod 'n0-1234567' (p1) failed", "(b)"),
         (
             "Traceback ...\nRuntimeError: Cannot send a request, as the client has been closed.",
             "(c)",
