@@ -40,12 +40,23 @@ def test_up_refresh_destroy_leaves_nothing(prime_emulator: Any, tmp_path: Path) 
     )
     stack.set_config("prime:baseUrl", auto.ConfigValue(value=prime_emulator.base_url))
     stack.set_config("prime:apiKey", auto.ConfigValue(value=DEFAULT_API_KEY, secret=True))
+    shown: list[str] = []
     try:
-        up = stack.up(on_output=print)
+        up = stack.up(on_output=shown.append)
         assert up.outputs["ssh_connection"].value.startswith("root@")
         assert up.outputs["price_hr"].value > 0
         live = [p for p in prime_emulator.backend.all_pods() if p.status != "TERMINATED"]
         assert [p.id for p in live] == [up.outputs["pod_id"].value]
+        # Progress shows in the pod's own row, and never in the Diagnostics.
+        row = [line for line in shown if "prime:Pod trainer creating" in line]
+        ssh = up.outputs["ssh_connection"].value
+        assert any(line.rstrip().endswith(f"ready: {ssh}") for line in row), shown
+        assert "Diagnostics" not in "".join(shown)
+        # The hidden input carries the URN the engine gave the pod, and diff ignores it.
+        resources = (stack.export_stack().deployment or {})["resources"]
+        (pod,) = [r for r in resources if "Pod" in r["type"]]
+        assert pod["inputs"]["__urn"] == pod["outputs"]["__urn"] == pod["urn"]
+        assert stack.preview().change_summary == {"same": 2}
 
         stack.refresh(on_output=print)
         for path in state.rglob("*.json"):
