@@ -9,6 +9,7 @@ The instance holds nothing: the settings and the client live in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -26,8 +27,9 @@ from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 from pydantic import ValidationError
 
-from prime_pulumi._provider.creation import PodCreation, delete_and_wait
-from prime_pulumi._provider.error_display import errors_shown, show_full_tracebacks
+from prime_pulumi._provider.creation import NOTHING_CREATED, PodCreation, delete_and_wait
+from prime_pulumi._provider.engine_process import show_full_tracebacks
+from prime_pulumi._provider.error_display import errors_shown
 from prime_pulumi._provider.pod_inputs import (
     REPLACE_INPUTS,
     SECRET_INPUTS,
@@ -88,10 +90,12 @@ class PodProvider(ResourceProvider):
 
     def configure(self, req: ConfigureRequest) -> None:
         """Takes ``prime:apiKey``, ``prime:baseUrl`` and the tunables from the stack config."""
-        # A malformed setting shows as one line too, before any setting is known.
-        show_full_tracebacks(RUNTIME.settings.full_tracebacks)
-        with _shown("The stack config"):
-            RUNTIME.configure(ProviderSettings.from_lookup(req.config.get))
+        try:
+            with _shown("The stack config"):
+                RUNTIME.configure(ProviderSettings.from_lookup(req.config.get))
+        finally:
+            # As the settings say; one line until they say otherwise (a malformed one too).
+            show_full_tracebacks(RUNTIME.settings.full_tracebacks)
 
     # ------------------------------------------------------------ check / diff
 
@@ -157,21 +161,22 @@ class PodProvider(ResourceProvider):
         """Creates (or adopts) the pod and returns once it is ready; all or nothing."""
         inputs = _inputs_of(props)
         name = inputs.get("name") or "pod"
-        with _shown(
-            f"Pod {name!r}",
-            outcome="Nothing was created, so nothing is left billing.",
-            if_unexpected=f"Check that no pod named {name!r} is left running.",
-            pod_name=name,
-        ):
+        creation: PodCreation | None = None
+
+        def left_behind() -> str:
+            return creation.left_behind() if creation is not None else NOTHING_CREATED
+
+        with _shown(f"Pod {name!r}", outcome=left_behind, pod_name=name):
             spec = PodInputs.model_validate(inputs)
             name = spec.name or auto_name(spec.auto_name_seed or "pod", inputs)
             progress = RUNTIME.progress(_urn_of(props))
             try:
                 with RUNTIME.lease() as client:
-                    ready = PodCreation(RUNTIME, client, spec, name, progress).run()
+                    creation = PodCreation(RUNTIME, client, spec, name, progress)
+                    ready = creation.run()
+                outputs = pod_properties(ready, {**inputs, "name": name})
             finally:
                 progress.settle()
-        outputs = pod_properties(ready, {**inputs, "name": name})
         return CreateResult(ready.id, {**outputs, **_hidden_of(props)})
 
     # ------------------------------------------------------------ read / update / delete
@@ -198,9 +203,10 @@ class PodProvider(ResourceProvider):
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Only inputs that never reach the API change in place; every output is kept."""
-        outs = {k: v for k, v in olds.items() if k != PROVIDER_KEY}
-        outs.update({k: news[k] for k in (*UPDATE_INPUTS, URN_KEY) if k in news})
-        return UpdateResult(outs)
+        with _shown(_pod_label(_id, olds), outcome="Nothing was changed."):
+            outs = {k: v for k, v in olds.items() if k != PROVIDER_KEY}
+            outs.update({k: news[k] for k in (*UPDATE_INPUTS, URN_KEY) if k in news})
+            return UpdateResult(outs)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Deletes the pod and waits until it is gone; a pod already gone is done."""
@@ -244,8 +250,7 @@ def _pod_label(id_: str, props: dict[str, Any]) -> str:
 def _shown(
     label: str,
     *,
-    outcome: str = "",
-    if_unexpected: str = "",
+    outcome: str | Callable[[], str] = "",
     pod_name: str | None = None,
     pod_id: str | None = None,
 ) -> AbstractContextManager[None]:
@@ -253,7 +258,6 @@ def _shown(
     return errors_shown(
         label,
         outcome=outcome,
-        if_unexpected=if_unexpected,
         pod_name=pod_name,
         pod_id=pod_id,
         full=lambda: RUNTIME.settings.full_tracebacks,

@@ -40,6 +40,8 @@ from prime_pulumi.client._retries import is_transient
 
 logger = logging.getLogger("prime_pulumi.creation")
 
+NOTHING_CREATED = "Nothing was created, so nothing is left billing."
+
 
 class PodCreation:
     """One create: the declared pod, its name, and the process's shared state."""
@@ -58,6 +60,17 @@ class PodCreation:
         self.name = name
         #: Where the pod is, for the resource's row in the CLI.
         self.progress = progress
+        #: The pod this create made or found, once one may exist ("id unknown" if lost).
+        self.known: str | None = None
+
+    def left_behind(self) -> str:
+        """What a failure of this create leaves, in words for its error."""
+        if self.known is None:
+            return NOTHING_CREATED
+        return (
+            f"Pod {self.name!r} ({self.known}) may exist and bill: run the operation again "
+            "(a pod of that name is adopted, not made twice), or delete it by hand."
+        )
 
     def run(self) -> PodDetails:
         """The ready pod, created or adopted; raises one of our errors, leaving nothing behind."""
@@ -65,6 +78,7 @@ class PodCreation:
             pod = self._adopt_by_id(self.spec.adopt_pod_id)
         else:
             pod = self._find_or_post()
+        self.known = pod.id
         self.runtime.pods.drop()
         created_here = not self.spec.adopt_pod_id
         settings = self.runtime.settings
@@ -99,7 +113,9 @@ class PodCreation:
                 self.runtime.pods.earlier_pods_named(self.client, self.name), self.spec, self.name
             )
             if found.adopt is not None:
+                self.known = found.adopt.id
                 found = self._as_it_is_now(found.adopt, found.failed)
+                self.known = None if found.adopt is None else found.adopt.id
         else:
             found = look_up(self.client.find_pods_by_name(self.name), self.spec, self.name)
         self._delete_failed(found.failed)
@@ -111,6 +127,7 @@ class PodCreation:
         try:
             return self.client.create_pod(self.spec.to_create_request(self.name))
         except CreateOutcomeUnknownError as lost:
+            self.known = "id unknown" if lost.request_sent else None
             self.runtime.pods.forget_earlier()
             self.progress("the answer to the create was lost; looking for the pod by name")
             return self._await_lost_create(lost)

@@ -1,9 +1,11 @@
-"""What the provider process knows of the engine that started it.
+"""The provider process as the engine started it: the engine's address, the traceback limit.
 
 The engine starts a dynamic provider as ``python -u -m pulumi.dynamic <address>``:
 the first argument is the address of the engine's own gRPC server
-(``pulumirpc.Engine``), where progress messages go. Anywhere else (a test
-calling the provider in-process, a program), there is no engine to talk to.
+(``pulumirpc.Engine``), where progress messages go. The SDK sends a failed
+method's ``traceback.format_exc()``, which honours the process's
+``sys.tracebacklimit``. Anywhere else (a test calling the provider in-process, a
+program), there is no engine, and the process is not ours to change.
 """
 
 from __future__ import annotations
@@ -27,3 +29,14 @@ def engine_address() -> str | None:
     address = sys.argv[1].strip()
     host, _, port = address.rpartition(":")
     return address if host and port.isdigit() else None
+
+
+def show_full_tracebacks(full: bool) -> None:
+    """Full tracebacks, or ``prime_pulumi.ClassName: message`` alone; only in a provider process."""
+    if not started_by_engine():
+        return
+    if full:
+        if hasattr(sys, "tracebacklimit"):
+            del sys.tracebacklimit
+    else:
+        sys.tracebacklimit = 0

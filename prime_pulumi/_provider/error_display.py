@@ -1,19 +1,19 @@
 """How a failed operation reaches the user: one line that names the pod, and what is left.
 
 The SDK sends a failed method's ``traceback.format_exc()`` to the engine, and
-the CLI prints it whole. In the provider process, ``sys.tracebacklimit = 0``
-cuts that text to ``ClassName: message``, and an error raised ``from None``
-brings no chained exceptions along. ``prime:fullTracebacks`` restores both, for
-a bug report.
+the CLI prints it whole. In the provider process the traceback is cut to
+``prime_pulumi.ClassName: message`` (``engine_process.show_full_tracebacks``);
+here, each error is made one line, and raised ``from None`` so that no chained
+exception comes along, unless ``prime:fullTracebacks`` asks for them.
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from prime_pulumi._provider.engine_process import started_by_engine
+from pydantic import ValidationError
+
 from prime_pulumi.client import (
     AuthenticationError,
     ConfigurationError,
@@ -24,25 +24,18 @@ from prime_pulumi.client import (
 )
 
 KEY_HINT = "set it with `pulumi config set --secret prime:apiKey <key>`, or PRIME_API_KEY"
-
-
-def show_full_tracebacks(full: bool) -> None:
-    """Full tracebacks, or ``ClassName: message`` alone; only in a provider process."""
-    if not started_by_engine():
-        return  # a test or a program: its tracebacks are not ours to cut
-    if full:
-        if hasattr(sys, "tracebacklimit"):
-            del sys.tracebacklimit
-    else:
-        sys.tracebacklimit = 0
+#: What a failure inside prime-pulumi asks of the user.
+REPORT_IT = (
+    "This is a failure inside prime-pulumi; please report it, with the traceback that "
+    "`pulumi config set prime:fullTracebacks true` shows"
+)
 
 
 @contextmanager
 def errors_shown(
     label: str,
     *,
-    outcome: str = "",
-    if_unexpected: str = "",
+    outcome: str | Callable[[], str] = "",
     pod_name: str | None = None,
     pod_id: str | None = None,
     full: Callable[[], bool] = lambda: False,
@@ -50,15 +43,16 @@ def errors_shown(
     """Raises what fails inside as one of our errors, in one line, led by ``label``.
 
     An error that already says what it concerns (a pod's, or a setting's) passes
-    as it is. Another of ours becomes a :class:`PodError` that ends with
-    ``outcome``, what is left of the pod. Anything else, a bug, becomes an
-    :class:`UnexpectedError` that ends with ``if_unexpected``. Unless ``full()``,
-    the error shown carries no chained exceptions.
+    as it is. Another of ours becomes a :class:`PodError`, anything else (a bug)
+    an :class:`UnexpectedError`; both end with ``outcome``, what is left of the
+    pod, worked out when the error comes. Unless ``full()``, the error shown
+    carries no chained exceptions.
     """
     try:
         yield
     except Exception as error:
-        shown = _as_shown(error, label, (outcome, if_unexpected), pod_name, pod_id)
+        left = outcome() if callable(outcome) else outcome
+        shown = _as_shown(error, label, left, pod_name, pod_id)
         if full():
             if shown is error:
                 raise
@@ -67,15 +61,10 @@ def errors_shown(
 
 
 def _as_shown(
-    error: Exception,
-    label: str,
-    outcomes: tuple[str, str],
-    pod_name: str | None,
-    pod_id: str | None,
+    error: Exception, label: str, outcome: str, pod_name: str | None, pod_id: str | None
 ) -> Exception:
     if isinstance(error, (PodError, CreateOutcomeUnknownError, ConfigurationError)):
         return _flattened(error)
-    outcome, if_unexpected = outcomes
     if isinstance(error, PrimeError):
         message = str(error)
         if isinstance(error, AuthenticationError):
@@ -84,13 +73,18 @@ def _as_shown(
             _sentences(f"{label}: {message}", outcome), pod_name=pod_name, pod_id=pod_id
         )
     return UnexpectedError(
-        _sentences(
-            f"{label}: {type(error).__name__}: {error}",
-            "This is a failure inside prime-pulumi; please report it, with the traceback "
-            "that `pulumi config set prime:fullTracebacks true` shows",
-            if_unexpected,
-        )
+        _sentences(f"{label}: {type(error).__name__}: {_describe(error)}", REPORT_IT, outcome)
     )
+
+
+def _describe(error: Exception) -> str:
+    """An unexpected error's text; a validation error's without the values (secrets)."""
+    if isinstance(error, ValidationError):
+        return "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
+            for e in error.errors(include_url=False, include_input=False)
+        )
+    return str(error)
 
 
 def one_line(text: str) -> str:

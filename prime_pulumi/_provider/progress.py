@@ -81,7 +81,7 @@ class EngineLog:
                     target=self._send_all, name="prime-engine-log", daemon=True
                 )
                 self._thread.start()
-            self._cond.notify()
+            self._cond.notify_all()
 
     def settle(self, urn: str, timeout: float) -> bool:
         """Waits, at most ``timeout``, until the row ``urn`` has nothing left to send.
@@ -95,20 +95,28 @@ class EngineLog:
             )
 
     def flush(self, timeout: float) -> bool:
-        """Waits until every queued message is sent or dropped (for tests and shutdown)."""
+        """Waits until every queued message is sent or dropped (for tests)."""
         with self._cond:
             return self._cond.wait_for(
                 lambda: not self._pending and self._in_flight is None, timeout
             )
 
     def _send_all(self) -> None:
+        why = "the sender stopped"
+        try:
+            why = self._send_until_failing()
+        finally:
+            # However the sender ends, nothing is left waiting on it.
+            self._go_silent(why)
+
+    def _send_until_failing(self) -> str:
+        """Sends messages as they come; returns why it stopped."""
         address = self._address
         assert address is not None
         try:
             engine = self._connect(address)
         except Exception as error:  # no engine to talk to: progress is simply not shown
-            self._go_silent(f"cannot connect to the engine at {address}: {error}")
-            return
+            return f"cannot connect to the engine at {address}: {error}"
         failures = 0
         while True:
             with self._cond:
@@ -125,8 +133,7 @@ class EngineLog:
             except Exception as error:  # progress must never fail an operation
                 failures += 1
                 if failures >= FAILURES_BEFORE_SILENCE:
-                    self._go_silent(f"the engine at {address} did not take progress: {error}")
-                    return
+                    return f"the engine at {address} did not take progress: {error}"
             finally:
                 with self._cond:
                     self._in_flight = None
@@ -157,7 +164,10 @@ class RowProgress:
             if message == self._last:
                 return
             self._last = message
-        self._log.post(self._urn, message)
+        try:
+            self._log.post(self._urn, message)
+        except Exception:  # progress must never fail an operation (a thread not started, say)
+            logger.debug("a progress message was dropped", exc_info=True)
 
     def settle(self) -> None:
         """Lets the last message reach the engine before the operation ends (briefly)."""

@@ -16,6 +16,7 @@ from typing import Protocol
 
 from prime_pulumi._provider.api_calls import ReadsPods, ReadsStatuses
 from prime_pulumi._provider.poller import Poller
+from prime_pulumi._provider.progress import NO_PROGRESS
 from prime_pulumi._provider.status_hub import StatusHub
 from prime_pulumi.client import NotFoundError, PodCleanupError, PodState, PodStatus, PrimeError
 from prime_pulumi.client._retries import is_transient, retry_after
@@ -29,10 +30,6 @@ class NotReadyError(Exception):
         super().__init__(f"{reason} (state: {state})")
         self.state = state
         self.reason = reason
-
-
-def _no_progress(_message: str) -> None:
-    pass
 
 
 def describe(status: PodStatus) -> str:
@@ -126,7 +123,7 @@ def wait_until_ready(
     timeout: float,
     install_failure_grace: float,
     feed: StatusFeed,
-    progress: Callable[[str], None] = _no_progress,
+    progress: Callable[[str], None] = NO_PROGRESS,
     clock: Callable[[], float] = time.monotonic,
 ) -> PodStatus:
     """Follows the pod's status until it is ready; raises :class:`NotReadyError` otherwise.
@@ -198,7 +195,7 @@ def wait_until_gone(
     *,
     timeout: float,
     poller: Poller,
-    progress: Callable[[str], None] = _no_progress,
+    progress: Callable[[str], None] = NO_PROGRESS,
 ) -> None:
     """Polls the pod until it is not found or TERMINATED; at the deadline, PodCleanupError."""
     deadline = poller.clock() + timeout

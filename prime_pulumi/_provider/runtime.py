@@ -20,7 +20,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from prime_pulumi._provider.engine_process import engine_address
-from prime_pulumi._provider.error_display import show_full_tracebacks
 from prime_pulumi._provider.pod_listings import PodListings
 from prime_pulumi._provider.poller import Poller
 from prime_pulumi._provider.progress import EngineLog, RowProgress
@@ -49,7 +48,6 @@ class ProviderRuntime:
 
     def configure(self, settings: ProviderSettings) -> None:
         """Takes the stack's settings; clients in use are never closed under their users."""
-        show_full_tracebacks(settings.full_tracebacks)
         with self._lock:
             if self._configured and settings == self.settings:
                 return

@@ -204,7 +204,17 @@ class PrimeClient:
                 pod_name=name,
                 request_sent=True,
             ) from exc
-        return self._parse(response, PodDetails, "POST", path)
+        try:
+            return self._parse(response, PodDetails, "POST", path)
+        except APIResponseValidationError as unreadable:
+            # The server said yes, but not which pod: it exists, and only its name finds it.
+            name = request.pod.name
+            raise CreateOutcomeUnknownError(
+                f"Creating pod {name!r} was accepted, but the answer could not be read "
+                f"({unreadable}); it was not posted again",
+                pod_name=name,
+                request_sent=True,
+            ) from unreadable
 
     def delete_pod(self, pod_id: str, *, missing_ok: bool = False) -> bool:
         """Deletes (terminates) a pod. Returns ``False`` if it was already gone.

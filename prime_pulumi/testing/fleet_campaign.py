@@ -731,6 +731,11 @@ class _Schedule:
                 self._broken(f"(e) progress on another row, or kept: {entry}")
             if self.lane.api_key in entry.message:
                 self._broken("(e) progress shows the API key")
+        for resource in self.record.created:
+            # A create that answered sent its last message before it answered.
+            shown = self.lane.engine.messages(URN.format(name=resource))
+            if not any(message.startswith("ready") for message in shown):
+                self._broken(f"(e) the row of {resource}, created, never said ready: {shown}")
         with self.lock:
             self.tally.progress_messages += len(entries)
         self._raise_if_broken()

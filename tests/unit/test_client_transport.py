@@ -309,8 +309,11 @@ def test_create_is_retried_when_the_server_rejected_it_before_acting() -> None:
         lambda r: (_ for _ in ()).throw(httpx.ReadTimeout("slow", request=r)),
         lambda r: (_ for _ in ()).throw(httpx.RemoteProtocolError("dropped", request=r)),
         lambda r: httpx.Response(502, json={"detail": "bad gateway"}),
+        # Accepted, but not said which pod: it exists, and only its name can find it.
+        lambda r: httpx.Response(200, json={"unexpected": "shape"}),
+        lambda r: httpx.Response(200, text="<html>ok</html>"),
     ],
-    ids=["timeout", "dropped", "502"],
+    ids=["timeout", "dropped", "502", "unreadable-answer", "not-json"],
 )
 def test_create_of_unknown_outcome_is_never_posted_twice_and_never_adopted(
     failure: Handler,

@@ -7,7 +7,8 @@ import traceback
 
 import pytest
 
-from prime_pulumi._provider.error_display import errors_shown, show_full_tracebacks
+from prime_pulumi._provider.engine_process import show_full_tracebacks
+from prime_pulumi._provider.error_display import errors_shown
 from prime_pulumi.client import (
     APIStatusError,
     AuthenticationError,
@@ -35,8 +36,7 @@ def _shown(error: Exception, *, full: bool = False) -> BaseException:
     with pytest.raises(Exception) as info:  # noqa: PT011 (any error: what it became is the test)
         with errors_shown(
             LABEL,
-            outcome="The pod was left as it is.",
-            if_unexpected="Check pod pod-1.",
+            outcome=lambda: "The pod was left as it is.",
             pod_id="pod-1",
             full=lambda: full,
         ):
@@ -74,7 +74,7 @@ def test_a_foreign_error_is_a_bug_to_report_with_the_full_traceback() -> None:
     assert str(shown) == (
         f"{LABEL}: KeyError: 'ssh'. This is a failure inside prime-pulumi; please report it, "
         "with the traceback that `pulumi config set prime:fullTracebacks true` shows. "
-        "Check pod pod-1."
+        "The pod was left as it is."
     )
 
 
@@ -100,3 +100,18 @@ def test_chained_errors_print_as_one_line_unless_full_tracebacks_are_asked_for()
 def test_tracebacks_are_cut_only_in_a_provider_process() -> None:
     show_full_tracebacks(False)  # pytest is no provider process: nothing changes
     assert not hasattr(sys, "tracebacklimit")
+
+
+def test_a_validation_error_shows_where_and_why_but_never_the_values() -> None:
+    from pydantic import BaseModel
+
+    class Inputs(BaseModel):
+        jupyter_password: int
+
+    try:
+        Inputs.model_validate({"jupyter_password": "hunter2-secret"})
+    except Exception as invalid:
+        shown = _shown(invalid)
+    assert isinstance(shown, UnexpectedError)
+    assert "jupyter_password: Input should be a valid integer" in str(shown)
+    assert "hunter2" not in str(shown)

@@ -14,6 +14,7 @@ from prime_pulumi._provider.pod_inputs import (
     REPLACE_INPUTS,
     SECRET_INPUTS,
     UPDATE_INPUTS,
+    URN_KEY,
     USER_INPUTS,
 )
 from prime_pulumi._provider.pod_outputs import OUTPUT_NAMES
@@ -63,3 +64,10 @@ def _readme_table(heading: str) -> set[str]:
 def test_readme_documents_every_input_and_output() -> None:
     assert _readme_table("### Pod inputs") == set(USER_INPUTS)
     assert _readme_table("### Pod outputs") == set(OUTPUT_NAMES)
+
+
+def test_update_keeps_every_output_and_takes_the_new_urn() -> None:
+    urn = "urn:pulumi:dev::quickstart::pulumi-python:dynamic/prime:Pod::trainer"
+    olds = {"pod_id": "p1", "status": "ACTIVE", "name": "trainer-1a2b3c4", "ready_timeout": 1800}
+    outs = PodProvider().update("p1", olds, {**olds, "ready_timeout": 900, URN_KEY: urn}).outs
+    assert outs == {**olds, "ready_timeout": 900, URN_KEY: urn}

@@ -19,11 +19,13 @@ class GatedEngine:
     """An engine stub whose calls wait at a gate, and that records what got through."""
 
     def __init__(self, fail: bool = False) -> None:
+        self.entered = threading.Event()  # a call has come in
         self.gate = threading.Event()
         self.fail = fail
         self.calls: list[engine_pb2.LogRequest] = []
 
     def Log(self, request: engine_pb2.LogRequest, timeout: float | None = None) -> object:
+        self.entered.set()
         self.gate.wait(timeout=5)
         self.calls.append(request)
         if self.fail:
@@ -46,7 +48,7 @@ def test_only_the_latest_waiting_message_of_a_row_is_sent() -> None:
     stub = GatedEngine()
     log = EngineLog("127.0.0.1:1", connect=lambda _address: stub)
     log.post(URN, "PROVISIONING")  # taken at once by the sender, which waits at the gate
-    time.sleep(0.1)
+    assert stub.entered.wait(timeout=5)
     for percent in (10, 20, 30):
         log.post(URN, f"ACTIVE, installation {percent}%")
     log.post(OTHER, "PROVISIONING")
@@ -121,3 +123,14 @@ def test_an_operation_ends_once_its_last_message_is_sent_or_briefly_after() -> N
     stub.gate.set()
     assert log.settle(URN, timeout=5)
     assert [r.message for r in stub.calls] == ["ready: root@10.0.0.1 -p 22"]
+
+
+def test_a_sender_that_cannot_connect_leaves_nothing_waiting() -> None:
+    def refuse(_address: str) -> GatedEngine:
+        raise OSError("no route")
+
+    log = EngineLog("127.0.0.1:1", connect=refuse)
+    log.post(URN, "PROVISIONING")
+    assert log.flush(timeout=5)
+    assert log.silent
+    assert log.settle(URN, timeout=0), "an operation's end does not wait on a dead sender"
