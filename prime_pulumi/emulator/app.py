@@ -15,24 +15,32 @@ request counts and faults):
 - ``create_pod``: ``POST /api/v1/pods/``
 - ``delete_pod``: ``DELETE /api/v1/pods/{pod_id}``
 - ``pod_history``: ``GET /api/v1/pods/history?offset=&limit=&sort_by=&sort_order=``
-- ``gpu_availability``: ``GET /api/v1/availability/gpus``
-  ``?gpu_type=&gpu_count=&regions=&page=&page_size=``
+- ``gpu_availability``: ``GET /api/v1/availability/gpus?page=&page_size=&regions=&gpu_type=``
+  ``&gpu_count=&socket=&security=&data_center_id=&cloud_id=&disks=`` (``regions`` and
+  ``disks`` repeat; a ``regions`` value may also list several, comma-separated). Every
+  filter given must match; a value outside its documented set (``regions``, ``socket``,
+  ``security``) is a 422, an unknown free-form value (``gpu_type``, ``data_center_id``,
+  ``cloud_id``) matches nothing, and ``disks`` is taken and ignored (there are no disks).
 - ``multi_node_availability``: ``GET /api/v1/availability/multi-node`` (same parameters)
-- ``legacy_availability``: ``GET /api/v1/availability/`` (offers keyed by GPU type)
+- ``legacy_availability``: ``GET /api/v1/availability/?gpu_type=&gpu_count=&regions=``
+  (single-node offers keyed by GPU type)
 - ``get_cluster``: ``GET /api/admin/clusters/{cluster_id}`` (admin key only)
 
 Control routes (no authentication; bodies and answers are snake_case JSON, clusters
-aside). A body that is not what the route takes is a 422 in the API's validation-error
-shape, ``{"detail": [{"loc": [...], "msg": str, "type": str}]}`` with ``loc`` naming
-the key at fault, and changes nothing. Refused: a missing body where one is needed,
+and offers aside: they are camelCase, as the API serves them). A body that is not
+what the route takes is a 422 in the API's validation-error shape,
+``{"detail": [{"loc": [...], "msg": str, "type": str}]}`` with ``loc`` naming the
+key at fault, and changes nothing. Refused: a missing body where one is needed,
 one that is not a JSON object (a list, a string), an unknown key at any depth
 (``extra_forbidden``), a value not of its JSON type (no conversion: ``"5"`` or
-``true`` for a number, ``2.0`` for a count), a missing required key, and on the
-routes noted below a cluster's envelope or a fault setting its action ignores.
+``true`` for a number, ``2.0`` for a count), a value outside its set or range (a
+region, a stock status, a price of 0), a missing required key, and on the routes
+noted below a cluster's envelope or a fault setting its action ignores.
 
 ``POST /_emulator/reset``
-    Forget pods, history, clusters, fates, faults and request counts; keys and
-    timing stay. Takes no body, or ``{}``. Answers ``{"status": "reset"}``.
+    Forget pods, history, clusters, fates, faults and request counts, and restore
+    the default catalogue of offers; keys and timing stay. Takes no body, or
+    ``{}``. Answers ``{"status": "reset"}``.
 ``GET /_emulator/config``, ``POST /_emulator/config``
     ``{"provision_seconds": float, "delete_seconds": float}``: read or change the
     timing. ``provision_seconds`` is how long pods created from now on take to
@@ -51,6 +59,16 @@ routes noted below a cluster's envelope or a fault setting its action ignores.
     gets a fresh one). Answers the cluster. The admin endpoint's envelope,
     ``{"data": cluster, "status": ...}``, is refused (type ``envelope``): post
     the value of ``data``.
+``POST /_emulator/offers?multi_node=false``
+    Add an offer, in the shape ``/api/v1/availability/gpus`` serves one (every key
+    required, ``region`` included); it is served after the others, by
+    ``/availability/multi-node`` if ``multi_node``. A ``cloudId`` already offered
+    (single- or multi-node) is a 409. Answers the offer.
+``PATCH /_emulator/offers/{cloud_id}`` ``{"stockStatus": str, "prices": {"onDemand": float,
+"communityPrice": float}}``
+    Change an offer's stock and prices: a key given and not null is set, the others
+    stay, so ``{}`` changes nothing. Pods already made keep their price. An unknown
+    ``cloud_id`` is a 404. Answers the offer.
 ``POST /_emulator/fates`` ``{"fates": [{"kind": ..., "message": str | null}]}``
     Queue fates for the next pods created, one each, in order (default ``ok``):
     ``ok``, ``install_failure`` (installation ERROR with the message from half
@@ -93,6 +111,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BeforeValidator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, Match
 from starlette.types import Scope
@@ -116,12 +135,16 @@ from prime_pulumi.emulator.schemas import (
     HistoryList,
     HistorySortKey,
     NoBody,
+    OfferUpdate,
     PendingFaults,
     PodFailure,
     PodList,
     QueuedFates,
+    Region,
     RequestCounts,
     ResetDone,
+    Security,
+    Socket,
     SortOrder,
     ValidationErrorBody,
     WireCluster,
@@ -142,6 +165,7 @@ _ERROR_DESCRIPTIONS = {
     402: "Payment required: the wallet is empty.",
     403: "The key lacks the permission this endpoint needs.",
     404: "No such resource (terminated pods count as gone).",
+    409: "A conflict with the current state: an offer out of stock, or an id already taken.",
     422: "The request does not match the schema.",
     429: "Rate limited; may carry Retry-After.",
     503: "The service is unavailable; retry later.",
@@ -171,9 +195,29 @@ class _PodIdRoute(APIRoute):
 PodId = Annotated[str, Path(json_schema_extra={"pattern": r"^(?!(?:status|history)$)[^/]+$"})]
 Offset = Annotated[int, Query(ge=0)]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)]
+
+
+def _split_commas(values: Any) -> Any:
+    """``regions=a,b`` as ``regions=a&regions=b``.
+
+    The official SDK splits such values itself before it sends them; the emulator
+    takes them too, so a query written by hand works either way.
+    """
+    if isinstance(values, list):
+        return [part.strip() for value in values for part in str(value).split(",") if part.strip()]
+    return values
+
+
 GpuType = Annotated[str | None, Query()]
 GpuCount = Annotated[int | None, Query(ge=1)]
-Regions = Annotated[list[str] | None, Query()]
+# The documented sets, so an unknown region, socket or tier is a 422 naming it, as
+# the API's own (FastAPI) validation of an enum parameter would answer.
+Regions = Annotated[list[Region] | None, BeforeValidator(_split_commas), Query()]
+SocketFilter = Annotated[Socket | None, Query()]
+SecurityFilter = Annotated[Security | None, Query()]
+DataCenterId = Annotated[str | None, Query()]
+CloudId = Annotated[str | None, Query()]
+Disks = Annotated[list[str] | None, Query()]
 Page = Annotated[int, Query(ge=1)]
 PageSize = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)]
 #: The body of a control route that takes none: absent or ``{}``, anything else a 422.
@@ -373,9 +417,9 @@ def _add_api_routes(app: FastAPI, backend: EmulatorBackend) -> None:
         """Active pods, oldest first."""
         return backend.list_pods(offset, limit)
 
-    @api("POST", "/api/v1/pods/", "create_pod", 400, 402)
+    @api("POST", "/api/v1/pods/", "create_pod", 400, 402, 409)
     async def create_pod(request: WireCreatePodRequest) -> WirePod:
-        """Create a pod; it starts PROVISIONING."""
+        """Create a pod; it starts PROVISIONING. An offer out of stock is a 409 (our guess)."""
         return backend.create_pod(request)
 
     @api("GET", "/api/v1/pods/{pod_id}", "get_pod", 404, route_class=_PodIdRoute)
@@ -393,17 +437,29 @@ def _add_api_routes(app: FastAPI, backend: EmulatorBackend) -> None:
 
     def availability(multi_node: bool, doc: str) -> Callable[..., Any]:
         async def offers(
-            gpu_type: GpuType = None,
-            gpu_count: GpuCount = None,
-            regions: Regions = None,
+            *,
             page: Page = 1,
             page_size: PageSize = MAX_PAGE_SIZE,
+            regions: Regions = None,
+            gpu_type: GpuType = None,
+            gpu_count: GpuCount = None,
+            socket: SocketFilter = None,
+            security: SecurityFilter = None,
+            data_center_id: DataCenterId = None,
+            cloud_id: CloudId = None,
+            # The emulator has no disks yet, so none can rule an offer out: taken, so the
+            # official SDK's query is valid, and ignored.
+            disks: Disks = None,
         ) -> AvailabilityPage:
             return backend.availability(
                 multi_node=multi_node,
                 gpu_type=gpu_type,
                 gpu_count=gpu_count,
+                socket=socket,
+                security=security,
                 regions=regions or (),
+                data_center_id=data_center_id,
+                cloud_id=cloud_id,
                 page=page,
                 page_size=page_size,
             )
@@ -434,8 +490,12 @@ def _add_api_routes(app: FastAPI, backend: EmulatorBackend) -> None:
 
 
 def _add_control_routes(app: FastAPI, backend: EmulatorBackend) -> None:
-    def control(method: str, path: str, name: str) -> Callable[[Callable[..., Any]], Any]:
-        return _route(app, method, f"/_emulator/{path}", f"emulator_{name}", tag=_CONTROL_TAG)
+    def control(
+        method: str, path: str, name: str, *errors: int
+    ) -> Callable[[Callable[..., Any]], Any]:
+        return _route(
+            app, method, f"/_emulator/{path}", f"emulator_{name}", tag=_CONTROL_TAG, errors=errors
+        )
 
     @control("POST", "reset", "reset")
     async def reset(body: NoRequestBody = None) -> ResetDone:
@@ -466,6 +526,18 @@ def _add_control_routes(app: FastAPI, backend: EmulatorBackend) -> None:
     async def add_cluster(cluster: WireCluster) -> WireCluster:
         """Store a cluster for the admin endpoint."""
         return backend.add_cluster(cluster)
+
+    @control("POST", "offers", "add_offer", 409, 422)
+    async def add_offer(
+        offer: WireGPUAvailability, multi_node: Annotated[bool, Query()] = False
+    ) -> WireGPUAvailability:
+        """Add an offer (multi-node ones with ``?multi_node=true``)."""
+        return backend.add_offer(offer, multi_node=multi_node)
+
+    @control("PATCH", "offers/{cloud_id}", "update_offer", 404, 422)
+    async def update_offer(cloud_id: str, change: OfferUpdate) -> WireGPUAvailability:
+        """Change an offer's stock and prices."""
+        return backend.update_offer(cloud_id, change)
 
     @control("POST", "fates", "queue_fates")
     async def queue_fates(queue: FateQueue) -> QueuedFates:

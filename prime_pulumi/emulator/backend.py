@@ -1,6 +1,7 @@
 """All state and behaviour of the emulated Prime Intellect API, with no HTTP in it.
 
 An :class:`EmulatorBackend` holds pods, terminated pods, admin clusters, the
+GPU offers (its :class:`~prime_pulumi.emulator.marketplace.Marketplace`), the
 queue of fates for the next pods, the queue of faults for the next requests and
 the request counts. It is thread-safe (one lock): the server answers requests on
 its own thread while tests read state from theirs.
@@ -30,7 +31,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
-from prime_pulumi.emulator import catalogue
 from prime_pulumi.emulator.defaults import (
     DEFAULT_ADMIN_KEY,
     DEFAULT_API_KEY,
@@ -48,6 +48,7 @@ from prime_pulumi.emulator.errors import (
     UnknownResourceError,
     pod_not_found,
 )
+from prime_pulumi.emulator.marketplace import Marketplace, OfferFilter
 from prime_pulumi.emulator.schemas import (
     ROUTE_NAMES,
     AttachedResource,
@@ -61,13 +62,17 @@ from prime_pulumi.emulator.schemas import (
     HistoryList,
     HistorySortKey,
     InstallationStatus,
+    OfferUpdate,
     PendingFault,
     PodFailure,
     PodList,
     PodResources,
     PodStatusValue,
+    Region,
     RequestCounts,
     RouteName,
+    Security,
+    Socket,
     SortOrder,
     WireCluster,
     WireClusterEnvelope,
@@ -158,6 +163,7 @@ class _State:
 
     pods: dict[str, _PodRecord] = field(default_factory=dict)  # creation order
     clusters: dict[str, WireCluster] = field(default_factory=dict)
+    offers: Marketplace = field(default_factory=Marketplace.default)
     fates: deque[Fate] = field(default_factory=deque)
     faults: list[_ArmedFault] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
@@ -231,7 +237,7 @@ class EmulatorBackend:
         return self._user_id
 
     def reset(self) -> None:
-        """Forget pods, history, clusters, fates, faults and request counts.
+        """Forget pods, history, clusters, fates, faults and counts; restore the default offers.
 
         Keys and timing (``provision_seconds``, ``delete_seconds``) are kept. Ids
         restart from the seed, so a test sees the same ids whatever ran before it.
@@ -316,6 +322,24 @@ class EmulatorBackend:
             )
             return self._emulated(record, now)
 
+    def add_offer(
+        self, offer: WireGPUAvailability, *, multi_node: bool = False
+    ) -> WireGPUAvailability:
+        """Add an offer, served after the others; 409 when its ``cloudId`` is taken.
+
+        ``multi_node`` serves it from ``/availability/multi-node`` instead of ``/gpus``.
+        """
+        with self._lock:
+            return self._state.offers.add(offer, multi_node=multi_node)
+
+    def update_offer(self, cloud_id: str, change: OfferUpdate) -> WireGPUAvailability:
+        """Change an offer's stock and prices (each key given and not null); 404 when unknown.
+
+        Pods already made keep their price.
+        """
+        with self._lock:
+            return self._state.offers.update(cloud_id, change)
+
     def add_cluster(self, cluster: WireCluster) -> WireCluster:
         """Store a cluster for the admin endpoint; an empty id gets a fresh one."""
         with self._lock:
@@ -338,18 +362,22 @@ class EmulatorBackend:
     # --- pods ----------------------------------------------------------------
 
     def create_pod(self, request: WireCreatePodRequest) -> WirePod:
-        """Create a pod from a validated request; it takes the next queued fate."""
+        """Create a pod from a validated request; it takes the next queued fate.
+
+        Refused, making no pod: 409 when the offer is out of stock, 400 when it costs
+        more than ``maxPrice``. A ``cloudId`` that is no offer makes a pod at a default price.
+        """
         spec = request.pod
-        offer = catalogue.find_offer(spec.cloud_id)
-        price_hr = _price(offer, spec.gpu_count)
-        if spec.max_price is not None and price_hr > spec.max_price:
-            raise RequestRefusedError(
-                f"No offer for {spec.gpu_count}x {spec.gpu_type} at or below maxPrice "
-                f"{spec.max_price} USD/hr: {spec.cloud_id} costs {price_hr} USD/hr"
-            )
-        disk = spec.disk_size or (offer.disk.default_count if offer else None) or 100
-        disk_price = (offer.disk.price_per_unit if offer else None) or 0.0
         with self._lock:
+            offer = self._state.offers.offer_for_pod(spec.cloud_id)
+            price_hr = _price(offer, spec.gpu_count)
+            if spec.max_price is not None and price_hr > spec.max_price:
+                raise RequestRefusedError(
+                    f"No offer for {spec.gpu_count}x {spec.gpu_type} at or below maxPrice "
+                    f"{spec.max_price} USD/hr: {spec.cloud_id} costs {price_hr} USD/hr"
+                )
+            disk = spec.disk_size or (offer.disk.default_count if offer else None) or 100
+            disk_price = (offer.disk.price_per_unit if offer else None) or 0.0
             now = self._clock()
             pod_id = self._next_id("pod")
             serial = self._state.serials["pod"]
@@ -471,14 +499,26 @@ class EmulatorBackend:
         multi_node: bool = False,
         gpu_type: str | None = None,
         gpu_count: int | None = None,
-        regions: Sequence[str] = (),
+        socket: Socket | None = None,
+        security: Security | None = None,
+        regions: Sequence[Region] = (),
+        data_center_id: str | None = None,
+        cloud_id: str | None = None,
         page: int = 1,
         page_size: int = 100,
     ) -> AvailabilityPage:
-        """One page of the offers matching the filters."""
-        offers = catalogue.select_offers(
-            multi_node=multi_node, gpu_type=gpu_type, gpu_count=gpu_count, regions=regions
+        """One page of the single-node (or multi-node) offers that match every filter given."""
+        filters = OfferFilter(
+            gpu_type=gpu_type,
+            gpu_count=gpu_count,
+            socket=socket,
+            security=security,
+            regions=tuple(regions),
+            data_center_id=data_center_id,
+            cloud_id=cloud_id,
         )
+        with self._lock:
+            offers = self._state.offers.select(filters, multi_node=multi_node)
         start = (page - 1) * page_size
         return AvailabilityPage(items=offers[start : start + page_size], total_count=len(offers))
 
@@ -487,13 +527,14 @@ class EmulatorBackend:
         *,
         gpu_type: str | None = None,
         gpu_count: int | None = None,
-        regions: Sequence[str] = (),
+        regions: Sequence[Region] = (),
     ) -> dict[str, list[WireGPUAvailability]]:
         """Single-node offers keyed by GPU type, as older documentation shows them."""
+        filters = OfferFilter(gpu_type=gpu_type, gpu_count=gpu_count, regions=tuple(regions))
         grouped: dict[str, list[WireGPUAvailability]] = {}
-        for offer in catalogue.select_offers(
-            multi_node=False, gpu_type=gpu_type, gpu_count=gpu_count, regions=regions
-        ):
+        with self._lock:
+            offers = self._state.offers.select(filters, multi_node=False)
+        for offer in offers:
             grouped.setdefault(offer.gpu_type, []).append(offer)
         return grouped
 
@@ -663,10 +704,10 @@ def _ssh(record: _PodRecord) -> str:
 
 
 def _price(offer: WireGPUAvailability | None, gpu_count: int) -> float:
-    """The hourly price of a pod: the offer's, scaled to the GPUs asked for."""
+    """The hourly price of a pod: its offer's tier price, scaled to the GPUs asked for."""
     if offer is None:
         return round(DEFAULT_PRICE_PER_GPU_HOUR * gpu_count, 4)
-    return round(offer.prices.hourly * gpu_count / offer.gpu_count, 4)
+    return round(offer.price_hr * gpu_count / offer.gpu_count, 4)
 
 
 def _non_negative(name: str, seconds: float) -> float:

@@ -1,19 +1,26 @@
-"""The GPU offers the emulator advertises on its availability endpoints.
+"""The GPU offers a fresh emulator advertises: its default catalogue.
 
-A small, fixed and realistic set: several GPU types, sockets, providers,
-data centers and stock levels, both security tiers, one spot offer, and two
-offers that span several nodes (served by ``/availability/multi-node``).
-Prices are per hour for all the GPUs of the offer.
+Several GPU types, sockets, providers, data centers and stock levels, both
+security tiers, one spot offer, and two offers that span several nodes (served
+by ``/availability/multi-node``). The same GPU type and count is offered
+several times, as a marketplace does: one H100 on PCIe five times and eight
+H100s on SXM5 four times, at different providers, prices, regions, tiers and
+stock levels (the cheapest single H100 is out of stock). Prices are per hour
+for all the GPUs of the offer.
+
+Each backend holds its own copy (see :mod:`prime_pulumi.emulator.marketplace`),
+which tests change through the control API and a reset restores.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from prime_pulumi.emulator.schemas import (
+    Region,
     ResourceSpec,
     Security,
+    Socket,
     StockStatus,
     WireGPUAvailability,
     WirePrices,
@@ -25,10 +32,9 @@ _IMAGES = ("ubuntu_22_cuda_12", "cuda_12_4_pytorch_2_5", "vllm_llama_3_1_8b", "c
 
 @dataclass(frozen=True)
 class Offer:
-    """An offer, the region it belongs to and whether it spans several nodes."""
+    """An offer and whether it spans several nodes (which its wire shape does not say)."""
 
     availability: WireGPUAvailability
-    region: str
     multi_node: bool = False
 
 
@@ -38,11 +44,11 @@ class _Row:
 
     cloud_id: str
     gpu_type: str
-    socket: str
+    socket: Socket
     provider: str
     data_center: str
     country: str
-    region: str
+    region: Region
     gpu_count: int
     gpu_memory: int
     on_demand: float
@@ -63,6 +69,7 @@ class _Row:
             provider=self.provider,
             data_center=self.data_center,
             country=self.country,
+            region=self.region,
             gpu_count=gpus,
             gpu_memory=self.gpu_memory,
             interconnect=interconnect,
@@ -81,7 +88,7 @@ class _Row:
             images=list(_IMAGES),
             is_spot=self.is_spot,
         )
-        return Offer(availability=availability, region=self.region, multi_node=self.multi_node)
+        return Offer(availability=availability, multi_node=self.multi_node)
 
     def _interconnect(self) -> tuple[int | None, str | None]:
         """GB/s between the GPUs and how: NVLink on SXM, InfiniBand between nodes."""
@@ -106,11 +113,29 @@ def _resource(low: int, default: int, high: int, *, price: float | None, step: i
 
 # fmt: off
 _ROWS = (
+    # Eight H100s on SXM5, four times.
     _Row("hyperstack-h100-sxm5-8x-canada-1", "H100_80GB", "SXM5", "hyperstack",
          "CANADA-1", "CA", "canada", 8, 80, 19.12),
+    _Row("lambdalabs-h100-sxm5-8x-us-east-1", "H100_80GB", "SXM5", "lambdalabs",
+         "us-east-1", "US", "united_states", 8, 80, 23.92, stock="High"),
+    _Row("datacrunch-h100-sxm5-8x-fin-01", "H100_80GB", "SXM5", "datacrunch",
+         "FIN-01", "FI", "eu_north", 8, 80, 17.52, stock="Low"),
+    _Row("runpod-h100-sxm5-8x-eu-ro-1", "H100_80GB", "SXM5", "runpod",
+         "EU-RO-1", "RO", "eu_east", 8, 80, 21.52,
+         community_price=18.32, stock="Unavailable", security="community_cloud"),
+    # One H100 on PCIe, five times; two tie at 2.29, for a stable order among equals.
     _Row("runpod-h100-pcie-1x-us-ks-2", "H100_80GB", "PCIe", "runpod",
          "US-KS-2", "US", "united_states", 1, 80, 2.49,
          community_price=1.99, stock="Low", security="community_cloud"),
+    _Row("massedcompute-h100-pcie-1x-us-central-1", "H100_80GB", "PCIe", "massedcompute",
+         "us-central-1", "US", "united_states", 1, 80, 1.69, stock="Unavailable"),
+    _Row("hyperstack-h100-pcie-1x-canada-1", "H100_80GB", "PCIe", "hyperstack",
+         "CANADA-1", "CA", "canada", 1, 80, 2.29, stock="Medium"),
+    _Row("tensordock-h100-pcie-1x-nl-ams-1", "H100_80GB", "PCIe", "tensordock",
+         "NL-AMS-1", "NL", "eu_west", 1, 80, 2.19,
+         community_price=1.89, stock="High", security="community_cloud"),
+    _Row("datacrunch-h100-pcie-1x-fin-02", "H100_80GB", "PCIe", "datacrunch",
+         "FIN-02", "FI", "eu_north", 1, 80, 2.29),
     _Row("lambdalabs-a100-sxm4-8x-us-east-1", "A100_80GB", "SXM4", "lambdalabs",
          "us-east-1", "US", "united_states", 8, 80, 14.32, stock="High"),
     _Row("datacrunch-a100-pcie-1x-fin-01", "A100_80GB", "PCIe", "datacrunch",
@@ -132,39 +157,10 @@ _ROWS = (
 )
 # fmt: on
 
-#: Every offer, single-node ones first.
-OFFERS: tuple[Offer, ...] = tuple(row.offer() for row in _ROWS)
 
+def default_offers() -> list[Offer]:
+    """A fresh copy of the default catalogue, single-node offers first.
 
-def find_offer(cloud_id: str) -> WireGPUAvailability | None:
-    """The offer with this ``cloudId``, single- or multi-node, if there is one."""
-    for offer in OFFERS:
-        if offer.availability.cloud_id == cloud_id:
-            return offer.availability
-    return None
-
-
-def select_offers(
-    *,
-    multi_node: bool,
-    gpu_type: str | None = None,
-    gpu_count: int | None = None,
-    regions: Sequence[str] = (),
-) -> list[WireGPUAvailability]:
-    """The offers that match every filter given, in catalogue order.
-
-    Regions may also arrive comma-separated in one value, as the official SDK allows.
+    Fresh models each time, so no backend sees another's changes.
     """
-    wanted_regions = set(_split(regions))
-    return [
-        offer.availability
-        for offer in OFFERS
-        if offer.multi_node == multi_node
-        and (gpu_type is None or offer.availability.gpu_type == gpu_type)
-        and (gpu_count is None or offer.availability.gpu_count == gpu_count)
-        and (not wanted_regions or offer.region in wanted_regions)
-    ]
-
-
-def _split(values: Iterable[str]) -> list[str]:
-    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+    return [row.offer() for row in _ROWS]

@@ -6,8 +6,9 @@
     ├── NotAuthenticatedError  401 {"detail": "Not authenticated"}: no bearer key
     ├── InvalidApiKeyError     401 {"detail": "Invalid API key"}: an unknown key
     ├── ForbiddenError         403: a normal key on an admin endpoint
-    ├── UnknownResourceError   404: unknown or terminated pod, unknown cluster
+    ├── UnknownResourceError   404: unknown or terminated pod, unknown cluster or offer
     ├── RequestRefusedError    400: a request the API refuses (price above ``maxPrice``)
+    ├── ConflictError          409: an offer out of stock, an offer id already taken
     ├── RequestInvalidError    422 {"detail": [{"loc": [...], "msg": str, "type": str}]}
     └── InjectedFaultError     a fault's status, optionally with ``Retry-After``
 
@@ -84,6 +85,12 @@ class RequestRefusedError(EmulatorError):
     """The API understood the request and refuses it."""
 
     status_code = 400
+
+
+class ConflictError(EmulatorError):
+    """The request clashes with what the emulator holds: an offer out of stock, say."""
+
+    status_code = 409
 
 
 class RequestInvalidError(EmulatorError):

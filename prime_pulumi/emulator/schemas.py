@@ -3,12 +3,12 @@
 API models are snake_case in Python and camelCase on the wire, as the Prime
 Intellect API documents them; the two list envelopes keep the API's own
 ``total_count``. Control models (``/_emulator``) are snake_case throughout.
-Whatever a test hands the control API (control bodies, and clusters in the
-admin endpoint's shape) is checked strictly, so a mistake in a test's setup
-fails loudly instead of setting up something else: unknown keys are refused,
-values must have their JSON type (no ``"5"`` for a number, no ``true`` for a
-count), a cluster's envelope is not taken for the cluster, and a fault refuses
-a setting its action would ignore.
+Whatever a test hands the control API (control bodies, clusters in the admin
+endpoint's shape, offers in the availability endpoint's) is checked strictly,
+so a mistake in a test's setup fails loudly instead of setting up something
+else: unknown keys are refused, values must have their JSON type (no ``"5"``
+for a number, no ``true`` for a count), a cluster's envelope is not taken for
+the cluster, and a fault refuses a setting its action would ignore.
 
 The backend builds these models and the HTTP layer declares them as response
 models, so ``/openapi.json`` describes exactly what is served.
@@ -49,7 +49,23 @@ PodStatusValue = Literal[
 ]
 InstallationStatus = Literal["PENDING", "ACTIVE", "FINISHED", "ERROR", "TERMINATED"]
 Security = Literal["secure_cloud", "community_cloud"]
-StockStatus = Literal["Available", "Low", "High", "Unavailable"]
+StockStatus = Literal["Available", "Low", "Medium", "High", "Unavailable"]
+#: The regions the API's availability filter takes (``../shared/API.md``).
+Region = Literal[
+    "africa",
+    "asia_south",
+    "asia_northeast",
+    "australia",
+    "canada",
+    "eu_east",
+    "eu_north",
+    "eu_west",
+    "middle_east",
+    "south_america",
+    "united_states",
+]
+#: The GPU sockets the API's availability filter takes.
+Socket = Literal["PCIe", "SXM2", "SXM3", "SXM4", "SXM5", "SXM6"]
 FateKind = Literal["ok", "install_failure", "transient_install_failure", "error", "stuck"]
 FaultAction = Literal["status", "delay", "drop", "drop_after"]
 HistorySortKey = Literal[
@@ -95,6 +111,18 @@ class WireBody(Wire):
     """
 
     model_config = ConfigDict(validate_by_name=False)
+
+
+class Posted(Wire):
+    """An API model tests also post to the control API, checked as strictly as a control body.
+
+    Whatever a test posts must be meant, so a typo fails loudly instead of setting
+    up something else: unknown keys and mistyped values are refused (see
+    :class:`Control`). Keys are camelCase, as the API serves them (snake_case is
+    accepted too).
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class Control(BaseModel):
@@ -323,7 +351,7 @@ class WireCreatePodRequest(WireBody):
 # --- availability -----------------------------------------------------------
 
 
-class ResourceSpec(Wire):
+class ResourceSpec(Posted):
     """The range one resource of an offer can take, and what each unit costs."""
 
     min_count: int | None
@@ -335,37 +363,40 @@ class ResourceSpec(Wire):
     additional_info: str | None
 
 
-class WirePrices(Wire):
-    """What an offer costs per hour, for all its GPUs."""
+class WirePrices(Posted):
+    """What an offer costs per hour, for all its GPUs; it has one price at least."""
 
-    on_demand: float | None
-    community_price: float | None
+    on_demand: float | None = Field(gt=0)
+    community_price: float | None = Field(gt=0)
     is_variable: bool
     currency: str
 
-    @property
-    def hourly(self) -> float:
-        """The price a pod from this offer is billed, as the official SDK picks it."""
-        if self.community_price is not None:
-            return self.community_price
-        return self.on_demand if self.on_demand is not None else 0.0
+    @model_validator(mode="after")
+    def _priced(self) -> WirePrices:
+        if self.on_demand is None and self.community_price is None:
+            raise PydanticCustomError(
+                "no_price", "An offer needs a price: onDemand, communityPrice or both"
+            )
+        return self
 
 
-class WireGPUAvailability(Wire):
+class WireGPUAvailability(Posted):
     """One offer: a GPU configuration a provider can start.
 
     ``interconnect`` (GB/s between the GPUs) is not in the guide, but the official
-    SDK requires the key.
+    SDK requires the key. ``region`` is one of the guide's optional keys; the
+    emulator always serves it, since the ``regions`` filter matches on it.
     """
 
-    cloud_id: str
-    gpu_type: str
-    socket: str
+    cloud_id: str = Field(min_length=1)
+    gpu_type: str = Field(min_length=1)
+    socket: Socket
     provider: str
     data_center: str
     country: str
-    gpu_count: int
-    gpu_memory: int
+    region: Region
+    gpu_count: int = Field(ge=1)
+    gpu_memory: int = Field(ge=1)
     interconnect: int | None
     interconnect_type: str | None
     disk: ResourceSpec
@@ -376,6 +407,21 @@ class WireGPUAvailability(Wire):
     prices: WirePrices
     images: list[str]
     is_spot: bool
+
+    @property
+    def price_hr(self) -> float:
+        """What a pod of all the offer's GPUs costs an hour: the price of its security tier.
+
+        ``communityPrice`` on community cloud, ``onDemand`` on secure cloud; the
+        other one when the tier's own is absent.
+        """
+        own, other = (self.prices.community_price, self.prices.on_demand)
+        if self.security == "secure_cloud":
+            own, other = other, own
+        if own is not None:
+            return own
+        assert other is not None  # WirePrices holds one price at least
+        return other
 
 
 class AvailabilityPage(Wire):
@@ -388,14 +434,8 @@ class AvailabilityPage(Wire):
 # --- admin clusters ---------------------------------------------------------
 
 
-class _ClusterPart(Wire):
-    """A cluster or a part of one, as tests post it: unknown keys and mistyped values refused.
-
-    Validated as strictly as a control body (see :class:`Control`): a cluster is
-    only ever read from a test, so whatever it says must be meant.
-    """
-
-    model_config = ConfigDict(extra="forbid", strict=True)
+class _ClusterPart(Posted):
+    """A cluster or a part of one, as tests post it: a cluster is only ever read from a test."""
 
 
 class ClusterConnection(_ClusterPart):
@@ -642,6 +682,23 @@ class EmulatedPods(Wire):
     """Every pod the emulator holds, active and terminated, in creation order."""
 
     data: list[EmulatedPod]
+
+
+class PriceUpdate(Posted):
+    """New prices of an offer, camelCase as its ``prices``: a key given and not null is set."""
+
+    on_demand: float | None = Field(default=None, gt=0)
+    community_price: float | None = Field(default=None, gt=0)
+
+
+class OfferUpdate(Posted):
+    """A change of an offer's stock and prices, camelCase as the offer.
+
+    A key given and not null is set; the others stay as they are, so ``{}`` changes nothing.
+    """
+
+    stock_status: StockStatus | None = None
+    prices: PriceUpdate | None = None
 
 
 class PodFailure(Control):

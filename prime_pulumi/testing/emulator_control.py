@@ -1,9 +1,9 @@
 """Steers a running emulator over HTTP, as a test, the fault campaign or a benchmark does.
 
 The ``/_emulator`` control endpoints (documented in :mod:`prime_pulumi.emulator.app`)
-reset it, change its timing, queue pod fates and faults, and show its pods and
-request counts. The API itself, with the key, makes and deletes pods behind the
-provider's back: by hand, or by an earlier run.
+reset it, change its timing, queue pod fates and faults, add and change GPU offers,
+and show its pods and request counts. The API itself, with the key, lists offers,
+and makes and deletes pods behind the provider's back: by hand, or by an earlier run.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+
+from prime_pulumi.emulator.defaults import MAX_PAGE_SIZE
 
 
 class EmulatorControl:
@@ -33,7 +35,7 @@ class EmulatorControl:
     # ------------------------------------------------------------ control endpoints
 
     def reset(self) -> None:
-        """Forgets pods, fates, faults and request counts; keys and timing stay."""
+        """Forgets pods, fates, faults and counts; restores the default offers; keeps timing."""
         self.http.post("/_emulator/reset").raise_for_status()
 
     def set_timing(
@@ -56,6 +58,55 @@ class EmulatorControl:
     def clear_faults(self) -> None:
         """Drops every fault still queued."""
         self.http.delete("/_emulator/faults").raise_for_status()
+
+    def add_offer(self, item: dict[str, Any], *, multi_node: bool = False) -> dict[str, Any]:
+        """Adds a GPU offer (``multi_node``: a multi-node one); answers the offer.
+
+        ``item`` is in the shape the availability endpoint serves (camelCase, every key,
+        ``region`` included). A taken ``cloudId`` (409) or a malformed item (422) raises
+        ``httpx.HTTPStatusError``.
+        """
+        response = self.http.post("/_emulator/offers", params={"multi_node": multi_node}, json=item)
+        response.raise_for_status()
+        offer: dict[str, Any] = response.json()
+        return offer
+
+    def set_offer(
+        self,
+        cloud_id: str,
+        *,
+        stock_status: str | None = None,
+        prices: dict[str, float] | None = None,
+    ) -> dict[str, Any]:
+        """Changes an offer's ``stockStatus`` and prices; answers the offer.
+
+        ``prices`` is a partial ``{"onDemand": ..., "communityPrice": ...}``; ``None``
+        (or an absent price) leaves it as it is. An unknown ``cloud_id`` (404) raises
+        ``httpx.HTTPStatusError``.
+        """
+        body: dict[str, Any] = {"stockStatus": stock_status, "prices": prices}
+        response = self.http.patch(f"/_emulator/offers/{cloud_id}", json=body)
+        response.raise_for_status()
+        offer: dict[str, Any] = response.json()
+        return offer
+
+    def offers(self, **filters: Any) -> list[dict[str, Any]]:
+        """The single-node offers ``GET /api/v1/availability/gpus`` serves, every page.
+
+        ``filters`` are its query parameters (``gpu_type="H100_80GB"``,
+        ``regions=["canada"]``, ``page_size=2``, ...); a refused one (422) raises.
+        """
+        params = {"page_size": MAX_PAGE_SIZE, **filters}
+        offers: list[dict[str, Any]] = []
+        page = 1
+        while True:
+            response = self.api.get("/api/v1/availability/gpus", params={**params, "page": page})
+            response.raise_for_status()
+            answer = response.json()
+            offers.extend(answer["items"])
+            if not answer["items"] or len(offers) >= answer["totalCount"]:
+                return offers
+            page += 1
 
     def counts(self) -> dict[str, int]:
         """API requests received per route, faulted and rejected ones included."""

@@ -445,14 +445,14 @@ def test_clusters_get_ids_when_posted_without(backend: EmulatorBackend) -> None:
 
 def test_availability_filters_and_pages(backend: EmulatorBackend) -> None:
     everything = backend.availability()
-    assert everything.total_count == len(everything.items) == 8
+    assert everything.total_count == len(everything.items) == 15
     assert {o.gpu_type for o in backend.availability(gpu_type="H100_80GB").items} == {"H100_80GB"}
     assert {o.gpu_count for o in backend.availability(gpu_count=8).items} == {8}
-    eu = backend.availability(regions=["eu_north,eu_east"]).items
+    eu = backend.availability(regions=["eu_north", "eu_east"]).items
     assert {o.country for o in eu} == {"FI", "NO", "RO"}
     page = backend.availability(page=2, page_size=3)
     assert (page.total_count, [o.cloud_id for o in page.items]) == (
-        8,
+        15,
         [o.cloud_id for o in everything.items[3:6]],
     )
     multi = backend.availability(multi_node=True)
@@ -460,4 +460,4 @@ def test_availability_filters_and_pages(backend: EmulatorBackend) -> None:
     assert all(o.gpu_count > 8 for o in multi.items)
     legacy = backend.legacy_availability()
     assert sorted(legacy) == ["A100_80GB", "H100_80GB", "H200_141GB", "L40S_48GB", "RTX4090_24GB"]
-    assert sum(len(v) for v in legacy.values()) == 8
+    assert sum(len(v) for v in legacy.values()) == 15

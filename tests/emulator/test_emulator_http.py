@@ -33,8 +33,8 @@ HISTORY_KEYS = {
     "socket", "priceHr", "userId", "teamId", "totalBilledPrice",
 }  # fmt: skip
 OFFER_KEYS = {
-    "cloudId", "gpuType", "socket", "provider", "dataCenter", "country", "gpuCount", "gpuMemory",
-    "disk", "vcpu", "memory", "stockStatus", "security", "prices", "images", "isSpot",
+    "cloudId", "gpuType", "socket", "provider", "dataCenter", "country", "region", "gpuCount",
+    "gpuMemory", "disk", "vcpu", "memory", "stockStatus", "security", "prices", "images", "isSpot",
     "interconnect", "interconnectType",
 }  # fmt: skip
 RESOURCE_KEYS = {
@@ -295,7 +295,7 @@ def test_availability_shapes_and_filters(api: httpx.Client) -> None:
     assert {i["stockStatus"] for i in page["items"]} >= {"Available", "Low", "High"}
 
     h100 = api.get("/api/v1/availability/gpus", params={"gpu_type": "H100_80GB", "gpu_count": 1})
-    assert [(i["gpuType"], i["gpuCount"]) for i in h100.json()["items"]] == [("H100_80GB", 1)]
+    assert [(i["gpuType"], i["gpuCount"]) for i in h100.json()["items"]] == [("H100_80GB", 1)] * 5
     regions = api.get("/api/v1/availability/gpus", params={"regions": ["canada"]}).json()
     assert {i["country"] for i in regions["items"]} == {"CA"}
 

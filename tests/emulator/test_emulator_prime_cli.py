@@ -97,8 +97,14 @@ def test_sdk_availability_merges_single_and_multi_node(sdk: APIClient) -> None:
     offers = AvailabilityClient(sdk).get()
     assert set(offers) == {"H100_80GB", "A100_80GB", "RTX4090_24GB", "L40S_48GB", "H200_141GB"}
     h100 = offers["H100_80GB"]
-    assert sorted(o.gpu_count for o in h100) == [1, 8, 16]  # 16: the multi-node offer
+    # Five single H100s, four 8x H100 and one multi-node 16x.
+    assert sorted(o.gpu_count for o in h100) == [1] * 5 + [8] * 4 + [16]
     assert all(o.prices.price > 0 for o in h100)
 
     filtered = AvailabilityClient(sdk).get(gpu_type="L40S_48GB")
     assert [o.cloud_id for o in filtered["L40S_48GB"]] == ["hyperstack-l40s-pcie-4x-norway-1"]
+    # The SDK splits "canada,eu_west" itself and sends the regions repeated.
+    local = AvailabilityClient(sdk).get(regions=["canada,eu_west"], gpu_count=1)
+    assert {gpu: [o.cloud_id for o in found] for gpu, found in local.items()} == {
+        "H100_80GB": ["hyperstack-h100-pcie-1x-canada-1", "tensordock-h100-pcie-1x-nl-ams-1"]
+    }
