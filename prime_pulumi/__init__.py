@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from prime_pulumi.cluster import GetClusterResult as GetClusterResult
     from prime_pulumi.cluster import get_cluster as get_cluster
     from prime_pulumi.cluster import get_cluster_output as get_cluster_output
+    from prime_pulumi.offers import GpuOffer as GpuOffer
+    from prime_pulumi.offers import get_gpu_offers as get_gpu_offers
+    from prime_pulumi.offers import get_gpu_offers_output as get_gpu_offers_output
     from prime_pulumi.resource import Pod as Pod
     from prime_pulumi.resource import PodArgs as PodArgs
 
@@ -28,6 +31,9 @@ _PULUMI_FACING = {
     "GetClusterResult": "prime_pulumi.cluster",
     "get_cluster": "prime_pulumi.cluster",
     "get_cluster_output": "prime_pulumi.cluster",
+    "GpuOffer": "prime_pulumi.offers",
+    "get_gpu_offers": "prime_pulumi.offers",
+    "get_gpu_offers_output": "prime_pulumi.offers",
 }
 
 

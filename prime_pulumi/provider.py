@@ -30,7 +30,10 @@ from pydantic import ValidationError
 from prime_pulumi._provider.creation import NOTHING_CREATED, PodCreation, delete_and_wait
 from prime_pulumi._provider.engine_process import show_full_tracebacks
 from prime_pulumi._provider.error_display import errors_shown
+from prime_pulumi._provider.offers import GpuOffer
 from prime_pulumi._provider.pod_inputs import (
+    CHOSEN_KEY,
+    OFFER_FILLS,
     REPLACE_INPUTS,
     SECRET_INPUTS,
     UPDATE_INPUTS,
@@ -137,11 +140,15 @@ class PodProvider(ResourceProvider):
         """Every input that reaches the API replaces the pod; ``ready_timeout`` updates in place.
 
         ``__provider`` and the hidden ``__urn`` are not compared: a change in them
-        alone, or their absence from an older stack's state, is no change.
+        alone, or their absence from an older stack's state, is no change. What a
+        create took from the offer it chose was never declared: the marketplace
+        moving is no change either.
         """
+        chosen = olds.get(CHOSEN_KEY) or []
 
         def changed(key: str) -> bool:
-            return _is_unknown(news.get(key)) or olds.get(key) != news.get(key)
+            declared = None if key in chosen else olds.get(key)
+            return _is_unknown(news.get(key)) or declared != news.get(key)
 
         with _shown(_pod_label(_id, olds), outcome="Nothing was changed."):
             replaces = [k for k in REPLACE_INPUTS if changed(k)]
@@ -174,10 +181,12 @@ class PodProvider(ResourceProvider):
                 with RUNTIME.lease() as client:
                     creation = PodCreation(RUNTIME, client, spec, name, progress)
                     ready = creation.run()
-                outputs = pod_properties(ready, {**inputs, "name": name})
+                chosen = _chosen(inputs, creation.chosen)
+                outputs = pod_properties(ready, {**inputs, **chosen, "name": name})
             finally:
                 progress.settle()
-        return CreateResult(ready.id, {**outputs, **_hidden_of(props)})
+        hidden = {**_hidden_of(props), CHOSEN_KEY: sorted(chosen)} if chosen else _hidden_of(props)
+        return CreateResult(ready.id, {**outputs, **hidden})
 
     # ------------------------------------------------------------ read / update / delete
 
@@ -227,7 +236,7 @@ class PodProvider(ResourceProvider):
 
 
 #: Properties the engine carries that are not inputs of a pod.
-_HIDDEN = (PROVIDER_KEY, URN_KEY)
+_HIDDEN = (PROVIDER_KEY, URN_KEY, CHOSEN_KEY)
 
 
 def _urn_of(props: dict[str, Any]) -> str | None:
@@ -237,9 +246,21 @@ def _urn_of(props: dict[str, Any]) -> str | None:
 
 
 def _hidden_of(props: dict[str, Any]) -> dict[str, Any]:
-    """The hidden URN, kept in the outputs so that a later delete shows progress too."""
+    """The hidden properties kept in the outputs: the URN, for a later delete's progress,
+    and what the create chose, for diff."""
     urn = _urn_of(props)
-    return {URN_KEY: urn} if urn else {}
+    hidden: dict[str, Any] = {URN_KEY: urn} if urn else {}
+    if isinstance(props.get(CHOSEN_KEY), list):
+        hidden[CHOSEN_KEY] = props[CHOSEN_KEY]
+    return hidden
+
+
+def _chosen(inputs: dict[str, Any], offer: GpuOffer | None) -> dict[str, Any]:
+    """What the create took from the offer it chose, where the inputs left it open."""
+    if offer is None:
+        return {}
+    taken = {key: getattr(offer, key) for key in OFFER_FILLS if inputs.get(key) is None}
+    return {k: v for k, v in taken.items() if v is not None}
 
 
 def _pod_label(id_: str, props: dict[str, Any]) -> str:

@@ -15,25 +15,29 @@ from prime_pulumi._provider.pod_outputs import OUTPUT_NAMES
 from prime_pulumi.provider import PodProvider
 
 
-@dataclass
+@dataclass(kw_only=True)
 class PodArgs:
-    """What a ``Pod`` is: the offer to rent, and how to set it up.
+    """What a ``Pod`` is: the GPU wanted, where and at what price, and how to set it up.
 
-    The five required fields come from a GPU offer (``PrimeClient.list_gpu_availability``,
-    or ``prime availability list``). Every field that reaches the API replaces the pod
-    when it changes (the API cannot change a pod in place); ``ready_timeout`` does not.
+    Declare ``gpu_type`` and ``gpu_count`` and, optionally, constraints (``socket``,
+    ``provider_type``, ``security``, ``regions``, ``data_center_id``, ``country``,
+    ``max_price``): create then chooses the cheapest in-stock offer that matches. Or
+    declare an offer's ``cloud_id`` (``get_gpu_offers``). Every field that reaches the
+    API replaces the pod when it changes (the API cannot change a pod in place);
+    ``ready_timeout`` does not, and neither does the marketplace moving.
     """
 
-    cloud_id: Input[str]
-    """The offer's id (``cloudId``)."""
     gpu_type: Input[str]
     """GPU type, for example ``H100_80GB``."""
     gpu_count: Input[int]
     """Number of GPUs, at least 1."""
-    socket: Input[str]
-    """GPU socket, for example ``PCIe`` or ``SXM5``."""
-    provider_type: Input[str]
-    """The cloud provider of the offer (the API's ``provider.type``), for example ``runpod``."""
+    cloud_id: Input[str] | None = None
+    """An offer's id (``cloudId``); left out, create chooses the cheapest matching offer."""
+    socket: Input[str] | None = None
+    """GPU socket, for example ``PCIe`` or ``SXM5``; taken from the offer when left out."""
+    provider_type: Input[str] | None = None
+    """The cloud provider (the API's ``provider.type``), for example ``runpod``; taken from
+    the offer when left out."""
     name: Input[str] | None = None
     """Pod name. Default: the resource name and a suffix, stable across retries of one run."""
     disk_size: Input[int] | None = None
@@ -52,8 +56,10 @@ class PodArgs:
     """Country of the offer."""
     security: Input[str] | None = None
     """``secure_cloud`` or ``community_cloud``."""
+    regions: Input[Sequence[Input[str]]] | None = None
+    """Regions an offer may be in, for example ``["united_states", "canada"]``."""
     max_price: Input[float] | None = None
-    """Highest price accepted, USD per hour."""
+    """Highest price accepted, USD per hour: no offer above it is ever chosen."""
     env_vars: Input[Mapping[str, Input[str]]] | None = None
     """Environment variables of the pod. Secret in state and outputs."""
     jupyter_password: Input[str] | None = None
@@ -92,9 +98,9 @@ class Pod(Resource, module="prime", name="Pod"):
     provider_type: Output[str]
     created_at: Output[str | None]
     name: Output[str]
-    cloud_id: Output[str]
     gpu_type: Output[str]
     gpu_count: Output[int]
+    cloud_id: Output[str]
     socket: Output[str]
     disk_size: Output[int | None]
     vcpus: Output[int | None]
@@ -104,6 +110,7 @@ class Pod(Resource, module="prime", name="Pod"):
     data_center_id: Output[str | None]
     country: Output[str | None]
     security: Output[str | None]
+    regions: Output[list[str] | None]
     max_price: Output[float | None]
     env_vars: Output[dict[str, str] | None]
     jupyter_password: Output[str | None]

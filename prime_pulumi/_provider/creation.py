@@ -14,6 +14,8 @@ from collections.abc import Callable
 from typing import NoReturn
 
 from prime_pulumi._provider.adoption import NameLookup, look_up
+from prime_pulumi._provider.offer_choice import offers_to_try
+from prime_pulumi._provider.offers import GpuOffer, describe_offer
 from prime_pulumi._provider.pod_inputs import PodInputs
 from prime_pulumi._provider.provisioning import (
     DirectFeed,
@@ -24,8 +26,10 @@ from prime_pulumi._provider.provisioning import (
 )
 from prime_pulumi._provider.runtime import ProviderRuntime
 from prime_pulumi.client import (
+    ConflictError,
     CreateOutcomeUnknownError,
     InstallationState,
+    NoOfferError,
     NotFoundError,
     PodCleanupError,
     PodDetails,
@@ -62,6 +66,8 @@ class PodCreation:
         self.progress = progress
         #: The pod this create made or found, once one may exist ("id unknown" if lost).
         self.known: str | None = None
+        #: The offer the pod was posted to, when the create chose it (or looked it up).
+        self.chosen: GpuOffer | None = None
 
     def left_behind(self) -> str:
         """What a failure of this create leaves, in words for its error."""
@@ -123,14 +129,40 @@ class PodCreation:
             logger.info("adopting pod %s (%s), left by an earlier run", found.adopt.id, self.name)
             self.progress(f"adopting pod {found.adopt.id}, made by an earlier run")
             return found.adopt
-        # At most one post: a lost answer is looked up by name, never posted again.
-        try:
-            return self.client.create_pod(self.spec.to_create_request(self.name))
-        except CreateOutcomeUnknownError as lost:
-            self.known = "id unknown" if lost.request_sent else None
-            self.runtime.pods.forget_earlier()
-            self.progress("the answer to the create was lost; looking for the pod by name")
-            return self._await_lost_create(lost)
+        return self._post()
+
+    def _post(self) -> PodDetails:
+        """Posts the pod to the declared offer, or to the matching offers in turn.
+
+        An offer refused as unavailable (409) makes no pod, so the next is tried. Any
+        other answer ends it: at most one post has an outcome, since a lost answer is
+        looked up by name and never posted again.
+        """
+        refused: list[str] = []
+        for offer in offers_to_try(self.client, self.spec, self.name):
+            spec = self.spec if offer is None else self.spec.with_offer(offer)
+            if offer is not None and self.spec.cloud_id is None:
+                self.progress(f"chose offer {describe_offer(offer)}")
+            self.chosen = offer
+            try:
+                return self.client.create_pod(spec.to_create_request(self.name))
+            except ConflictError as unavailable:
+                if offer is None or self.spec.cloud_id is not None:
+                    raise
+                refused.append(f"{describe_offer(offer)}: {unavailable.detail}")
+                logger.info("offer %s refused (%s)", offer.cloud_id, unavailable.detail)
+            except CreateOutcomeUnknownError as lost:
+                self.known = "id unknown" if lost.request_sent else None
+                self.runtime.pods.forget_earlier()
+                self.progress("the answer to the create was lost; looking for the pod by name")
+                return self._await_lost_create(lost)
+        self.chosen = None
+        raise NoOfferError(
+            f"Pod {self.name!r}: no matching offer could be had; tried {len(refused)}: "
+            f"{'; '.join(refused)}. Nothing was created, so nothing is left billing.",
+            pod_name=self.name,
+            pod_id=None,
+        )
 
     def _as_it_is_now(self, listed: PodDetails, failed: tuple[PodDetails, ...]) -> NameLookup:
         """The pod to adopt as it is now: this process lists earlier runs' pods only once.

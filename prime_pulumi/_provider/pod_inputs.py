@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from prime_pulumi._provider.offers import GpuOffer, Region
 from prime_pulumi.client import CreatePodRequest, EnvVar, PodSpec, ProviderSpec, TeamSpec
 
 
@@ -31,6 +32,11 @@ class InPlace:
 class Internal:
     """Marks an input that prime-pulumi sets itself; users never declare or see it."""
 
+
+#: The hidden output that lists the inputs a create took from the offer it chose
+#: (a pod that left ``cloud_id`` out): they are outputs, never declared, so a change
+#: in the marketplace is no change of the pod.
+CHOSEN_KEY = "__chosen"
 
 #: The hidden input that carries the resource's URN, so that progress reaches its row.
 #: The engine never displays a property whose name starts with ``__``, and ``diff``
@@ -48,11 +54,11 @@ class PodInputs(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    cloud_id: NonEmpty
     gpu_type: NonEmpty
     gpu_count: int = Field(ge=1, le=1024)
-    socket: NonEmpty
-    provider_type: NonEmpty
+    cloud_id: NonEmpty | None = None
+    socket: NonEmpty | None = None
+    provider_type: NonEmpty | None = None
     name: NonEmpty | None = None
     disk_size: int | None = Field(default=None, ge=1)
     vcpus: int | None = Field(default=None, ge=1)
@@ -62,6 +68,7 @@ class PodInputs(BaseModel):
     data_center_id: NonEmpty | None = None
     country: NonEmpty | None = None
     security: Literal["secure_cloud", "community_cloud"] | None = None
+    regions: list[Region] | None = Field(default=None, min_length=1)
     max_price: float | None = Field(default=None, gt=0, allow_inf_nan=False)
     env_vars: Annotated[dict[str, str] | None, Secret()] = None
     jupyter_password: Annotated[str | None, Secret()] = None
@@ -86,8 +93,15 @@ class PodInputs(BaseModel):
                 )
         return value
 
+    def with_offer(self, offer: GpuOffer) -> PodInputs:
+        """These inputs, with what they leave open filled in from ``offer``."""
+        filled = {key: getattr(offer, key) for key in OFFER_FILLS if getattr(self, key) is None}
+        return self.model_copy(update={k: v for k, v in filled.items() if v is not None})
+
     def to_create_request(self, name: str) -> CreatePodRequest:
-        """The API's create body for these inputs, under ``name``."""
+        """The API's create body for these inputs, under ``name``; the offer must be known."""
+        if self.cloud_id is None or self.socket is None or self.provider_type is None:
+            raise ValueError("a create needs cloud_id, socket and provider_type: choose an offer")
         return CreatePodRequest(
             pod=PodSpec(
                 name=name,
@@ -142,8 +156,21 @@ REPLACE_INPUTS: tuple[str, ...] = tuple(k for k in USER_INPUTS if k not in UPDAT
 #: Inputs that are secret in state and outputs.
 SECRET_INPUTS: tuple[str, ...] = _marked(Secret)
 
-# The generated name ignores `name` itself (it is what is being generated).
-_NAME_INPUTS = tuple(key for key in REPLACE_INPUTS if key != "name")
+#: What a pod that leaves them out takes from the offer it is made from (outputs then).
+OFFER_FILLS = ("cloud_id", "socket", "provider_type", "data_center_id", "country")
+
+# The inputs a generated name hashed before offers were chosen, null or not: a name
+# must never change for a pod declared as before (it would replace the pod).
+_NAME_INPUTS_FIRST = (
+    "cloud_id", "gpu_type", "gpu_count", "socket", "provider_type", "disk_size", "vcpus",
+    "memory", "image", "custom_template_id", "data_center_id", "country", "security",
+    "max_price", "env_vars", "jupyter_password", "ssh_key_id", "auto_restart", "team_id",
+    "disks", "adopt_pod_id",
+)  # fmt: skip
+# Inputs added since count only when declared. `name` is what is being generated.
+_NAME_INPUTS_LATER = tuple(
+    key for key in REPLACE_INPUTS if key != "name" and key not in _NAME_INPUTS_FIRST
+)
 
 
 def auto_name(seed: str, inputs: dict[str, Any]) -> str:
@@ -156,8 +183,10 @@ def auto_name(seed: str, inputs: dict[str, Any]) -> str:
     """
     resource = seed.rsplit("/", 1)[-1]
     base = re.sub(r"[^a-z0-9-]+", "-", resource.lower()).strip("-")[:AUTO_NAME_MAX] or "pod"
+    hashed = {k: inputs.get(k) for k in _NAME_INPUTS_FIRST}
+    hashed.update({k: inputs[k] for k in _NAME_INPUTS_LATER if inputs.get(k) is not None})
     material = json.dumps(
-        {"seed": seed, "inputs": {k: inputs.get(k) for k in _NAME_INPUTS}},
+        {"seed": seed, "inputs": hashed},
         sort_keys=True,
         default=str,
     )

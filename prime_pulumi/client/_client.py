@@ -261,18 +261,31 @@ class PrimeClient:
         gpu_type: str | None = None,
         gpu_count: int | None = None,
         regions: Sequence[str] = (),
+        socket: str | None = None,
+        security: str | None = None,
+        data_center_id: str | None = None,
+        cloud_id: str | None = None,
+        disks: Sequence[str] = (),
         multi_node: bool = False,
         page_size: int = AVAILABILITY_PAGE_SIZE,
     ) -> list[GPUAvailability]:
-        """The GPU offers that match, every page; ``multi_node`` asks for multi-node offers."""
+        """The GPU offers that match every filter given, every page.
+
+        The filters are the API's own query parameters; ``multi_node`` asks for
+        offers that span several nodes.
+        """
         path = f"{API_V1}/availability/{'multi-node' if multi_node else 'gpus'}"
-        params: dict[str, Any] = {"page_size": page_size}
-        if gpu_type is not None:
-            params["gpu_type"] = gpu_type
-        if gpu_count is not None:
-            params["gpu_count"] = gpu_count
-        if regions:
-            params["regions"] = list(regions)
+        filters: dict[str, Any] = {
+            "gpu_type": gpu_type,
+            "gpu_count": gpu_count,
+            "regions": list(regions) or None,
+            "socket": socket,
+            "security": security,
+            "data_center_id": data_center_id,
+            "cloud_id": cloud_id,
+            "disks": list(disks) or None,
+        }
+        params = {"page_size": page_size, **{k: v for k, v in filters.items() if v is not None}}
         offers: list[GPUAvailability] = []
         page_number = 1
         while True:

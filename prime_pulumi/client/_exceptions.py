@@ -12,7 +12,8 @@
     ├── PodError                      an operation on one pod failed; names the pod
     │   ├── PodProvisioningError        a pod never became ready; it was deleted
     │   ├── PodCleanupError             a pod could not be deleted: it may still bill
-    │   └── PodNameTakenError           a pod of that name is plainly someone else's
+    │   ├── PodNameTakenError           a pod of that name is plainly someone else's
+    │   └── NoOfferError                no offer matches, or none that matched could be had
     └── APIStatusError                an HTTP error status, with the server's detail
         ├── BadRequestError             400
         ├── AuthenticationError         401
@@ -174,6 +175,14 @@ class PermissionDeniedError(APIStatusError):
 
 class NotFoundError(APIStatusError):
     """404: no such pod, cluster or path."""
+
+
+class NoOfferError(PodError):
+    """No GPU offer matches what a pod declares, or none that matched could be had.
+
+    Nothing was created. The message says what the filters excluded and why, or
+    which offers were tried and how each was refused.
+    """
 
 
 class ConflictError(APIStatusError):

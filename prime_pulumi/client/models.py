@@ -351,6 +351,7 @@ class GPUAvailability(APIModel):
     provider: str | None = None
     data_center: str | None = None
     country: str | None = None
+    region: str | None = None
     gpu_count: int | None = None
     gpu_memory: int | None = None
     disk: ResourceOffer | None = None

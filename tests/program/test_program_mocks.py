@@ -16,7 +16,14 @@ import dill
 import pulumi
 import pytest
 
-from prime_pulumi import GetClusterResult, Pod, PodArgs, get_cluster_output
+from prime_pulumi import (
+    GetClusterResult,
+    GpuOffer,
+    Pod,
+    PodArgs,
+    get_cluster_output,
+    get_gpu_offers_output,
+)
 from prime_pulumi._provider.pod_inputs import URN_KEY
 from prime_pulumi.emulator import DEFAULT_ADMIN_KEY, DEFAULT_API_KEY
 from prime_pulumi.provider import PodProvider
@@ -196,6 +203,28 @@ def test_get_cluster_output_is_typed(
     assert result.id == cluster.id
     assert result.nodes[0].connections[0].port == 22
     assert result.ssh_keys[0].public_key == "ssh-ed25519 AAAA test"
+
+
+def test_get_gpu_offers_output_is_typed_and_indexes_into_an_offer(
+    mocks: Mocks, prime_emulator: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PRIME_BASE_URL", prime_emulator.base_url)
+    monkeypatch.setenv("PRIME_API_KEY", DEFAULT_API_KEY)
+    seen: list[Any] = []
+
+    @pulumi.runtime.test
+    def program() -> Any:
+        offers = get_gpu_offers_output(
+            gpu_type=pulumi.Output.from_input("H100_80GB"), gpu_count=1, max_price=2.0
+        )
+        # The README's way to pin today's cheapest offer.
+        return pulumi.Output.all(offers, offers[0].cloud_id).apply(seen.append)
+
+    program()
+    ((offers, cheapest),) = seen
+    assert all(isinstance(offer, GpuOffer) for offer in offers)
+    assert [o.price_hr for o in offers] == [1.89, 1.99]
+    assert cheapest == offers[0].cloud_id == "tensordock-h100-pcie-1x-nl-ams-1"
 
 
 def test_get_cluster_with_a_plain_key_says_admin_is_needed(

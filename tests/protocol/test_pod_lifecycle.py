@@ -31,7 +31,6 @@ def test_check_rejects_bad_inputs_per_property_and_calls_no_api(
     provider: ProviderProcess, emulator: EmulatorControl
 ) -> None:
     bad = {
-        "gpu_type": "H100_80GB",
         "gpu_count": 0,
         "socket": "SXM5",
         "provider_type": "runpod",
@@ -45,7 +44,7 @@ def test_check_rejects_bad_inputs_per_property_and_calls_no_api(
     _, failures = provider.check(bad)
     by_prop = dict(failures)
     assert set(by_prop) == {
-        "cloud_id",
+        "gpu_type",
         "gpu_count",
         "disk_size",
         "security",
@@ -54,7 +53,7 @@ def test_check_rejects_bad_inputs_per_property_and_calls_no_api(
         "colour",
         "gpu_count_typo",
     }
-    assert by_prop["cloud_id"] == "cloud_id is required"
+    assert by_prop["gpu_type"] == "gpu_type is required"
     assert "greater than or equal to 1" in by_prop["gpu_count"]
     assert "'secure_cloud' or 'community_cloud'" in by_prop["security"]
     assert "1BAD NAME" in by_prop["env_vars"]

@@ -16,6 +16,7 @@ from prime_pulumi._provider.pod_inputs import (
     UPDATE_INPUTS,
     URN_KEY,
     USER_INPUTS,
+    auto_name,
 )
 from prime_pulumi._provider.pod_outputs import OUTPUT_NAMES
 from prime_pulumi.provider import PodProvider
@@ -71,3 +72,17 @@ def test_update_keeps_every_output_and_takes_the_new_urn() -> None:
     olds = {"pod_id": "p1", "status": "ACTIVE", "name": "trainer-1a2b3c4", "ready_timeout": 1800}
     outs = PodProvider().update("p1", olds, {**olds, "ready_timeout": 900, URN_KEY: urn}).outs
     assert outs == {**olds, "ready_timeout": 900, URN_KEY: urn}
+
+
+def test_a_generated_name_never_changes_for_a_pod_declared_as_before() -> None:
+    """A new name would replace every pod of every stack: new inputs count only when set."""
+    declared = {
+        "cloud_id": "runpod-h100-sxm5-8",
+        "gpu_type": "H100_80GB",
+        "gpu_count": 1,
+        "socket": "SXM5",
+        "provider_type": "runpod",
+        "image": "ubuntu_22_cuda_12",
+    }
+    assert auto_name("org/p/s/trainer", declared) == "trainer-bb02bdf"  # as before offers
+    assert auto_name("org/p/s/trainer", {**declared, "regions": ["canada"]}) != "trainer-bb02bdf"

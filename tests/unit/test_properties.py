@@ -12,11 +12,12 @@ from typing import Any
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pulumi.dynamic import CheckFailure
 
 from prime_pulumi import PrimeClient, PrimeError
+from prime_pulumi._provider.offers import OfferQuery, search
 from prime_pulumi._provider.pod_inputs import PodInputs
 from prime_pulumi.provider import PodProvider
 
@@ -154,3 +155,42 @@ def test_connection_fields_take_any_shape(field: str, value: Any) -> None:
         except PrimeError:
             return
     assert status.ssh_connection is None or isinstance(status.ssh_connection, str)
+
+
+ITEM_KEYS = ("cloudId", "gpuType", "gpuCount", "socket", "provider", "dataCenter", "country")
+odd_items = st.fixed_dictionaries(
+    dict.fromkeys(ITEM_KEYS, odd_scalars),
+    optional={
+        "region": odd_scalars,
+        "security": st.one_of(odd_scalars, st.sampled_from(["secure_cloud", "community_cloud"])),
+        "prices": st.one_of(
+            json_values,
+            st.fixed_dictionaries(
+                {}, optional={"onDemand": odd_scalars, "communityPrice": odd_scalars}
+            ),
+        ),
+        "stockStatus": st.one_of(odd_scalars, st.sampled_from(["Available", "Unavailable"])),
+        "images": json_values,
+        "isSpot": odd_scalars,
+    },
+)
+
+
+NAN_PRICE = {"cloudId": "a", "gpuType": "H100_80GB", "prices": {"onDemand": float("nan")}}
+
+
+@SETTINGS
+@given(items=st.lists(odd_items, max_size=5), total=odd_scalars)
+@example(items=[NAN_PRICE], total=1)
+@example(items=[{**NAN_PRICE, "prices": {"onDemand": -1.0}}], total=1)
+def test_odd_offers_give_sorted_offers_or_a_typed_error(items: list[Any], total: Any) -> None:
+    body = json.dumps({"items": items, "totalCount": total}, default=str).encode()
+    with _client(body) as client:
+        try:
+            found = search(client, OfferQuery(gpu_type="H100_80GB", max_price=2.0))
+        except PrimeError:
+            return
+    shown = [offer.price_hr for offer in found.matches]
+    assert all(price is not None and price <= 2.0 for price in shown)
+    assert shown == sorted(shown)  # type: ignore[type-var]
+    assert all(offer.stock_status != "Unavailable" for offer in found.matches)

@@ -1,0 +1,112 @@
+"""Which offer a pod is made from: the declared one, or the cheapest that matches its constraints.
+
+A pod that declares ``cloud_id`` is made from that offer; if it declares
+``max_price`` too, the offer's current price is checked first. A pod that
+leaves ``cloud_id`` out is made from the cheapest in-stock offer that matches
+everything it declares, and if that offer is refused as unavailable, from the
+next (``creation.py`` posts them). Either way no offer above ``max_price`` is
+chosen, and when nothing matches the error says, before anything is posted,
+what the filters left out and what ``max_price`` would have to be.
+"""
+
+from __future__ import annotations
+
+from prime_pulumi._provider.offers import GpuOffer, OfferQuery, OfferSearch, search
+from prime_pulumi._provider.pod_inputs import PodInputs
+from prime_pulumi.client import NoOfferError, PrimeClient
+
+#: How many matching offers a create posts to, at most, when each is refused as unavailable.
+MAX_OFFERS_TRIED = 5
+
+_WHY = {
+    "price": "above max_price",
+    "stock": "out of stock",
+    "location": "outside the declared regions, data center or country",
+    "kind": "of another socket, security or provider",
+}
+
+
+def query_of(spec: PodInputs) -> OfferQuery:
+    """The offers a pod's declared constraints allow."""
+    return OfferQuery(
+        gpu_type=spec.gpu_type,
+        gpu_count=spec.gpu_count,
+        socket=spec.socket,
+        security=spec.security,
+        regions=tuple(spec.regions or ()),
+        data_center_id=spec.data_center_id,
+        country=spec.country,
+        provider_types=(spec.provider_type,) if spec.provider_type else (),
+        max_price=spec.max_price,
+        cloud_id=spec.cloud_id,
+    )
+
+
+def offers_to_try(client: PrimeClient, spec: PodInputs, name: str) -> list[GpuOffer | None]:
+    """The offers to post to, in order; ``[None]``: the declared offer, posted as declared.
+
+    Raises :class:`NoOfferError` when nothing may be posted.
+    """
+    if spec.cloud_id is not None:
+        return [_declared_offer(client, spec, name)]
+    # Ask the API for every offer of the GPU, so that the error can count the rest.
+    ask = OfferQuery(gpu_type=spec.gpu_type, gpu_count=spec.gpu_count, in_stock=False)
+    found = search(client, query_of(spec), ask=ask)
+    if not found.matches:
+        raise NoOfferError(_nothing_matches(found, spec, name), pod_name=name, pod_id=None)
+    return list(found.matches[:MAX_OFFERS_TRIED])
+
+
+def _declared_offer(client: PrimeClient, spec: PodInputs, name: str) -> GpuOffer | None:
+    """The declared offer, looked up when the create needs it: to check its price, or to
+    fill in its socket and provider; ``None`` when it is posted as declared."""
+    complete = spec.socket is not None and spec.provider_type is not None
+    if complete and spec.max_price is None:
+        return None
+    listed = [
+        GpuOffer.of(item)
+        for item in client.list_gpu_availability(cloud_id=spec.cloud_id)
+        if item.cloud_id == spec.cloud_id
+    ]
+    if not listed:
+        if complete:
+            return None  # not listed now: the API decides, and max_price goes in the body
+        raise NoOfferError(
+            f"Pod {name!r}: offer {spec.cloud_id!r} is not listed, so its socket and provider "
+            "are unknown: declare socket and provider_type, or another cloud_id. "
+            "Nothing was posted.",
+            pod_name=name,
+            pod_id=None,
+        )
+    offer = listed[0]
+    price = offer.price_hr
+    if spec.max_price is not None and price is not None and price > spec.max_price:
+        raise NoOfferError(
+            f"Pod {name!r}: offer {offer.cloud_id!r} costs ${price:g}/h now, above max_price "
+            f"${spec.max_price:g}/h: raise max_price to at least {price:g}, or leave cloud_id "
+            "out to choose among offers. Nothing was posted.",
+            pod_name=name,
+            pod_id=None,
+        )
+    return offer
+
+
+def _nothing_matches(found: OfferSearch, spec: PodInputs, name: str) -> str:
+    wanted = f"{spec.gpu_count}x {spec.gpu_type}"
+    total = sum(found.excluded.values())
+    if not total:
+        return f"Pod {name!r}: the API lists no offer of {wanted}. Nothing was posted."
+    reasons = ", ".join(
+        f"{count} {_WHY[reason]}" for reason, count in found.excluded.most_common() if count
+    )
+    message = (
+        f"Pod {name!r}: no offer of {wanted} matches; the filters left out all {total}: {reasons}."
+    )
+    over = found.cheapest_over_price
+    if over is not None and over.price_hr is not None:
+        message += (
+            f" The cheapest that matches all but max_price (${spec.max_price:g}/h) costs "
+            f"${over.price_hr:g}/h ({over.cloud_id}): raise max_price to at least "
+            f"{over.price_hr:g} to take it."
+        )
+    return message + " Nothing was posted."
