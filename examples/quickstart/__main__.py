@@ -1,13 +1,11 @@
-"""Quickstart: one GPU pod, ready for SSH when `pulumi up` ends.
+"""Quickstart: one GPU pod, chosen by what it is, ready for SSH when `pulumi up` ends.
 
-Config (all optional): `prime:baseUrl` and `prime:apiKey` say which API to use
-(the real one by default); `cloudId`, `gpuType`, `gpuCount`, `socket`, `providerType`
-choose the offer (defaults: a 1x H100 PCIe offer that the emulator lists).
-
-Declaring a fleet? The engine runs at most `--parallel` operations at once (by
-default 4 per CPU of the machine running `pulumi`), so a fleet larger than that
-comes up in waves: run `pulumi up --parallel N` (or set `PULUMI_PARALLEL=N`) with
-N at least the number of pods, and they all provision at once.
+The pod declares what it wants, not an offer id: create chooses the cheapest
+in-stock offer of `gpuCount` x `gpuType` at no more than `maxPrice` USD an hour,
+and exports what it chose. Config (all optional): `gpuType` (default H100_80GB),
+`gpuCount` (1), `maxPrice` (3.0); `prime:baseUrl` and `prime:apiKey` say which
+API to use (the real one by default). A later change of prices or stock never
+replaces the pod; a change of these constraints does.
 """
 
 import pulumi
@@ -19,11 +17,9 @@ config = pulumi.Config()
 pod = Pod(
     "trainer",
     PodArgs(
-        cloud_id=config.get("cloudId") or "runpod-h100-pcie-1x-us-ks-2",
         gpu_type=config.get("gpuType") or "H100_80GB",
         gpu_count=config.get_int("gpuCount") or 1,
-        socket=config.get("socket") or "PCIe",
-        provider_type=config.get("providerType") or "runpod",
+        max_price=config.get_float("maxPrice") or 3.0,
         image="ubuntu_22_cuda_12",
         ready_timeout=config.get_float("readyTimeout") or 1800,
     ),
@@ -32,3 +28,4 @@ pod = Pod(
 pulumi.export("pod_id", pod.pod_id)
 pulumi.export("ssh_connection", pod.ssh_connection)
 pulumi.export("price_hr", pod.price_hr)
+pulumi.export("offer", pod.cloud_id)
