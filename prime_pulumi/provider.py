@@ -45,7 +45,7 @@ from prime_pulumi._provider.pod_inputs import (
 from prime_pulumi._provider.pod_outputs import pod_properties
 from prime_pulumi._provider.runtime import RUNTIME
 from prime_pulumi._provider.settings import ProviderSettings
-from prime_pulumi.client import NotFoundError, PodState
+from prime_pulumi.client import NotFoundError, PodDetails, PodState
 
 PROVIDER_KEY = "__provider"
 _INPUT_NAMES = tuple(PodInputs.model_fields)
@@ -181,7 +181,7 @@ class PodProvider(ResourceProvider):
                 with RUNTIME.lease() as client:
                     creation = PodCreation(RUNTIME, client, spec, name, progress)
                     ready = creation.run()
-                chosen = _chosen(inputs, creation.chosen)
+                chosen = _chosen(inputs, creation.chosen, ready)
                 outputs = pod_properties(ready, {**inputs, **chosen, "name": name})
             finally:
                 progress.settle()
@@ -255,11 +255,14 @@ def _hidden_of(props: dict[str, Any]) -> dict[str, Any]:
     return hidden
 
 
-def _chosen(inputs: dict[str, Any], offer: GpuOffer | None) -> dict[str, Any]:
-    """What the create took from the offer it chose, where the inputs left it open."""
-    if offer is None:
-        return {}
-    taken = {key: getattr(offer, key) for key in OFFER_FILLS if inputs.get(key) is None}
+def _chosen(inputs: dict[str, Any], offer: GpuOffer | None, pod: PodDetails) -> dict[str, Any]:
+    """What the create took from the offer it chose, where the inputs left it open.
+
+    A pod adopted by name (an interrupted run made it) came from an offer this
+    create never saw: only what the pod itself reports is known.
+    """
+    source: Any = offer if offer is not None else pod
+    taken = {key: getattr(source, key, None) for key in OFFER_FILLS if inputs.get(key) is None}
     return {k: v for k, v in taken.items() if v is not None}
 
 

@@ -177,3 +177,18 @@ def test_a_declared_offer_is_used_as_declared(
     _, outs = provider.create(checked(provider, cloud_id=SECOND))  # socket, provider: looked up
     assert (outs["cloud_id"], outs["socket"], outs["provider_type"]) == (SECOND, "PCIe", "runpod")
     assert outs[CHOSEN_KEY] == ["country", "data_center_id", "provider_type", "socket"]
+
+
+def test_a_constraint_pod_left_by_an_interrupted_run_is_adopted_with_what_it_reports(
+    provider: ProviderProcess, emulator: EmulatorControl
+) -> None:
+    inputs = checked(provider)
+    earlier = emulator.create_pod(inputs["name"], cloud_id=SECOND, socket="PCIe")
+    pod_id, outs = provider.create(inputs)
+    assert pod_id == earlier["id"]
+    assert emulator.counts()["create_pod"] == 1, "adopted by name: no offer chosen, no post"
+    # The API's pod record names its socket and provider, not the offer it came from.
+    assert (outs["socket"], outs["provider_type"], outs.get("cloud_id")) == ("PCIe", "runpod", None)
+    assert outs[CHOSEN_KEY] == ["provider_type", "socket"]
+    diff = provider.diff(pod_id, outs, checked(provider))
+    assert diff.changes == diff.DIFF_NONE
