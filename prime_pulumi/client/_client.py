@@ -1,20 +1,23 @@
 """A typed, synchronous client of the Prime Intellect REST API.
 
-Retries follow :mod:`prime_pulumi.client._retries`. A create is retried only
-when the server certainly did not act on it (429, or a connection that was never
-made). When its outcome is unknown (a timeout, a dropped connection, a 5xx), the
-client never posts again: it looks the pod up by name and returns it if it
-exists, else raises :class:`~prime_pulumi.client.CreateOutcomeUnknownError`.
-So one call of :meth:`PrimeClient.create_pod` makes at most one pod.
+Retries follow :mod:`prime_pulumi.client._retries`. A create (of a pod or a
+disk) is retried only when the server certainly did not act on it (429, or a
+connection that was never made). When its outcome is unknown (a timeout, a
+dropped connection, a 5xx, an accepted answer that cannot be read), the client
+never posts again and never looks for what it may have made: it raises
+:class:`~prime_pulumi.client.CreateOutcomeUnknownError`, and the owner of the
+name looks it up. So one call of :meth:`PrimeClient.create_pod` makes at most
+one pod, and one of :meth:`PrimeClient.create_disk` at most one disk.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import datetime
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, Protocol, Self, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -25,6 +28,7 @@ from prime_pulumi.client._constants import (
     API_V1,
     AVAILABILITY_PAGE_SIZE,
     DEFAULT_TIMEOUT,
+    DISKS_PAGE_LIMIT,
     MAX_ATTEMPTS,
     PODS_PAGE_LIMIT,
     RETRY_BUDGET_SECONDS,
@@ -32,6 +36,7 @@ from prime_pulumi.client._constants import (
 )
 from prime_pulumi.client._exceptions import (
     APIResponseValidationError,
+    CreatedResource,
     CreateOutcomeUnknownError,
     NotFoundError,
     PrimeError,
@@ -50,9 +55,16 @@ from prime_pulumi.client._settings import ClientSettings, resolve_settings
 from prime_pulumi.client.models import (
     ClusterDetails,
     ClusterEnvelope,
+    CreateDiskRequest,
     CreatePodRequest,
+    DiskAvailability,
+    DiskAvailabilityPage,
+    DiskDetails,
+    DiskPage,
     GPUAvailability,
     GPUAvailabilityPage,
+    NumberedPage,
+    OffsetPage,
     PodDetails,
     PodHistoryEntry,
     PodHistoryPage,
@@ -65,6 +77,7 @@ from prime_pulumi.client.models import (
 logger = logging.getLogger("prime_pulumi.client")
 
 ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
+ItemT = TypeVar("ItemT")
 REDACTED = "**********"
 
 
@@ -143,14 +156,7 @@ class PrimeClient:
 
     def iter_pods(self, *, page_size: int = PODS_PAGE_LIMIT) -> Iterator[PodDetails]:
         """Every pod that is not terminated, page after page to the end."""
-        offset = 0
-        while True:
-            page = self.list_pods_page(offset=offset, limit=page_size)
-            yield from page.data
-            offset += len(page.data)
-            # An empty page ends the walk even if total_count promised more.
-            if not page.data or offset >= page.total_count:
-                return
+        return self._iter_offset_pages(f"{API_V1}/pods/", PodPage, page_size=page_size)
 
     def list_pods(self, *, page_size: int = PODS_PAGE_LIMIT) -> list[PodDetails]:
         """All pods that are not terminated (follows the pagination to the end)."""
@@ -162,8 +168,7 @@ class PrimeClient:
         This is how a create whose answer was lost is recovered, and how a
         caller checks whether a pod exists before creating it.
         """
-        found = [pod for pod in self.iter_pods() if pod.name == name]
-        return sorted(found, key=lambda pod: (pod.created_at is None, pod.created_at or 0))
+        return _oldest_first(pod for pod in self.iter_pods() if pod.name == name)
 
     def get_pod(self, pod_id: str) -> PodDetails:
         """One pod. A terminated pod is :class:`~prime_pulumi.client.NotFoundError`."""
@@ -189,32 +194,9 @@ class PrimeClient:
         """
         if request.team is None and self.settings.team_id:
             request = request.model_copy(update={"team": TeamSpec(team_id=self.settings.team_id)})
-        path = f"{API_V1}/pods/"
-        try:
-            response = self._request(
-                "POST", path, json=request.to_body(), retryable=is_rejected_before_acting
-            )
-        except PrimeError as exc:
-            if not is_outcome_unknown(exc):
-                raise
-            name = request.pod.name
-            raise CreateOutcomeUnknownError(
-                f"Creating pod {name!r} had an unknown outcome ({exc}); it was not posted "
-                "again, so at most one pod can come of it",
-                pod_name=name,
-                request_sent=True,
-            ) from exc
-        try:
-            return self._parse(response, PodDetails, "POST", path)
-        except APIResponseValidationError as unreadable:
-            # The server said yes, but not which pod: it exists, and only its name finds it.
-            name = request.pod.name
-            raise CreateOutcomeUnknownError(
-                f"Creating pod {name!r} was accepted, but the answer could not be read "
-                f"({unreadable}); it was not posted again",
-                pod_name=name,
-                request_sent=True,
-            ) from unreadable
+        return self._create(
+            f"{API_V1}/pods/", request.to_body(), PodDetails, "pod", request.pod.name
+        )
 
     def delete_pod(self, pod_id: str, *, missing_ok: bool = False) -> bool:
         """Deletes (terminates) a pod. Returns ``False`` if it was already gone.
@@ -223,35 +205,82 @@ class PrimeClient:
         ``missing_ok``; a 404 that answers a retry (an earlier attempt may have
         deleted it) counts as deleted.
         """
-        try:
-            self._request("DELETE", f"{API_V1}/pods/{_segment(pod_id)}", retryable=is_transient)
-        except NotFoundError as exc:
-            if missing_ok:
-                return False
-            if exc.attempt > 1:
-                return True
-            raise
-        return True
+        return self._delete(f"{API_V1}/pods/{_segment(pod_id)}", missing_ok=missing_ok)
 
     def iter_pod_history(self, *, page_size: int = PODS_PAGE_LIMIT) -> Iterator[PodHistoryEntry]:
         """Every terminated pod, newest first, page after page."""
-        offset = 0
-        while True:
-            params: dict[str, Any] = {
-                "offset": offset,
-                "limit": page_size,
-                "sort_by": "terminatedAt",
-                "sort_order": "desc",
-            }
-            page = self._get(f"{API_V1}/pods/history", PodHistoryPage, params=params)
-            yield from page.data
-            offset += len(page.data)
-            if not page.data or offset >= page.total_count:
-                return
+        return self._iter_offset_pages(
+            f"{API_V1}/pods/history",
+            PodHistoryPage,
+            page_size=page_size,
+            params={"sort_by": "terminatedAt", "sort_order": "desc"},
+        )
 
     def list_pod_history(self, *, page_size: int = PODS_PAGE_LIMIT) -> list[PodHistoryEntry]:
         """All terminated pods (follows the pagination to the end)."""
         return list(self.iter_pod_history(page_size=page_size))
+
+    # ------------------------------------------------------------ disks
+
+    def list_disks_page(self, *, offset: int = 0, limit: int = DISKS_PAGE_LIMIT) -> DiskPage:
+        """One page of the disks."""
+        params = {"offset": offset, "limit": limit}
+        return self._get(f"{API_V1}/disks/", DiskPage, params=params)
+
+    def iter_disks(self, *, page_size: int = DISKS_PAGE_LIMIT) -> Iterator[DiskDetails]:
+        """Every disk, page after page to the end."""
+        return self._iter_offset_pages(f"{API_V1}/disks/", DiskPage, page_size=page_size)
+
+    def list_disks(self, *, page_size: int = DISKS_PAGE_LIMIT) -> list[DiskDetails]:
+        """All disks (follows the pagination to the end)."""
+        return list(self.iter_disks(page_size=page_size))
+
+    def find_disks_by_name(self, name: str) -> list[DiskDetails]:
+        """The disks called ``name``, oldest first.
+
+        This is how a disk create whose answer was lost is recovered, and how a
+        caller checks whether a disk exists before creating it. Disks that are
+        ``DELETING`` or ``TERMINATED`` are listed too, if the API lists them: the
+        caller judges their ``status``.
+        """
+        return _oldest_first(disk for disk in self.iter_disks() if disk.name == name)
+
+    def get_disk(self, disk_id: str) -> DiskDetails:
+        """One disk. A disk that is gone is :class:`~prime_pulumi.client.NotFoundError`."""
+        return self._get(f"{API_V1}/disks/{_segment(disk_id)}", DiskDetails)
+
+    def create_disk(self, request: CreateDiskRequest) -> DiskDetails:
+        """Creates a disk; posts it at most once, whatever the network does (see the module doc).
+
+        A create whose outcome is unknown raises
+        :class:`~prime_pulumi.client.CreateOutcomeUnknownError` with ``resource="disk"``
+        and the disk's ``name``: the disk may or may not exist, and only the caller,
+        who owns its name, can tell which disk is its own. The client's team id is
+        used when the request names no team.
+        """
+        if request.team is None and self.settings.team_id:
+            request = request.model_copy(update={"team": TeamSpec(team_id=self.settings.team_id)})
+        return self._create(
+            f"{API_V1}/disks/", request.to_body(), DiskDetails, "disk", request.disk.name
+        )
+
+    def rename_disk(self, disk_id: str, name: str) -> DiskDetails:
+        """Renames a disk (``PATCH {name}``: the only change the API makes in place).
+
+        Sending the same name twice does no harm, so the call is retried like a GET.
+        """
+        path = f"{API_V1}/disks/{_segment(disk_id)}"
+        response = self._request("PATCH", path, json={"name": name}, retryable=is_transient)
+        return self._parse(response, DiskDetails, "PATCH", path)
+
+    def delete_disk(self, disk_id: str, *, missing_ok: bool = False) -> bool:
+        """Deletes a disk, and the data on it. Returns ``False`` if it was already gone.
+
+        A disk that is gone raises :class:`~prime_pulumi.client.NotFoundError` unless
+        ``missing_ok``; a 404 that answers a retry (an earlier attempt may have
+        deleted it) counts as deleted. The disk may stay ``DELETING`` for a while.
+        """
+        return self._delete(f"{API_V1}/disks/{_segment(disk_id)}", missing_ok=missing_ok)
 
     # ------------------------------------------------------------ availability
 
@@ -285,21 +314,133 @@ class PrimeClient:
             "cloud_id": cloud_id,
             "disks": list(disks) or None,
         }
-        params = {"page_size": page_size, **{k: v for k, v in filters.items() if v is not None}}
-        offers: list[GPUAvailability] = []
-        page_number = 1
-        while True:
-            page = self._get(path, GPUAvailabilityPage, params={**params, "page": page_number})
-            offers.extend(page.items)
-            if not page.items or len(offers) >= page.total_count:
-                return offers
-            page_number += 1
+        return self._all_numbered_pages(path, GPUAvailabilityPage, filters, page_size=page_size)
+
+    def list_disk_availability(
+        self,
+        *,
+        regions: Sequence[str] = (),
+        data_center_id: str | None = None,
+        cloud_id: str | None = None,
+        page_size: int = AVAILABILITY_PAGE_SIZE,
+    ) -> list[DiskAvailability]:
+        """The disk offers that match every filter given, every page.
+
+        The filters are the API's own query parameters. An offer's ``spec`` says
+        which sizes it takes and its price per GB-hour.
+        """
+        filters: dict[str, Any] = {
+            "regions": list(regions) or None,
+            "data_center_id": data_center_id,
+            "cloud_id": cloud_id,
+        }
+        return self._all_numbered_pages(
+            f"{API_V1}/availability/disks", DiskAvailabilityPage, filters, page_size=page_size
+        )
 
     # ------------------------------------------------------------ admin
 
     def get_cluster(self, cluster_id: str) -> ClusterDetails:
         """One cluster with its nodes and SSH keys (needs an admin API key)."""
         return self._get(f"/api/admin/clusters/{_segment(cluster_id)}", ClusterEnvelope).data
+
+    # ------------------------------------------------------------ shared by pods and disks
+
+    def _iter_offset_pages(
+        self,
+        path: str,
+        model: type[OffsetPage[ItemT]],
+        *,
+        page_size: int,
+        params: Mapping[str, Any] | None = None,
+    ) -> Iterator[ItemT]:
+        """Every item of a list paginated by ``offset`` and ``limit``, to the end."""
+        offset = 0
+        previous: list[ItemT] | None = None
+        while True:
+            page_params = {**(params or {}), "offset": offset, "limit": page_size}
+            page = self._get(path, model, params=page_params)
+            # An empty page ends the walk even if total_count promised more, and so does
+            # a page that repeats the one before (a server ignoring the offset).
+            if not page.data or page.data == previous:
+                return
+            yield from page.data
+            offset += len(page.data)
+            if offset >= page.total_count:
+                return
+            previous = page.data
+
+    def _all_numbered_pages(
+        self,
+        path: str,
+        model: type[NumberedPage[ItemT]],
+        filters: Mapping[str, Any],
+        *,
+        page_size: int,
+    ) -> list[ItemT]:
+        """Every item of a list paginated by ``page`` (from 1) and ``page_size``.
+
+        ``filters`` that are ``None`` are left out of the query.
+        """
+        params = {"page_size": page_size, **{k: v for k, v in filters.items() if v is not None}}
+        items: list[ItemT] = []
+        previous: list[ItemT] | None = None
+        page_number = 1
+        while True:
+            page = self._get(path, model, params={**params, "page": page_number})
+            # As for offset pages: an empty page, or one repeating the last, is the end.
+            if not page.items or page.items == previous:
+                return items
+            items.extend(page.items)
+            if len(items) >= page.total_count:
+                return items
+            previous = page.items
+            page_number += 1
+
+    def _create(
+        self,
+        path: str,
+        body: dict[str, Any],
+        model: type[ModelT],
+        resource: CreatedResource,
+        name: str | None,
+    ) -> ModelT:
+        """Posts a create at most once; an unknown outcome is a ``CreateOutcomeUnknownError``."""
+        try:
+            response = self._request("POST", path, json=body, retryable=is_rejected_before_acting)
+        except PrimeError as exc:
+            if not is_outcome_unknown(exc):
+                raise
+            raise CreateOutcomeUnknownError(
+                f"Creating {resource} {name!r} had an unknown outcome ({exc}); it was not "
+                f"posted again, so at most one {resource} can come of it",
+                name=name,
+                resource=resource,
+                request_sent=True,
+            ) from exc
+        try:
+            return self._parse(response, model, "POST", path)
+        except APIResponseValidationError as unreadable:
+            # The server said yes, but not to what: it exists, and only its name finds it.
+            raise CreateOutcomeUnknownError(
+                f"Creating {resource} {name!r} was accepted, but the answer could not be read "
+                f"({unreadable}); it was not posted again",
+                name=name,
+                resource=resource,
+                request_sent=True,
+            ) from unreadable
+
+    def _delete(self, path: str, *, missing_ok: bool) -> bool:
+        """Deletes what ``path`` names; ``False`` if it was gone (see :meth:`delete_pod`)."""
+        try:
+            self._request("DELETE", path, retryable=is_transient)
+        except NotFoundError as exc:
+            if missing_ok:
+                return False
+            if exc.attempt > 1:
+                return True
+            raise
+        return True
 
     # ------------------------------------------------------------ transport
 
@@ -378,6 +519,19 @@ class PrimeClient:
     def _redact(self, text: str) -> str:
         """``text`` without the API key, should a server echo it back."""
         return text.replace(self.settings.api_key.get_secret_value(), REDACTED)
+
+
+class _Dated(Protocol):
+    @property
+    def created_at(self) -> datetime | None: ...
+
+
+DatedT = TypeVar("DatedT", bound=_Dated)
+
+
+def _oldest_first(found: Iterable[DatedT]) -> list[DatedT]:
+    """``found`` sorted by creation time, those without one last."""
+    return sorted(found, key=lambda item: (item.created_at is None, item.created_at or 0))
 
 
 def _segment(value: str) -> str:

@@ -11,7 +11,7 @@ import httpx
 #: The public API, used when neither an argument nor the environment names another.
 DEFAULT_BASE_URL = "https://api.primeintellect.ai"
 
-#: Path prefix of the pods and availability API (the admin API lives under ``/api/admin``).
+#: Path prefix of the pods, disks and availability API (the admin API lives under ``/api/admin``).
 API_V1 = "/api/v1"
 
 #: Environment variables, the same names the official ``prime`` CLI reads.
@@ -35,6 +35,7 @@ RETRY_AFTER_MAX_SECONDS = 60.0
 
 #: Page sizes: the API's maximum for both pagination styles.
 PODS_PAGE_LIMIT = 100
+DISKS_PAGE_LIMIT = 100
 AVAILABILITY_PAGE_SIZE = 100
 #: How many ids one status request carries (keeps the query string short).
 STATUS_BATCH_SIZE = 100

@@ -34,13 +34,17 @@ error concerns) comes as a wrapping error raised ``from`` its cause.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 
 
 class PrimeError(Exception):
     """Base class of every error raised by prime-pulumi."""
+
+
+#: What a create makes: the ``resource`` of a :class:`CreateOutcomeUnknownError`.
+CreatedResource = Literal["pod", "disk"]
 
 
 class ConfigurationError(PrimeError):
@@ -68,15 +72,32 @@ class APITimeoutError(APIConnectionError):
 class CreateOutcomeUnknownError(PrimeError):
     """A create request may have reached the server, but no clear answer came back.
 
-    The client never posts it again and never looks for the pod: whoever owns the
-    name decides (the provider looks it up by name, with its own checks).
+    The client never posts it again and never looks for what it made: whoever owns
+    the name decides (the provider looks it up by name, with its own checks).
+    ``resource`` says what was being created (``"pod"`` or ``"disk"``) and ``name``
+    its name, if it had one (``pod_name=`` is the pods' older spelling of ``name=``;
+    as an attribute it is ``name`` for a pod and ``None`` for anything else).
     ``request_sent`` is false only when the request certainly never left.
     """
 
-    def __init__(self, message: str, *, pod_name: str | None, request_sent: bool) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        request_sent: bool,
+        pod_name: str | None = None,
+        name: str | None = None,
+        resource: CreatedResource = "pod",
+    ) -> None:
         super().__init__(message)
-        self.pod_name = pod_name
+        self.resource: CreatedResource = resource
+        self.name = name if name is not None else pod_name
         self.request_sent = request_sent
+
+    @property
+    def pod_name(self) -> str | None:
+        """The name of the pod whose create was lost (``None`` if it was not a pod)."""
+        return self.name if self.resource == "pod" else None
 
 
 class APIResponseValidationError(PrimeError):
@@ -174,7 +195,7 @@ class PermissionDeniedError(APIStatusError):
 
 
 class NotFoundError(APIStatusError):
-    """404: no such pod, cluster or path."""
+    """404: no such pod, disk, cluster or path."""
 
 
 class NoOfferError(PodError):

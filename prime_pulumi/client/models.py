@@ -3,14 +3,15 @@
 Attributes are snake_case; the wire format is camelCase. The models read every
 variant of an answer that the README's "What the API answers" lists:
 ``sshConnection`` and ``ip`` as a string, a list, ``null`` or ``[null]``;
-``costPerHr`` or ``priceHr``; unknown extra fields (ignored).
+``costPerHr`` or ``priceHr``; disk offers as ``{items, totalCount}`` or a bare
+list; unknown extra fields (ignored).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import (
     AliasChoices,
@@ -20,12 +21,13 @@ from pydantic import (
     Field,
     SecretStr,
     field_serializer,
+    model_validator,
 )
 from pydantic.alias_generators import to_camel
 
 
 class PodState(StrEnum):
-    """Values of a pod's ``status``. The API may add others; models keep any string."""
+    """Values of a pod's or a disk's ``status``. The API may add others; models keep any string."""
 
     PROVISIONING = "PROVISIONING"
     PENDING = "PENDING"
@@ -47,6 +49,14 @@ class InstallationState(StrEnum):
     TERMINATED = "TERMINATED"
 
 
+class AttachmentState(StrEnum):
+    """Values of an attached resource's ``status`` (a disk on a pod)."""
+
+    UNATTACHED = "UNATTACHED"
+    ATTACHED = "ATTACHED"
+    MOUNTED = "MOUNTED"
+
+
 FAILED_STATES = frozenset({PodState.ERROR, PodState.TERMINATED})
 
 
@@ -62,6 +72,26 @@ def _as_string_list(value: Any) -> Any:
 
 
 StringList = Annotated[list[str], BeforeValidator(_as_string_list)]
+
+
+def _as_id_list(value: Any) -> Any:
+    """``None`` becomes ``[]``; objects in the list (``{"id": ...}``) become their ids."""
+    if value is None:
+        return []
+    if isinstance(value, list | tuple):
+        return [item.get("id") if isinstance(item, dict) else item for item in value]
+    return value
+
+
+#: Ids of related resources (a disk's pods): ``null`` is none, an object stands for its id.
+IdList = Annotated[list[str], BeforeValidator(_as_id_list)]
+
+
+def _none_as_empty(value: Any) -> Any:
+    return [] if value is None else value
+
+
+ItemT = TypeVar("ItemT")
 
 
 class APIModel(BaseModel):
@@ -88,7 +118,7 @@ class PortMapping(APIModel):
 
 
 class _Billed(APIModel):
-    """What a pod, a cluster and a cluster node share: who owns it, what it costs."""
+    """What a pod, a disk, a cluster and a cluster node share: who owns it, what it costs."""
 
     created_at: datetime | None = None
     updated_at: datetime | None = None
@@ -150,6 +180,23 @@ class _PodProgress(APIModel):
         return None
 
 
+class AttachedResource(APIModel):
+    """A resource attached to a pod, as the pod's ``attachedResources`` lists it (a disk).
+
+    ``status`` is one of :class:`AttachmentState`; ``mount_path`` is where the pod
+    sees it (``/workspace`` unless chosen otherwise); ``size`` is in GB. Every field
+    may be missing: an odd attachment must never make its pod unreadable.
+    """
+
+    id: str | None = None
+    resource_type: str | None = None
+    status: str | None = None
+    is_detachable: bool | None = None
+    mount_path: str | None = None
+    resource_path: str | None = None
+    size: int | None = None
+
+
 class PodDetails(_PodProgress, _Billed):
     """A pod, as ``GET /api/v1/pods/{id}``, the pod list and create return it."""
 
@@ -163,7 +210,10 @@ class PodDetails(_PodProgress, _Billed):
     type: str | None = None
     environment_type: str | None = None
     resources: dict[str, Any] | None = None
-    attached_resources: list[dict[str, Any]] | None = None
+    #: The disks attached to the pod; ``null`` on the wire is an empty list.
+    attached_resources: Annotated[list[AttachedResource], BeforeValidator(_none_as_empty)] = Field(
+        default_factory=list
+    )
     jupyter_password: SecretStr | None = None
     custom_template_id: str | None = None
     is_spot: bool | None = None
@@ -191,13 +241,17 @@ class PodStatus(_PodProgress):
     )
 
 
-class PodPage(APIModel):
-    """One page of ``GET /api/v1/pods/``."""
+class OffsetPage(APIModel, Generic[ItemT]):
+    """One page of a list paginated by ``offset`` and ``limit``: ``{total_count, ..., data}``."""
 
     total_count: int = Field(validation_alias=AliasChoices("total_count", "totalCount"))
     offset: int = 0
     limit: int = 0
-    data: list[PodDetails] = Field(default_factory=list)
+    data: list[ItemT] = Field(default_factory=list)
+
+
+class PodPage(OffsetPage[PodDetails]):
+    """One page of ``GET /api/v1/pods/``."""
 
 
 class PodStatusList(APIModel):
@@ -222,19 +276,41 @@ class PodHistoryEntry(APIModel):
     team_id: str | None = None
 
 
-class PodHistoryPage(APIModel):
+class PodHistoryPage(OffsetPage[PodHistoryEntry]):
     """One page of ``GET /api/v1/pods/history``."""
-
-    total_count: int = Field(validation_alias=AliasChoices("total_count", "totalCount"))
-    offset: int = 0
-    limit: int = 0
-    data: list[PodHistoryEntry] = Field(default_factory=list)
 
 
 class DeletePodResult(APIModel):
     """The answer of ``DELETE /api/v1/pods/{id}``."""
 
     status: str
+
+
+# ---------------------------------------------------------------- disks
+
+
+class DiskDetails(_Billed):
+    """A network disk, as ``GET /api/v1/disks/{id}``, the disk list, create and rename return it.
+
+    ``status`` takes the pods' values (:class:`PodState`); ``size`` is in GB;
+    ``pods`` are the ids of the pods it is attached to. Fields the API leaves out
+    are ``None`` (or empty), as for pods.
+    """
+
+    id: str
+    status: str
+    name: str | None = None
+    remote_id: str | None = None
+    terminated_at: datetime | None = None
+    provider_type: str | None = None
+    size: int | None = None
+    info: Any = None
+    pods: IdList = Field(default_factory=list)
+    clusters: IdList = Field(default_factory=list)
+
+
+class DiskPage(OffsetPage[DiskDetails]):
+    """One page of ``GET /api/v1/disks/``."""
 
 
 # ---------------------------------------------------------------- create request
@@ -305,7 +381,15 @@ class TeamSpec(RequestModel):
     team_id: str
 
 
-class CreatePodRequest(RequestModel):
+class RequestBody(RequestModel):
+    """Base of a whole request body: :meth:`to_body` is what is sent."""
+
+    def to_body(self) -> dict[str, Any]:
+        """The JSON body as the API expects it, secrets revealed, unset options left out."""
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+class CreatePodRequest(RequestBody):
     """The body of ``POST /api/v1/pods/``."""
 
     pod: PodSpec
@@ -313,9 +397,26 @@ class CreatePodRequest(RequestModel):
     disks: list[str] | None = None
     team: TeamSpec | None = None
 
-    def to_body(self) -> dict[str, Any]:
-        """The JSON body as the API expects it, secrets revealed, unset options left out."""
-        return self.model_dump(mode="json", exclude_none=True)
+
+class DiskSpec(RequestModel):
+    """The ``disk`` object of a create request: its size in GB, name and place.
+
+    ``cloud_id`` is a disk offer's (from ``list_disk_availability``), when it has one.
+    """
+
+    size: int = Field(ge=1)
+    name: str | None = Field(default=None, max_length=255)
+    country: str | None = None
+    cloud_id: str | None = None
+    data_center_id: str | None = None
+
+
+class CreateDiskRequest(RequestBody):
+    """The body of ``POST /api/v1/disks/``."""
+
+    disk: DiskSpec
+    provider: ProviderSpec
+    team: TeamSpec | None = None
 
 
 # ---------------------------------------------------------------- availability
@@ -364,11 +465,46 @@ class GPUAvailability(APIModel):
     is_spot: bool | None = None
 
 
-class GPUAvailabilityPage(APIModel):
+class NumberedPage(APIModel, Generic[ItemT]):
+    """One page of a list paginated by ``page`` and ``page_size``: ``{items, totalCount}``."""
+
+    items: list[ItemT] = Field(default_factory=list)
+    total_count: int = Field(default=0, validation_alias=AliasChoices("totalCount", "total_count"))
+
+
+class GPUAvailabilityPage(NumberedPage[GPUAvailability]):
     """One page of availability offers."""
 
-    items: list[GPUAvailability] = Field(default_factory=list)
-    total_count: int = Field(default=0, validation_alias=AliasChoices("totalCount", "total_count"))
+
+class DiskAvailability(APIModel):
+    """One disk offer from ``GET /api/v1/availability/disks``: where disks can be made.
+
+    ``spec`` gives the sizes in GB (``min_count`` to ``max_count`` by ``step``) and
+    ``price_per_unit``, USD per GB per hour. ``cloud_id`` may be ``None``: such an
+    offer is chosen by its ``data_center`` and ``country``. ``is_multinode``: one
+    disk can serve several pods at once.
+    """
+
+    cloud_id: str | None = None
+    provider: str | None = None
+    data_center: str | None = None
+    country: str | None = None
+    region: str | None = None
+    spec: ResourceOffer | None = None
+    stock_status: str | None = None
+    security: str | None = None
+    is_multinode: bool | None = None
+
+
+class DiskAvailabilityPage(NumberedPage[DiskAvailability]):
+    """One page of disk offers; a bare list (as one guide shows it) is the whole answer."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_list(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return {"items": value, "totalCount": len(value)}
+        return value
 
 
 # ---------------------------------------------------------------- admin clusters

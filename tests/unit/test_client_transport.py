@@ -415,3 +415,20 @@ def test_no_transport_error_message_carries_the_key(raise_: type[httpx.Transport
     assert isinstance(info.value, APIConnectionError)
     assert isinstance(info.value, APITimeoutError) is (raise_ is httpx.ReadTimeout)
     assert KEY not in str(info.value)
+
+
+def test_a_server_that_repeats_its_page_ends_the_walk() -> None:
+    """A total that promises more while every page repeats the first must not loop forever."""
+    requests = 0
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal requests
+        requests += 1
+        data = [pod_json("a", "one"), pod_json("b", "two")]
+        return httpx.Response(
+            200, json={"total_count": 10**9, "offset": 0, "limit": 2, "data": data}
+        )
+
+    with make_client(handler) as client:
+        assert [pod.id for pod in client.list_pods(page_size=2)] == ["a", "b"]
+    assert requests == 2

@@ -8,8 +8,14 @@ import pytest
 from pydantic import ValidationError
 
 from prime_pulumi.client.models import (
+    AttachmentState,
     ClusterEnvelope,
+    CreateDiskRequest,
     CreatePodRequest,
+    DiskAvailabilityPage,
+    DiskDetails,
+    DiskPage,
+    DiskSpec,
     EnvVar,
     GPUAvailabilityPage,
     PodDetails,
@@ -17,6 +23,7 @@ from prime_pulumi.client.models import (
     PodSpec,
     PodStatus,
     ProviderSpec,
+    TeamSpec,
 )
 
 SEED_STATUS = {
@@ -244,3 +251,157 @@ def test_create_body_is_camel_case_with_secrets_revealed_only_in_the_body() -> N
 def test_create_request_refuses_what_the_api_would(bad: dict[str, object]) -> None:
     with pytest.raises(ValidationError):
         _request(**bad)
+
+
+# ---------------------------------------------------------------- disks
+
+DISK = {
+    "id": "disk-1",
+    "name": "checkpoints",
+    "remoteId": "r-1",
+    "createdAt": "2026-11-07T05:31:56Z",
+    "updatedAt": "2026-11-07T05:32:56Z",
+    "terminatedAt": None,
+    "status": "ACTIVE",
+    "providerType": "runpod",
+    "size": 500,
+    "info": {"mountPath": "/workspace"},
+    "priceHr": 0.055,
+    "stoppedPriceHr": 0.055,
+    "provisioningPriceHr": 0.0,
+    "userId": "u1",
+    "teamId": None,
+    "walletId": "w1",
+    "pods": ["p1", "p2"],
+    "clusters": [],
+    "somethingNew": 1,
+}
+
+
+def test_disk_reads_every_documented_field() -> None:
+    disk = DiskDetails.model_validate(DISK)
+    assert (disk.id, disk.name, disk.remote_id, disk.status) == (
+        "disk-1",
+        "checkpoints",
+        "r-1",
+        "ACTIVE",
+    )
+    assert (disk.provider_type, disk.size, disk.price_hr, disk.provisioning_price_hr) == (
+        "runpod",
+        500,
+        0.055,
+        0.0,
+    )
+    assert disk.created_at is not None and disk.created_at.year == 2026
+    assert disk.terminated_at is None
+    assert disk.info == {"mountPath": "/workspace"}
+    assert (disk.user_id, disk.team_id, disk.wallet_id) == ("u1", None, "w1")
+    assert (disk.pods, disk.clusters) == (["p1", "p2"], [])
+
+
+def test_disk_tolerates_missing_fields_null_lists_and_objects_for_ids() -> None:
+    disk = DiskDetails.model_validate(
+        {"id": "d", "status": "PROVISIONING", "pods": None, "clusters": [{"id": "c1"}]}
+    )
+    assert (disk.name, disk.size, disk.price_hr, disk.created_at) == (None, None, None, None)
+    assert (disk.pods, disk.clusters) == ([], ["c1"])
+
+
+@pytest.mark.parametrize("body", [{"status": "ACTIVE"}, {"id": "d"}, {"id": None, "status": "x"}])
+def test_a_disk_needs_an_id_and_a_status(body: dict[str, object]) -> None:
+    with pytest.raises(ValidationError):
+        DiskDetails.model_validate(body)
+
+
+def test_disk_page_reads_either_envelope_spelling() -> None:
+    page = DiskPage.model_validate({"total_count": 3, "offset": 0, "limit": 1, "data": [DISK]})
+    assert (page.total_count, page.data[0].id) == (3, "disk-1")
+    assert DiskPage.model_validate({"totalCount": 0, "data": []}).total_count == 0
+
+
+def test_create_disk_body_is_camel_case_without_unset_options() -> None:
+    request = CreateDiskRequest(
+        disk=DiskSpec(size=500, name="checkpoints", cloud_id="c1", data_center_id="US-CA-1"),
+        provider=ProviderSpec(type="runpod"),
+        team=TeamSpec(team_id="t1"),
+    )
+    assert request.to_body() == {
+        "disk": {"size": 500, "name": "checkpoints", "cloudId": "c1", "dataCenterId": "US-CA-1"},
+        "provider": {"type": "runpod"},
+        "team": {"teamId": "t1"},
+    }
+    minimal = CreateDiskRequest(disk=DiskSpec(size=1), provider=ProviderSpec(type="runpod"))
+    assert minimal.to_body() == {"disk": {"size": 1}, "provider": {"type": "runpod"}}
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [{"size": 0}, {"size": -1}, {"size": 1, "name": "x" * 256}, {"size": 1, "colour": "red"}, {}],
+)
+def test_create_disk_request_refuses_what_the_api_would(bad: dict[str, object]) -> None:
+    with pytest.raises(ValidationError):
+        DiskSpec.model_validate(bad)
+
+
+DISK_OFFER = {
+    "cloudId": None,
+    "provider": "runpod",
+    "dataCenter": "US-CA-1",
+    "country": "US",
+    "region": "united_states",
+    "spec": {"minCount": 10, "maxCount": 2000, "step": 10, "pricePerUnit": 0.00011},
+    "stockStatus": "Available",
+    "security": "secure_cloud",
+    "isMultinode": True,
+}
+
+
+@pytest.mark.parametrize(
+    "answer", [{"items": [DISK_OFFER], "totalCount": 1}, [DISK_OFFER]], ids=["page", "bare-list"]
+)
+def test_disk_offers_read_as_a_page_or_a_bare_list(answer: object) -> None:
+    page = DiskAvailabilityPage.model_validate(answer)
+    assert page.total_count == 1
+    offer = page.items[0]
+    assert offer.cloud_id is None
+    assert (offer.provider, offer.data_center, offer.country, offer.region) == (
+        "runpod",
+        "US-CA-1",
+        "US",
+        "united_states",
+    )
+    assert offer.spec is not None
+    assert (offer.spec.min_count, offer.spec.max_count, offer.spec.step) == (10, 2000, 10)
+    assert offer.spec.price_per_unit == 0.00011
+    assert (offer.stock_status, offer.security, offer.is_multinode) == (
+        "Available",
+        "secure_cloud",
+        True,
+    )
+
+
+def test_pod_reads_its_attached_disks_typed() -> None:
+    attached = {
+        "resourceType": "DISK",
+        "id": "disk-1",
+        "status": "MOUNTED",
+        "isDetachable": False,
+        "mountPath": "/workspace",
+        "resourcePath": "/dev/vdb",
+        "size": 500,
+    }
+    pod = PodDetails.model_validate(POD | {"attachedResources": [attached]})
+    (disk,) = pod.attached_resources
+    assert (disk.id, disk.resource_type, disk.status, disk.mount_path) == (
+        "disk-1",
+        "DISK",
+        AttachmentState.MOUNTED,
+        "/workspace",
+    )
+    assert (disk.is_detachable, disk.resource_path, disk.size) == (False, "/dev/vdb", 500)
+
+
+@pytest.mark.parametrize("wire", [None, [], "absent"])
+def test_a_pod_without_attached_resources_has_an_empty_list(wire: object) -> None:
+    body = POD if wire == "absent" else POD | {"attachedResources": wire}
+    assert PodDetails.model_validate(body).attached_resources == []
