@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         FIXTURE_PROVISION_SECONDS as FIXTURE_PROVISION_SECONDS,
     )
     from prime_pulumi.emulator.schemas import ROUTE_NAMES as ROUTE_NAMES
+    from prime_pulumi.emulator.schemas import DiskFate as DiskFate
     from prime_pulumi.emulator.schemas import Fate as Fate
     from prime_pulumi.emulator.schemas import Fault as Fault
     from prime_pulumi.emulator.schemas import PodFailure as PodFailure
@@ -39,6 +40,7 @@ _HOMES = {
     "ROUTE_NAMES": "schemas",
     "EmulatorBackend": "backend",
     "EmulatorServer": "server",
+    "DiskFate": "schemas",
     "Fate": "schemas",
     "Fault": "schemas",
     "PodFailure": "schemas",

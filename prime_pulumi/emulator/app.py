@@ -20,11 +20,22 @@ request counts and faults):
   ``disks`` repeat; a ``regions`` value may also list several, comma-separated). Every
   filter given must match; a value outside its documented set (``regions``, ``socket``,
   ``security``) is a 422, an unknown free-form value (``gpu_type``, ``data_center_id``,
-  ``cloud_id``) matches nothing, and ``disks`` is taken and ignored (there are no disks).
+  ``cloud_id``) matches nothing, and ``disks`` keeps offers in the data center of every
+  disk named (none, when one is unknown or gone).
 - ``multi_node_availability``: ``GET /api/v1/availability/multi-node`` (same parameters)
 - ``legacy_availability``: ``GET /api/v1/availability/?gpu_type=&gpu_count=&regions=``
   (single-node offers keyed by GPU type)
 - ``get_cluster``: ``GET /api/admin/clusters/{cluster_id}`` (admin key only)
+- ``create_disk``: ``POST /api/v1/disks/``
+- ``list_disks``: ``GET /api/v1/disks/?offset=&limit=``
+- ``get_disk``: ``GET /api/v1/disks/{disk_id}``
+- ``update_disk``: ``PATCH /api/v1/disks/{disk_id}`` (``{"name": str}``, nothing else)
+- ``delete_disk``: ``DELETE /api/v1/disks/{disk_id}``
+- ``disk_availability``: ``GET /api/v1/availability/disks?page=&page_size=&regions=``
+  ``&data_center_id=&cloud_id=`` (filters as for GPU offers)
+
+Disks, their lifecycle and the emulator's guesses about attaching them are described
+in :mod:`prime_pulumi.emulator.disks`.
 
 Control routes (no authentication; bodies and answers are snake_case JSON, clusters
 and offers aside: they are camelCase, as the API serves them). A body that is not
@@ -38,21 +49,24 @@ region, a stock status, a price of 0), a missing required key, and on the routes
 noted below a cluster's envelope or a fault setting its action ignores.
 
 ``POST /_emulator/reset``
-    Forget pods, history, clusters, fates, faults and request counts, and restore
-    the default catalogue of offers; keys and timing stay. Takes no body, or
-    ``{}``. Answers ``{"status": "reset"}``.
+    Forget pods, history, disks, clusters, fates, faults and request counts, and
+    restore the default catalogue of offers; keys and timing stay. Takes no body,
+    or ``{}``. Answers ``{"status": "reset"}``.
 ``GET /_emulator/config``, ``POST /_emulator/config``
-    ``{"provision_seconds": float, "delete_seconds": float}``: read or change the
-    timing. ``provision_seconds`` is how long pods created from now on take to
-    become ready; ``delete_seconds`` (default 0) is how long pods deleted from
-    now on stay listed as DELETING (installation fields frozen) before they are
+    ``{"provision_seconds": float, "delete_seconds": float, "disk_provision_seconds":
+    float, "disk_delete_seconds": float}``: read or change the timing.
+    ``provision_seconds`` is how long pods created from now on take to become
+    ready; ``delete_seconds`` (default 0) is how long pods deleted from now on
+    stay listed as DELETING (installation fields frozen) before they are
     terminated: 404, in history with ``terminatedAt`` at the end of that window
     and billed until then. The DELETE itself answers ``{"status": "TERMINATED"}``
     at once, and so does a repeated DELETE during the window (it does not extend
-    it); 0 terminates at once. POST takes either key alone (or both; a missing or
-    null key is left unchanged, so ``{}`` changes nothing; negative values are a
-    422). Both answer the settings in force:
-    ``{"provision_seconds": float, "delete_seconds": float}``.
+    it); 0 terminates at once. ``disk_provision_seconds`` is how long disks
+    created from now on stay PROVISIONING before ACTIVE; ``disk_delete_seconds``
+    (default 0) how long disks deleted from now on stay DELETING before they are
+    gone. POST takes any key alone (or several; a missing or null key is left
+    unchanged, so ``{}`` changes nothing; negative values are a 422). Both answer
+    the settings in force, every key.
 ``POST /_emulator/clusters``
     Store a cluster (camelCase, the admin endpoint's shape; missing fields get
     defaults, so ``{}`` is a cluster of defaults, and an empty or missing ``id``
@@ -76,6 +90,10 @@ noted below a cluster's envelope or a fault setting its action ignores.
     message shows from 1/2 to 3/4 of it, then the pod becomes ready),
     ``error`` (status ERROR from half of it), ``stuck`` (PROVISIONING forever).
     Answers ``{"queued": int}``, the fates now waiting.
+``POST /_emulator/disk-fates`` ``{"fates": [{"kind": "ok" | "error" | "stuck"}]}``
+    Queue fates for the next disks created, one each, in order (default ``ok``):
+    ``error`` turns ERROR when the disk would become ACTIVE, ``stuck`` stays
+    PROVISIONING. Answers ``{"queued": int}``.
 ``POST /_emulator/faults``
     ``{"route": ROUTE_NAME | "*", "action": "status" | "delay" | "drop" | "drop_after",
     "status": int = 503, "retry_after": float | null, "delay": float = 0,
@@ -101,6 +119,9 @@ noted below a cluster's envelope or a fault setting its action ignores.
 ``POST /_emulator/pods/{pod_id}/fail``
     ``{"kind": "error" | "install_failure", "message": str | null}``: make an
     active pod fail from now on. Answers the pod as ``/_emulator/pods`` shows it.
+``GET /_emulator/disks``
+    ``{"data": [disk, ...]}``: every disk held, DELETING ones included and gone
+    ones as TERMINATED with ``terminatedAt``, each with its ``fate``.
 """
 
 from collections.abc import Callable, Mapping, Sequence
@@ -123,7 +144,12 @@ from prime_pulumi.emulator.faults import FaultInjector
 from prime_pulumi.emulator.schemas import (
     AvailabilityPage,
     Cleared,
+    DeletedDisk,
     DeletedPod,
+    DiskFateQueue,
+    DiskList,
+    DiskOfferPage,
+    EmulatedDisks,
     EmulatedPod,
     EmulatedPods,
     EmulatorSettings,
@@ -149,10 +175,13 @@ from prime_pulumi.emulator.schemas import (
     ValidationErrorBody,
     WireCluster,
     WireClusterEnvelope,
+    WireCreateDiskRequest,
     WireCreatePodRequest,
+    WireDisk,
     WireGPUAvailability,
     WirePod,
     WirePodStatusList,
+    WireUpdateDiskRequest,
     api_name,
 )
 
@@ -160,12 +189,18 @@ _API_TAG = "Prime Intellect API"
 _CONTROL_TAG = "Emulator control"
 
 _ERROR_DESCRIPTIONS = {
-    400: "The request was refused (for example, the price exceeds maxPrice).",
+    400: (
+        "The request was refused (for example, the price exceeds maxPrice, "
+        "or a disk is in another data center)."
+    ),
     401: "No API key, or an unknown one.",
     402: "Payment required: the wallet is empty.",
     403: "The key lacks the permission this endpoint needs.",
-    404: "No such resource (terminated pods count as gone).",
-    409: "A conflict with the current state: an offer out of stock, or an id already taken.",
+    404: "No such resource (terminated pods and deleted disks count as gone).",
+    409: (
+        "A conflict with the current state: an offer out of stock, an id already taken, "
+        "a disk not ACTIVE, or a disk still attached to a pod."
+    ),
     422: "The request does not match the schema.",
     429: "Rate limited; may carry Retry-After.",
     503: "The service is unavailable; retry later.",
@@ -417,9 +452,13 @@ def _add_api_routes(app: FastAPI, backend: EmulatorBackend) -> None:
         """Active pods, oldest first."""
         return backend.list_pods(offset, limit)
 
-    @api("POST", "/api/v1/pods/", "create_pod", 400, 402, 409)
+    @api("POST", "/api/v1/pods/", "create_pod", 400, 402, 404, 409)
     async def create_pod(request: WireCreatePodRequest) -> WirePod:
-        """Create a pod; it starts PROVISIONING. An offer out of stock is a 409 (our guess)."""
+        """Create a pod; it starts PROVISIONING. An offer out of stock is a 409 (our guess).
+
+        Its ``disks`` are mounted at /workspace. Our guesses: an unknown disk is a 404,
+        one not ACTIVE a 409, one in another data center a 400.
+        """
         return backend.create_pod(request)
 
     @api("GET", "/api/v1/pods/{pod_id}", "get_pod", 404, route_class=_PodIdRoute)
@@ -447,8 +486,6 @@ def _add_api_routes(app: FastAPI, backend: EmulatorBackend) -> None:
             security: SecurityFilter = None,
             data_center_id: DataCenterId = None,
             cloud_id: CloudId = None,
-            # The emulator has no disks yet, so none can rule an offer out: taken, so the
-            # official SDK's query is valid, and ignored.
             disks: Disks = None,
         ) -> AvailabilityPage:
             return backend.availability(
@@ -460,6 +497,7 @@ def _add_api_routes(app: FastAPI, backend: EmulatorBackend) -> None:
                 regions=regions or (),
                 data_center_id=data_center_id,
                 cloud_id=cloud_id,
+                disks=disks or (),
                 page=page,
                 page_size=page_size,
             )
@@ -488,6 +526,56 @@ def _add_api_routes(app: FastAPI, backend: EmulatorBackend) -> None:
         """Full details of one cluster: columns, nodes and SSH keys."""
         return backend.get_cluster(cluster_id)
 
+    @api("GET", "/api/v1/disks/", "list_disks")
+    async def list_disks(offset: Offset = 0, limit: Limit = 100) -> DiskList:
+        """Disks, oldest first, DELETING ones included."""
+        return backend.list_disks(offset, limit)
+
+    @api("POST", "/api/v1/disks/", "create_disk", 400, 409)
+    async def create_disk(request: WireCreateDiskRequest) -> WireDisk:
+        """Create a disk where its provider's matching disk offer is; it starts PROVISIONING.
+
+        Our guesses: no matching offer, or a size outside its range, is a 400; an offer
+        out of stock a 409.
+        """
+        return backend.create_disk(request)
+
+    @api("GET", "/api/v1/disks/{disk_id}", "get_disk", 404)
+    async def get_disk(disk_id: str) -> WireDisk:
+        """One disk; 404 once it is gone."""
+        return backend.get_disk(disk_id)
+
+    # 400: FastAPI's answer to a body it cannot parse (not UTF-8), as on every route with one.
+    @api("PATCH", "/api/v1/disks/{disk_id}", "update_disk", 400, 404)
+    async def update_disk(disk_id: str, change: WireUpdateDiskRequest) -> WireDisk:
+        """Rename a disk: the name is all that can change."""
+        return backend.update_disk(disk_id, change)
+
+    @api("DELETE", "/api/v1/disks/{disk_id}", "delete_disk", 404, 409)
+    async def delete_disk(disk_id: str) -> DeletedDisk:
+        """Delete a disk: DELETING (for the disk delete time), then gone.
+
+        A disk attached to a pod that is not terminated is a 409 (our guess).
+        """
+        return backend.delete_disk(disk_id)
+
+    @api("GET", "/api/v1/availability/disks", "disk_availability")
+    async def disk_availability(
+        page: Page = 1,
+        page_size: PageSize = MAX_PAGE_SIZE,
+        regions: Regions = None,
+        data_center_id: DataCenterId = None,
+        cloud_id: CloudId = None,
+    ) -> DiskOfferPage:
+        """Disk offers; ``pricePerUnit`` is USD per GB-hour."""
+        return backend.disk_availability(
+            regions=regions or (),
+            data_center_id=data_center_id,
+            cloud_id=cloud_id,
+            page=page,
+            page_size=page_size,
+        )
+
 
 def _add_control_routes(app: FastAPI, backend: EmulatorBackend) -> None:
     def control(
@@ -505,7 +593,10 @@ def _add_control_routes(app: FastAPI, backend: EmulatorBackend) -> None:
 
     def settings() -> EmulatorSettings:
         return EmulatorSettings(
-            provision_seconds=backend.provision_seconds, delete_seconds=backend.delete_seconds
+            provision_seconds=backend.provision_seconds,
+            delete_seconds=backend.delete_seconds,
+            disk_provision_seconds=backend.disk_provision_seconds,
+            disk_delete_seconds=backend.disk_delete_seconds,
         )
 
     @control("GET", "config", "get_config")
@@ -515,11 +606,15 @@ def _add_control_routes(app: FastAPI, backend: EmulatorBackend) -> None:
 
     @control("POST", "config", "set_config")
     async def set_config(update: EmulatorSettingsUpdate) -> EmulatorSettings:
-        """Change the timing of pods created or deleted from now on; absent keys stay."""
+        """Change the timing of pods and disks created or deleted from now on; absent keys stay."""
         if update.provision_seconds is not None:
             backend.provision_seconds = update.provision_seconds
         if update.delete_seconds is not None:
             backend.delete_seconds = update.delete_seconds
+        if update.disk_provision_seconds is not None:
+            backend.disk_provision_seconds = update.disk_provision_seconds
+        if update.disk_delete_seconds is not None:
+            backend.disk_delete_seconds = update.disk_delete_seconds
         return settings()
 
     @control("POST", "clusters", "add_cluster")
@@ -543,6 +638,11 @@ def _add_control_routes(app: FastAPI, backend: EmulatorBackend) -> None:
     async def queue_fates(queue: FateQueue) -> QueuedFates:
         """Queue fates for the next pods created."""
         return QueuedFates(queued=backend.queue_fates(queue.fates))
+
+    @control("POST", "disk-fates", "queue_disk_fates")
+    async def queue_disk_fates(queue: DiskFateQueue) -> QueuedFates:
+        """Queue fates for the next disks created."""
+        return QueuedFates(queued=backend.queue_disk_fates(queue.fates))
 
     @control("POST", "faults", "add_fault")
     async def add_fault(fault: Fault) -> FaultId:
@@ -573,3 +673,8 @@ def _add_control_routes(app: FastAPI, backend: EmulatorBackend) -> None:
     async def fail_pod(pod_id: str, failure: PodFailure) -> EmulatedPod:
         """Make an active pod fail from now on."""
         return backend.fail_pod(pod_id, failure)
+
+    @control("GET", "disks", "all_disks")
+    async def all_disks() -> EmulatedDisks:
+        """Every disk held, gone ones included."""
+        return EmulatedDisks(data=backend.all_disks())

@@ -1,9 +1,10 @@
 """All state and behaviour of the emulated Prime Intellect API, with no HTTP in it.
 
-An :class:`EmulatorBackend` holds pods, terminated pods, admin clusters, the
-GPU offers (its :class:`~prime_pulumi.emulator.marketplace.Marketplace`), the
-queue of fates for the next pods, the queue of faults for the next requests and
-the request counts. It is thread-safe (one lock): the server answers requests on
+An :class:`EmulatorBackend` holds pods, terminated pods, disks (its
+:class:`~prime_pulumi.emulator.disks.DiskStore`), admin clusters, the GPU and disk
+offers (its :class:`~prime_pulumi.emulator.marketplace.Marketplace`), the queue
+of fates for the next pods, the queue of faults for the next requests and the
+request counts. It is thread-safe (one lock): the server answers requests on
 its own thread while tests read state from theirs.
 
 Time comes from an injectable monotonic ``clock``. A pod's lifecycle is never
@@ -19,6 +20,10 @@ DELETE arrives), a deleted pod stays listed for ``D`` seconds as DELETING,
 its installation fields frozen as they were; from then on it is terminated:
 gone from the API (404), in history with ``terminatedAt`` at the end of the
 window, billed until then. ``D = 0`` terminates it at once.
+
+Disks live in time the same way, with times of their own: see
+:mod:`prime_pulumi.emulator.disks` for their lifecycle and for the rules of
+attaching them to pods.
 """
 
 from __future__ import annotations
@@ -35,11 +40,14 @@ from prime_pulumi.emulator.defaults import (
     DEFAULT_ADMIN_KEY,
     DEFAULT_API_KEY,
     DEFAULT_DELETE_SECONDS,
+    DEFAULT_DISK_DELETE_SECONDS,
+    DEFAULT_DISK_PROVISION_SECONDS,
     DEFAULT_IMAGE,
     DEFAULT_PRICE_PER_GPU_HOUR,
     DEFAULT_PROVISION_SECONDS,
     FROZEN_PROGRESS,
 )
+from prime_pulumi.emulator.disks import DiskRecord, DiskStore
 from prime_pulumi.emulator.errors import (
     ForbiddenError,
     InvalidApiKeyError,
@@ -48,12 +56,17 @@ from prime_pulumi.emulator.errors import (
     UnknownResourceError,
     pod_not_found,
 )
-from prime_pulumi.emulator.marketplace import Marketplace, OfferFilter
+from prime_pulumi.emulator.marketplace import Marketplace, OfferFilter, PlaceFilter
 from prime_pulumi.emulator.schemas import (
     ROUTE_NAMES,
-    AttachedResource,
     AvailabilityPage,
+    DeletedDisk,
     DeletedPod,
+    DiskFate,
+    DiskFateKind,
+    DiskList,
+    DiskOfferPage,
+    EmulatedDisk,
     EmulatedPod,
     Fate,
     FateKind,
@@ -74,14 +87,19 @@ from prime_pulumi.emulator.schemas import (
     Security,
     Socket,
     SortOrder,
+    WireAttachedResource,
     WireCluster,
     WireClusterEnvelope,
+    WireCreateDiskRequest,
     WireCreatePodRequest,
+    WireDisk,
+    WireDiskInfo,
     WireGPUAvailability,
     WirePod,
     WirePodStatus,
     WirePodStatusList,
     WirePortMapping,
+    WireUpdateDiskRequest,
     iso_utc,
 )
 
@@ -123,7 +141,7 @@ class _PodRecord:
     price_hr: float
     stopped_price_hr: float
     resources: PodResources
-    attached_resources: list[AttachedResource]
+    attached_resources: list[WireAttachedResource]
     ip: str
     ssh_port: int
     fate: Fate
@@ -162,6 +180,7 @@ class _State:
     """Everything :meth:`EmulatorBackend.reset` forgets."""
 
     pods: dict[str, _PodRecord] = field(default_factory=dict)  # creation order
+    disks: DiskStore = field(default_factory=DiskStore)
     clusters: dict[str, WireCluster] = field(default_factory=dict)
     offers: Marketplace = field(default_factory=Marketplace.default)
     fates: deque[Fate] = field(default_factory=deque)
@@ -179,6 +198,9 @@ class EmulatorBackend:
         provision_seconds: how long pods created from now on take to become ready.
         delete_seconds: how long pods deleted from now on stay DELETING before they
             are terminated; 0 terminates them at once.
+        disk_provision_seconds: how long disks created from now on stay PROVISIONING.
+        disk_delete_seconds: how long disks deleted from now on stay DELETING before
+            they are gone; 0 removes them at once.
         seed: makes ids, IPs and names deterministic: equal seeds give equal ids.
         clock: a monotonic clock in seconds; inject a fake one to steer time.
     """
@@ -190,6 +212,8 @@ class EmulatorBackend:
         admin_keys: Iterable[str] = (DEFAULT_ADMIN_KEY,),
         provision_seconds: float = DEFAULT_PROVISION_SECONDS,
         delete_seconds: float = DEFAULT_DELETE_SECONDS,
+        disk_provision_seconds: float = DEFAULT_DISK_PROVISION_SECONDS,
+        disk_delete_seconds: float = DEFAULT_DISK_DELETE_SECONDS,
         seed: int = 0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -198,6 +222,10 @@ class EmulatorBackend:
         self._api_keys = frozenset(api_keys) | self._admin_keys
         self._provision_seconds = _non_negative("provision_seconds", provision_seconds)
         self._delete_seconds = _non_negative("delete_seconds", delete_seconds)
+        self._disk_provision_seconds = _non_negative(
+            "disk_provision_seconds", disk_provision_seconds
+        )
+        self._disk_delete_seconds = _non_negative("disk_delete_seconds", disk_delete_seconds)
         self._seed = seed
         self._clock = clock
         # Timestamps are the wall time at start-up plus elapsed clock time, so a
@@ -232,15 +260,37 @@ class EmulatorBackend:
             self._delete_seconds = _non_negative("delete_seconds", seconds)
 
     @property
+    def disk_provision_seconds(self) -> float:
+        """How long disks created from now on stay PROVISIONING before ACTIVE (settable)."""
+        with self._lock:
+            return self._disk_provision_seconds
+
+    @disk_provision_seconds.setter
+    def disk_provision_seconds(self, seconds: float) -> None:
+        with self._lock:
+            self._disk_provision_seconds = _non_negative("disk_provision_seconds", seconds)
+
+    @property
+    def disk_delete_seconds(self) -> float:
+        """How long disks deleted from now on stay DELETING before they are gone (settable)."""
+        with self._lock:
+            return self._disk_delete_seconds
+
+    @disk_delete_seconds.setter
+    def disk_delete_seconds(self, seconds: float) -> None:
+        with self._lock:
+            self._disk_delete_seconds = _non_negative("disk_delete_seconds", seconds)
+
+    @property
     def user_id(self) -> str:
         """The id of the one user every key belongs to."""
         return self._user_id
 
     def reset(self) -> None:
-        """Forget pods, history, clusters, fates, faults and counts; restore the default offers.
+        """Forget pods, history, disks, clusters, fates, faults and counts; restore the offers.
 
-        Keys and timing (``provision_seconds``, ``delete_seconds``) are kept. Ids
-        restart from the seed, so a test sees the same ids whatever ran before it.
+        Keys and timing (of pods and of disks) are kept. Ids restart from the seed,
+        so a test sees the same ids whatever ran before it.
         """
         with self._lock:
             self._state = _State()
@@ -250,6 +300,13 @@ class EmulatorBackend:
         with self._lock:
             self._state.fates.extend(f if isinstance(f, Fate) else Fate(kind=f) for f in fates)
             return len(self._state.fates)
+
+    def queue_disk_fates(self, fates: Iterable[DiskFate | DiskFateKind]) -> int:
+        """Queue fates for the next disks created, in order; returns how many are queued."""
+        with self._lock:
+            queue = self._state.disks.fates
+            queue.extend(f.kind if isinstance(f, DiskFate) else f for f in fates)
+            return len(queue)
 
     def add_fault(self, fault: Fault) -> str:
         """Queue a fault for the next matching requests; returns its id."""
@@ -301,6 +358,15 @@ class EmulatorBackend:
         with self._lock:
             now = self._clock()
             return [self._emulated(record, now) for record in self._state.pods.values()]
+
+    def all_disks(self) -> list[EmulatedDisk]:
+        """Every disk held, in its current state (gone ones TERMINATED), in creation order."""
+        with self._lock:
+            now = self._clock()
+            return [
+                EmulatedDisk(**dict(self._disk(record, now)), fate=record.fate)
+                for record in self._state.disks.all()
+            ]
 
     def fail_pod(self, pod_id: str, failure: PodFailure) -> EmulatedPod:
         """Make an active pod fail from now on, whatever its fate.
@@ -366,6 +432,9 @@ class EmulatorBackend:
 
         Refused, making no pod: 409 when the offer is out of stock, 400 when it costs
         more than ``maxPrice``. A ``cloudId`` that is no offer makes a pod at a default price.
+        The top-level ``disks`` are attached to it (see :mod:`prime_pulumi.emulator.disks`
+        for when they are refused); the pod's place is its offer's data center, else its
+        ``dataCenterId``.
         """
         spec = request.pod
         with self._lock:
@@ -379,6 +448,8 @@ class EmulatorBackend:
             disk = spec.disk_size or (offer.disk.default_count if offer else None) or 100
             disk_price = (offer.disk.price_per_unit if offer else None) or 0.0
             now = self._clock()
+            place = offer.data_center if offer else spec.data_center_id
+            mounted = self._state.disks.attachable(request.disks or (), place, now)
             pod_id = self._next_id("pod")
             serial = self._state.serials["pod"]
             record = _PodRecord(
@@ -401,20 +472,7 @@ class EmulatorBackend:
                     disk=disk,
                     vcpus=spec.vcpus or (offer.vcpu.default_count if offer else None),
                 ),
-                attached_resources=[
-                    AttachedResource(
-                        id=disk_id,
-                        resource_type="DISK",
-                        status="ATTACHED",
-                        created_at=self._wall(now),
-                        size=None,
-                        mount_path=f"/mnt/{disk_id}",
-                        resource_path=None,
-                        is_detachable=True,
-                        is_shared=False,
-                    )
-                    for disk_id in request.disks or ()
-                ],
+                attached_resources=[disk_record.attachment() for disk_record in mounted],
                 # Documentation addresses (RFC 5737): never a real machine.
                 ip=f"203.0.113.{(serial - 1) % 254 + 1}",
                 ssh_port=22,
@@ -424,6 +482,7 @@ class EmulatorBackend:
                 serial=serial,
             )
             self._state.pods[pod_id] = record
+            self._state.disks.attach(mounted, pod_id)
             return self._pod(record, now)
 
     def list_pods(self, offset: int = 0, limit: int = 100) -> PodList:
@@ -491,6 +550,88 @@ class EmulatorBackend:
             page = [self._history_entry(r) for r in done[offset : offset + limit]]
         return HistoryList(total_count=len(done), offset=offset, limit=limit, data=page)
 
+    # --- disks ------------------------------------------------------------------
+
+    def create_disk(self, request: WireCreateDiskRequest) -> WireDisk:
+        """Create a disk where the disk offer it names is; it takes the next queued disk fate.
+
+        Refused, making no disk: 400 when no disk offer of its provider matches, or the
+        size is outside the offer's range; 409 when the offer is out of stock.
+        """
+        with self._lock:
+            offer = self._state.offers.disk_offer_for(request)
+            now = self._clock()
+            disk_id = self._next_id("disk")
+            record = DiskRecord(
+                id=disk_id,
+                name=request.disk.name or f"disk-{disk_id[:8]}",
+                size=request.disk.size,
+                provider_type=request.provider.type,
+                team_id=request.team.team_id if request.team else None,
+                offer=offer,
+                fate=self._state.disks.next_fate(),
+                provision_seconds=self._disk_provision_seconds,
+                created=now,
+            )
+            self._state.disks.add(record)
+            return self._disk(record, now)
+
+    def list_disks(self, offset: int = 0, limit: int = 100) -> DiskList:
+        """One page of the disks the API shows (DELETING ones included), oldest first."""
+        with self._lock:
+            now = self._clock()
+            listed = self._state.disks.listed(now)
+            page = [self._disk(r, now) for r in listed[offset : offset + limit]]
+        return DiskList(total_count=len(listed), offset=offset, limit=limit, data=page)
+
+    def get_disk(self, disk_id: str) -> WireDisk:
+        """One disk (DELETING ones included); 404 for unknown or gone ones."""
+        with self._lock:
+            now = self._clock()
+            return self._disk(self._state.disks.active(disk_id, now), now)
+
+    def update_disk(self, disk_id: str, change: WireUpdateDiskRequest) -> WireDisk:
+        """Rename a disk (DELETING ones too); 404 for unknown or gone ones."""
+        with self._lock:
+            now = self._clock()
+            record = self._state.disks.active(disk_id, now)
+            record.name = change.name
+            record.renamed = now
+            return self._disk(record, now)
+
+    def delete_disk(self, disk_id: str) -> DeletedDisk:
+        """Delete a disk: DELETING for ``disk_delete_seconds``, then gone.
+
+        Answers the disk's status right after (DELETING, or TERMINATED when the
+        delete time is 0); a DELETE while it is DELETING answers the same and keeps
+        the end of the window. 404 when unknown or gone; 409 while a pod that is not
+        terminated uses it.
+        """
+        with self._lock:
+            now = self._clock()
+            status = self._state.disks.delete(
+                disk_id, now, self._disk_delete_seconds, lambda pod_id: self._live(pod_id, now)
+            )
+        return DeletedDisk(status=status)
+
+    def disk_availability(
+        self,
+        *,
+        regions: Sequence[Region] = (),
+        data_center_id: str | None = None,
+        cloud_id: str | None = None,
+        page: int = 1,
+        page_size: int = 100,
+    ) -> DiskOfferPage:
+        """One page of the disk offers that match every filter given."""
+        filters = PlaceFilter(
+            regions=tuple(regions), data_center_id=data_center_id, cloud_id=cloud_id
+        )
+        with self._lock:
+            offers = self._state.offers.select_disk_offers(filters)
+        start = (page - 1) * page_size
+        return DiskOfferPage(items=offers[start : start + page_size], total_count=len(offers))
+
     # --- availability and clusters ---------------------------------------------
 
     def availability(
@@ -504,20 +645,28 @@ class EmulatorBackend:
         regions: Sequence[Region] = (),
         data_center_id: str | None = None,
         cloud_id: str | None = None,
+        disks: Sequence[str] = (),
         page: int = 1,
         page_size: int = 100,
     ) -> AvailabilityPage:
-        """One page of the single-node (or multi-node) offers that match every filter given."""
-        filters = OfferFilter(
-            gpu_type=gpu_type,
-            gpu_count=gpu_count,
-            socket=socket,
-            security=security,
-            regions=tuple(regions),
-            data_center_id=data_center_id,
-            cloud_id=cloud_id,
+        """One page of the single-node (or multi-node) offers that match every filter given.
+
+        ``disks``: only offers in the data center of every one of these disks (none,
+        when one is unknown or gone).
+        """
+        place = PlaceFilter(
+            regions=tuple(regions), data_center_id=data_center_id, cloud_id=cloud_id
         )
         with self._lock:
+            now = self._clock()
+            filters = OfferFilter(
+                place=place,
+                gpu_type=gpu_type,
+                gpu_count=gpu_count,
+                socket=socket,
+                security=security,
+                disk_data_centers=[self._state.disks.data_center(d, now) for d in disks],
+            )
             offers = self._state.offers.select(filters, multi_node=multi_node)
         start = (page - 1) * page_size
         return AvailabilityPage(items=offers[start : start + page_size], total_count=len(offers))
@@ -530,7 +679,9 @@ class EmulatorBackend:
         regions: Sequence[Region] = (),
     ) -> dict[str, list[WireGPUAvailability]]:
         """Single-node offers keyed by GPU type, as older documentation shows them."""
-        filters = OfferFilter(gpu_type=gpu_type, gpu_count=gpu_count, regions=tuple(regions))
+        filters = OfferFilter(
+            place=PlaceFilter(regions=tuple(regions)), gpu_type=gpu_type, gpu_count=gpu_count
+        )
         grouped: dict[str, list[WireGPUAvailability]] = {}
         with self._lock:
             offers = self._state.offers.select(filters, multi_node=False)
@@ -565,6 +716,11 @@ class EmulatorBackend:
         if record is None or record.gone(now):
             raise pod_not_found(pod_id)
         return record
+
+    def _live(self, pod_id: str, now: float) -> bool:
+        """Whether a pod exists and is not terminated at ``now`` (DELETING counts as live)."""
+        record = self._state.pods.get(pod_id)
+        return record is not None and not record.gone(now)
 
     def _phase(self, record: _PodRecord, now: float) -> _Phase:
         if record.terminated is not None and record.gone(now):
@@ -650,6 +806,40 @@ class EmulatorBackend:
             user_id=self._user_id,
             team_id=record.team_id,
             total_billed_price=record.billed(),
+        )
+
+    def _disk(self, record: DiskRecord, now: float) -> WireDisk:
+        status, _ = record.phase(now)
+        offer = record.offer
+        return WireDisk(
+            id=record.id,
+            name=record.name,
+            remote_id=record.remote_id,
+            created_at=self._wall(record.created),
+            updated_at=self._wall(record.updated(now)),
+            terminated_at=(
+                self._wall(record.terminated)
+                if record.terminated is not None and record.gone(now)
+                else None
+            ),
+            status=status,
+            provider_type=record.provider_type,
+            size=record.size,
+            info=WireDiskInfo(
+                country=offer.country,
+                data_center_id=offer.data_center,
+                cloud_id=offer.cloud_id,
+                is_multinode=offer.is_multinode,
+            ),
+            price_hr=record.price_hr,
+            # A disk bills whether or not a pod runs on it.
+            stopped_price_hr=record.price_hr,
+            provisioning_price_hr=0.0,
+            user_id=self._user_id,
+            team_id=record.team_id,
+            wallet_id=self._wallet_id,
+            pods=[pod_id for pod_id in record.pod_ids if self._live(pod_id, now)],
+            clusters=[],
         )
 
     def _emulated(self, record: _PodRecord, now: float) -> EmulatedPod:

@@ -1,4 +1,4 @@
-"""The GPU offers a fresh emulator advertises: its default catalogue.
+"""The offers a fresh emulator advertises: its default catalogue of GPU and disk offers.
 
 Several GPU types, sockets, providers, data centers and stock levels, both
 security tiers, one spot offer, and two offers that span several nodes (served
@@ -7,6 +7,11 @@ several times, as a marketplace does: one H100 on PCIe five times and eight
 H100s on SXM5 four times, at different providers, prices, regions, tiers and
 stock levels (the cheapest single H100 is out of stock). Prices are per hour
 for all the GPUs of the offer.
+
+Disk offers cover every data center of the GPU offers, one each, by the same
+provider, so a pod of any offer can mount a disk made beside it. Their prices
+are per GB-hour; the cheapest is out of stock, some have no ``cloudId`` (as the
+API allows), and sizes top out at different ``maxCount``.
 
 Each backend holds its own copy (see :mod:`prime_pulumi.emulator.marketplace`),
 which tests change through the control API and a reset restores.
@@ -22,6 +27,8 @@ from prime_pulumi.emulator.schemas import (
     Security,
     Socket,
     StockStatus,
+    WireDiskAvailability,
+    WireDiskOfferSpec,
     WireGPUAvailability,
     WirePrices,
 )
@@ -164,3 +171,68 @@ def default_offers() -> list[Offer]:
     Fresh models each time, so no backend sees another's changes.
     """
     return [row.offer() for row in _ROWS]
+
+
+@dataclass(frozen=True)
+class _DiskRow:
+    """One disk offer of the catalogue; the price is USD per GB-hour."""
+
+    cloud_id: str | None
+    provider: str
+    data_center: str
+    country: str
+    region: Region
+    price_per_gb_hour: float
+    max_size: int
+    stock: StockStatus = "Available"
+    security: Security = "secure_cloud"
+    is_multinode: bool = False
+
+    def offer(self) -> WireDiskAvailability:
+        return WireDiskAvailability(
+            cloud_id=self.cloud_id,
+            provider=self.provider,
+            data_center=self.data_center,
+            country=self.country,
+            region=self.region,
+            spec=WireDiskOfferSpec(
+                min_count=1, max_count=self.max_size, step=1, price_per_unit=self.price_per_gb_hour
+            ),
+            stock_status=self.stock,
+            security=self.security,
+            is_multinode=self.is_multinode,
+        )
+
+
+# fmt: off
+_DISK_ROWS = (
+    _DiskRow("hyperstack-disk-canada-1", "hyperstack", "CANADA-1", "CA", "canada",
+             0.0001, 20000, is_multinode=True),
+    _DiskRow("lambdalabs-disk-us-east-1", "lambdalabs", "us-east-1", "US", "united_states",
+             0.00012, 10000, stock="High"),
+    _DiskRow("datacrunch-disk-fin-01", "datacrunch", "FIN-01", "FI", "eu_north",
+             0.00008, 10000),
+    _DiskRow("datacrunch-disk-fin-02", "datacrunch", "FIN-02", "FI", "eu_north",
+             0.00008, 10000, stock="Low"),
+    _DiskRow("datacrunch-disk-fin-03", "datacrunch", "FIN-03", "FI", "eu_north",
+             0.00009, 40000),
+    # Runpod's and tensordock's network volumes name no cloudId: a create gives the place.
+    _DiskRow(None, "runpod", "EU-RO-1", "RO", "eu_east",
+             0.00007, 4000, stock="High", security="community_cloud"),
+    _DiskRow(None, "runpod", "US-KS-2", "US", "united_states",
+             0.00007, 4000, security="community_cloud"),
+    _DiskRow("massedcompute-disk-us-central-1", "massedcompute", "us-central-1", "US",
+             "united_states", 0.00005, 2000, stock="Unavailable"),
+    _DiskRow(None, "tensordock", "NL-AMS-1", "NL", "eu_west",
+             0.00006, 1000, stock="Medium", security="community_cloud"),
+    _DiskRow("hyperstack-disk-norway-1", "hyperstack", "NORWAY-1", "NO", "eu_north",
+             0.0001, 20000),
+    _DiskRow("lambdalabs-disk-us-west-2", "lambdalabs", "us-west-2", "US", "united_states",
+             0.00012, 10000, is_multinode=True),
+)
+# fmt: on
+
+
+def default_disk_offers() -> list[WireDiskAvailability]:
+    """A fresh copy of the default disk offers, one per data center of the GPU offers."""
+    return [row.offer() for row in _DISK_ROWS]

@@ -19,6 +19,8 @@ from prime_pulumi.emulator.defaults import (
     DEFAULT_ADMIN_KEY,
     DEFAULT_API_KEY,
     DEFAULT_DELETE_SECONDS,
+    DEFAULT_DISK_DELETE_SECONDS,
+    DEFAULT_DISK_PROVISION_SECONDS,
     DEFAULT_PROVISION_SECONDS,
 )
 
@@ -26,7 +28,7 @@ from prime_pulumi.emulator.defaults import (
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="prime-emulator",
-        description="Serve a local emulator of the Prime Intellect pods API.",
+        description="Serve a local emulator of the Prime Intellect pods and disks API.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=0, help="port; 0 (default) picks a free one")
@@ -61,6 +63,22 @@ def _parser() -> argparse.ArgumentParser:
         help=f"seconds a deleted pod stays listed as DELETING before it is terminated; "
         f"0 terminates at once (default: {DEFAULT_DELETE_SECONDS:g})",
     )
+    parser.add_argument(
+        "--disk-provision-seconds",
+        type=float,
+        default=DEFAULT_DISK_PROVISION_SECONDS,
+        metavar="S",
+        help=f"seconds a new disk stays PROVISIONING before it is ACTIVE "
+        f"(default: {DEFAULT_DISK_PROVISION_SECONDS:g})",
+    )
+    parser.add_argument(
+        "--disk-delete-seconds",
+        type=float,
+        default=DEFAULT_DISK_DELETE_SECONDS,
+        metavar="S",
+        help=f"seconds a deleted disk stays DELETING before it is gone; "
+        f"0 removes it at once (default: {DEFAULT_DISK_DELETE_SECONDS:g})",
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed of the ids (default: 0)")
     parser.add_argument(
         "--log-level",
@@ -78,10 +96,9 @@ def _exit_cleanly(signum: int, frame: FrameType | None) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the emulator until interrupted; returns the exit status."""
     args = _parser().parse_args(argv)
-    if args.provision_seconds < 0:
-        _parser().error("--provision-seconds must be >= 0")
-    if args.delete_seconds < 0:
-        _parser().error("--delete-seconds must be >= 0")
+    for timing in ("provision", "delete", "disk_provision", "disk_delete"):
+        if getattr(args, f"{timing}_seconds") < 0:
+            _parser().error(f"--{timing.replace('_', '-')}-seconds must be >= 0")
     # uvicorn handles SIGINT/SIGTERM while it serves, then re-raises the signal
     # to the previous handler once shut down; these handlers turn that (and a
     # signal arriving before uvicorn is up) into a clean exit with status 0.
@@ -102,6 +119,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         admin_keys=args.admin_keys or (DEFAULT_ADMIN_KEY,),
         provision_seconds=args.provision_seconds,
         delete_seconds=args.delete_seconds,
+        disk_provision_seconds=args.disk_provision_seconds,
+        disk_delete_seconds=args.disk_delete_seconds,
         seed=args.seed,
     )
     sock = bind_socket(args.host, args.port)

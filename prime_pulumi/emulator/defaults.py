@@ -10,7 +10,13 @@ DEFAULT_ADMIN_KEY: Final = "prime-emulator-admin-key"
 DEFAULT_PROVISION_SECONDS: Final = 5.0
 #: How long a deleted pod stays DELETING before it is terminated, unless configured otherwise.
 DEFAULT_DELETE_SECONDS: Final = 0.0
-#: Provision time the pytest fixture uses: long enough to see every phase, short enough to wait.
+#: How long a disk takes from creation to ACTIVE, unless configured otherwise.
+DEFAULT_DISK_PROVISION_SECONDS: Final = 2.0
+#: How long a deleted disk stays DELETING before it is gone, unless configured otherwise.
+DEFAULT_DISK_DELETE_SECONDS: Final = 0.0
+#: Where a pod mounts the disks it is created with (the API's documented default).
+DISK_MOUNT_PATH: Final = "/workspace"
+#: Provision time of pods and disks in the pytest fixture: every phase shows, and waits are short.
 FIXTURE_PROVISION_SECONDS: Final = 0.2
 #: Price of one GPU-hour for pods whose ``cloudId`` is not in the catalogue.
 DEFAULT_PRICE_PER_GPU_HOUR: Final = 1.5

@@ -6,9 +6,11 @@
     ├── NotAuthenticatedError  401 {"detail": "Not authenticated"}: no bearer key
     ├── InvalidApiKeyError     401 {"detail": "Invalid API key"}: an unknown key
     ├── ForbiddenError         403: a normal key on an admin endpoint
-    ├── UnknownResourceError   404: unknown or terminated pod, unknown cluster or offer
-    ├── RequestRefusedError    400: a request the API refuses (price above ``maxPrice``)
-    ├── ConflictError          409: an offer out of stock, an offer id already taken
+    ├── UnknownResourceError   404: unknown or terminated pod or disk, unknown cluster or offer
+    ├── RequestRefusedError    400: a request the API refuses (price above ``maxPrice``,
+    │                          a disk in another data center, no such disk offer)
+    ├── ConflictError          409: an offer out of stock, an offer id already taken,
+    │                          a disk not ACTIVE or still attached
     ├── RequestInvalidError    422 {"detail": [{"loc": [...], "msg": str, "type": str}]}
     └── InjectedFaultError     a fault's status, optionally with ``Retry-After``
 
@@ -143,3 +145,8 @@ def _phrase(status_code: int) -> str:
 def pod_not_found(pod_id: str) -> UnknownResourceError:
     """The API's answer for a pod that does not exist or was terminated."""
     return UnknownResourceError(f"Pod {pod_id} not found")
+
+
+def disk_not_found(disk_id: str) -> UnknownResourceError:
+    """The answer for a disk that does not exist or is gone."""
+    return UnknownResourceError(f"Disk {disk_id} not found")

@@ -1,8 +1,9 @@
 """The offers one backend holds: which match an availability query, and how tests change them.
 
 A :class:`Marketplace` starts as the default catalogue
-(:func:`~prime_pulumi.emulator.catalogue.default_offers`); tests add offers and
-change their stock and prices through the control API, and a reset gives the
+(:func:`~prime_pulumi.emulator.catalogue.default_offers` and
+:func:`~prime_pulumi.emulator.catalogue.default_disk_offers`); tests add GPU offers
+and change their stock and prices through the control API, and a reset gives the
 backend a fresh one. It holds no lock of its own: the backend calls it under its lock.
 """
 
@@ -10,34 +11,71 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import Protocol
 
-from prime_pulumi.emulator.catalogue import Offer, default_offers
-from prime_pulumi.emulator.errors import ConflictError, UnknownResourceError
+from prime_pulumi.emulator.catalogue import Offer, default_disk_offers, default_offers
+from prime_pulumi.emulator.errors import ConflictError, RequestRefusedError, UnknownResourceError
 from prime_pulumi.emulator.schemas import (
     OfferUpdate,
     Region,
     Security,
     Socket,
+    WireCreateDiskRequest,
+    WireDiskAvailability,
     WireGPUAvailability,
 )
 
 
+class _Placed(Protocol):
+    """An offer of either kind, as far as where it is goes."""
+
+    @property
+    def cloud_id(self) -> str | None: ...
+    @property
+    def data_center(self) -> str: ...
+    @property
+    def region(self) -> Region: ...
+
+
 @dataclass(frozen=True)
-class OfferFilter:
-    """What an availability query asks for: an offer matches when it meets every filter set.
+class PlaceFilter:
+    """Where an offer must be; it matches when it meets every filter set.
 
     ``None`` (or no regions) matches anything. Values are compared exactly, so an
-    unknown GPU type or data center matches nothing. The API's ``disks`` filter is
-    not here: the emulator has no disks, so no offer is ever ruled out by them.
+    unknown data center or ``cloudId`` matches nothing. Disk offers are filtered by
+    this alone, GPU offers by this and more (:class:`OfferFilter`).
     """
 
+    regions: Sequence[Region] = ()
+    data_center_id: str | None = None
+    cloud_id: str | None = None
+
+    def matches(self, offer: _Placed) -> bool:
+        """Whether ``offer`` is where every filter that is set wants it."""
+        return (
+            (not self.regions or offer.region in self.regions)
+            and self.data_center_id in (None, offer.data_center)
+            and self.cloud_id in (None, offer.cloud_id)
+        )
+
+
+@dataclass(frozen=True)
+class OfferFilter:
+    """What a GPU availability query asks for: where (``place``), and what.
+
+    ``None`` matches anything; values are compared exactly, so an unknown GPU type
+    matches nothing. ``disk_data_centers`` are the data centers of the disks of
+    the ``disks`` filter (None for a disk that is unknown or gone): an offer must
+    be in each of them, so disks in two places, or an unknown disk, rule every
+    offer out.
+    """
+
+    place: PlaceFilter = PlaceFilter()
     gpu_type: str | None = None
     gpu_count: int | None = None
     socket: Socket | None = None
     security: Security | None = None
-    regions: Sequence[Region] = ()
-    data_center_id: str | None = None
-    cloud_id: str | None = None
+    disk_data_centers: Sequence[str | None] = ()
 
     def matches(self, offer: WireGPUAvailability) -> bool:
         """Whether ``offer`` meets every filter that is set."""
@@ -46,27 +84,30 @@ class OfferFilter:
             (self.gpu_count, offer.gpu_count),
             (self.socket, offer.socket),
             (self.security, offer.security),
-            (self.data_center_id, offer.data_center),
-            (self.cloud_id, offer.cloud_id),
         ]
-        return all(value is None or value == actual for value, actual in wanted) and (
-            not self.regions or offer.region in self.regions
+        return (
+            self.place.matches(offer)
+            and all(value is None or value == actual for value, actual in wanted)
+            and all(place == offer.data_center for place in self.disk_data_centers)
         )
 
 
 class Marketplace:
     """The offers of one backend, in the order they are served: the catalogue's, then added ones.
 
-    ``cloudId`` is unique across single- and multi-node offers.
+    ``cloudId`` is unique across single- and multi-node offers. Disk offers are fixed.
     """
 
-    def __init__(self, offers: Iterable[Offer]) -> None:
+    def __init__(
+        self, offers: Iterable[Offer], disk_offers: Iterable[WireDiskAvailability] = ()
+    ) -> None:
         self._offers = {offer.availability.cloud_id: offer for offer in offers}
+        self._disk_offers = list(disk_offers)
 
     @classmethod
     def default(cls) -> Marketplace:
         """A fresh copy of the default catalogue."""
-        return cls(default_offers())
+        return cls(default_offers(), default_disk_offers())
 
     def find(self, cloud_id: str) -> WireGPUAvailability | None:
         """The offer with this ``cloudId``, single- or multi-node, if there is one."""
@@ -94,6 +135,57 @@ class Marketplace:
             for offer in self._offers.values()
             if offer.multi_node == multi_node and filters.matches(offer.availability)
         ]
+
+    def select_disk_offers(self, filters: PlaceFilter) -> list[WireDiskAvailability]:
+        """The disk offers that match ``filters``, in order."""
+        return [offer for offer in self._disk_offers if filters.matches(offer)]
+
+    def disk_offer_for(self, request: WireCreateDiskRequest) -> WireDiskAvailability:
+        """The disk offer a create asks for: its provider's first that matches what it names.
+
+        ``cloudId``, ``dataCenterId`` and ``country`` each narrow the choice when
+        given. 400 when no offer matches or the size is outside the offer's range;
+        409 when the offer is out of stock.
+        """
+        spec, provider = request.disk, request.provider.type
+        wanted = PlaceFilter(data_center_id=spec.data_center_id, cloud_id=spec.cloud_id)
+        offer = next(
+            (
+                offer
+                for offer in self._disk_offers
+                if offer.provider == provider
+                and wanted.matches(offer)
+                and spec.country in (None, offer.country)
+            ),
+            None,
+        )
+        if offer is None:
+            asked = ", ".join(
+                f"{key} {value}"
+                for key, value in (
+                    ("dataCenterId", spec.data_center_id),
+                    ("cloudId", spec.cloud_id),
+                    ("country", spec.country),
+                )
+                if value is not None
+            )
+            raise RequestRefusedError(
+                f"No disk offer of provider {provider}"
+                + (f" with {asked}" if asked else "")
+                + ": choose one from GET /api/v1/availability/disks"
+            )
+        where = f"{provider} in {offer.data_center}"
+        if offer.stock_status == "Unavailable":
+            raise ConflictError(
+                f"Disk offer of {where} is out of stock (stockStatus Unavailable): "
+                "no disk was created; choose another offer"
+            )
+        low, high = offer.spec.min_count, offer.spec.max_count
+        if not low <= spec.size <= high:
+            raise RequestRefusedError(
+                f"Size {spec.size} GB is outside the disk offer of {where}: {low} to {high} GB"
+            )
+        return offer
 
     def add(self, offer: WireGPUAvailability, *, multi_node: bool = False) -> WireGPUAvailability:
         """Add an offer after the others; 409 when its ``cloudId`` is taken."""

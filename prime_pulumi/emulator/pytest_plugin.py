@@ -8,8 +8,8 @@
         ...
 
 One server runs for the whole session; each test gets it reset, with pods
-ready after ``FIXTURE_PROVISION_SECONDS`` (0.2 s) and terminated as soon as
-they are deleted (``delete_seconds`` 0). The server is imported
+ready and disks ACTIVE after ``FIXTURE_PROVISION_SECONDS`` (0.2 s), both gone
+as soon as they are deleted (delete times 0). The server is imported
 inside the fixture, so this plugin loads even where the emulator extra
 (FastAPI, uvicorn) is not installed.
 """
@@ -21,7 +21,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from prime_pulumi.emulator.defaults import DEFAULT_DELETE_SECONDS, FIXTURE_PROVISION_SECONDS
+from prime_pulumi.emulator.defaults import (
+    DEFAULT_DELETE_SECONDS,
+    DEFAULT_DISK_DELETE_SECONDS,
+    FIXTURE_PROVISION_SECONDS,
+)
 
 if TYPE_CHECKING:
     from prime_pulumi.emulator.server import EmulatorServer
@@ -33,13 +37,17 @@ def prime_emulator_session() -> Iterator[EmulatorServer]:
     from prime_pulumi.emulator.backend import EmulatorBackend  # noqa: PLC0415
     from prime_pulumi.emulator.server import EmulatorServer  # noqa: PLC0415
 
-    with EmulatorServer(EmulatorBackend(provision_seconds=FIXTURE_PROVISION_SECONDS)) as server:
+    backend = EmulatorBackend(
+        provision_seconds=FIXTURE_PROVISION_SECONDS,
+        disk_provision_seconds=FIXTURE_PROVISION_SECONDS,
+    )
+    with EmulatorServer(backend) as server:
         yield server
 
 
 @pytest.fixture
 def prime_emulator(prime_emulator_session: EmulatorServer) -> Iterator[EmulatorServer]:
-    """A running emulator, reset for this test, with pods ready after 0.2 s and no delete time.
+    """A running emulator, reset: pods ready and disks ACTIVE after 0.2 s, no delete times.
 
     Use ``.base_url`` and the default keys (``DEFAULT_API_KEY``,
     ``DEFAULT_ADMIN_KEY``); steer it through ``.backend``.
@@ -48,5 +56,7 @@ def prime_emulator(prime_emulator_session: EmulatorServer) -> Iterator[EmulatorS
     backend.reset()
     backend.provision_seconds = FIXTURE_PROVISION_SECONDS
     backend.delete_seconds = DEFAULT_DELETE_SECONDS
+    backend.disk_provision_seconds = FIXTURE_PROVISION_SECONDS
+    backend.disk_delete_seconds = DEFAULT_DISK_DELETE_SECONDS
     yield prime_emulator_session
     backend.reset()

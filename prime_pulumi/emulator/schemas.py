@@ -39,6 +39,12 @@ RouteName = Literal[
     "multi_node_availability",
     "legacy_availability",
     "get_cluster",
+    "create_disk",
+    "list_disks",
+    "get_disk",
+    "update_disk",
+    "delete_disk",
+    "disk_availability",
 ]
 
 #: The API routes by name: request counts and faults are keyed by these.
@@ -67,6 +73,7 @@ Region = Literal[
 #: The GPU sockets the API's availability filter takes.
 Socket = Literal["PCIe", "SXM2", "SXM3", "SXM4", "SXM5", "SXM6"]
 FateKind = Literal["ok", "install_failure", "transient_install_failure", "error", "stuck"]
+DiskFateKind = Literal["ok", "error", "stuck"]
 FaultAction = Literal["status", "delay", "drop", "drop_after"]
 HistorySortKey = Literal[
     "createdAt", "terminatedAt", "priceHr", "totalBilledPrice", "created_at", "terminated_at"
@@ -179,18 +186,16 @@ class PodResources(Wire):
     vcpus: int | None
 
 
-class AttachedResource(Wire):
-    """A disk attached to a pod."""
+class WireAttachedResource(Wire):
+    """A disk a pod was created with, as the pod's ``attachedResources`` lists it."""
 
+    resource_type: Literal["DISK"]
     id: str
-    resource_type: str
-    status: str
-    created_at: str
-    size: int | None
-    mount_path: str
-    resource_path: str | None
+    status: Literal["UNATTACHED", "ATTACHED", "MOUNTED"]
     is_detachable: bool
-    is_shared: bool
+    mount_path: str
+    resource_path: str
+    size: int
 
 
 class WirePod(Wire):
@@ -214,7 +219,7 @@ class WirePod(Wire):
     type: str
     environment_type: str
     resources: PodResources
-    attached_resources: list[AttachedResource]
+    attached_resources: list[WireAttachedResource]
     prime_port_mapping: list[WirePortMapping]
     ssh_connection: str | None
     ip: str | None
@@ -431,6 +436,131 @@ class AvailabilityPage(Wire):
     total_count: int
 
 
+# --- disks ------------------------------------------------------------------
+
+
+class WireDiskInfo(Wire):
+    """Where a disk is: the keys the official SDK reads from a Disk's ``info``."""
+
+    country: str
+    data_center_id: str
+    cloud_id: str | None
+    is_multinode: bool
+
+
+class WireDisk(Wire):
+    """A disk as ``GET /api/v1/disks/{id}``, the list, create and rename return it.
+
+    ``pods`` are the ids of the pods attached to it that are not terminated;
+    ``clusters`` is always empty.
+    """
+
+    id: str
+    name: str
+    remote_id: str
+    created_at: str
+    updated_at: str
+    terminated_at: str | None
+    status: PodStatusValue
+    provider_type: str
+    size: int
+    info: WireDiskInfo
+    price_hr: float
+    stopped_price_hr: float
+    provisioning_price_hr: float
+    user_id: str
+    team_id: str | None
+    wallet_id: str
+    pods: list[str]
+    clusters: list[str]
+
+
+class DiskList(BaseModel):
+    """One page of disks (DELETING ones included)."""
+
+    total_count: int
+    offset: int
+    limit: int
+    data: list[WireDisk]
+
+
+class WireDiskSpec(WireBody):
+    """The ``disk`` object of a create request; unknown keys are rejected, as in ``pod``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    size: int = Field(gt=0)
+    name: str | None = Field(default=None, max_length=255)
+    country: str | None = None
+    cloud_id: str | None = None
+    data_center_id: str | None = None
+
+
+class WireCreateDiskRequest(WireBody):
+    """The body of ``POST /api/v1/disks/``."""
+
+    # A disk offer of the default catalogue: so the OpenAPI document shows a create that
+    # succeeds, and schemathesis, which sends the document's examples, makes disks.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"disk": {"size": 100, "dataCenterId": "US-KS-2"}, "provider": {"type": "runpod"}}
+            ]
+        }
+    )
+
+    disk: WireDiskSpec
+    provider: WireProviderSpec
+    team: WireTeamSpec | None = None
+
+
+class WireUpdateDiskRequest(WireBody):
+    """The body of ``PATCH /api/v1/disks/{id}``: a new name, and nothing else."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=255)
+
+
+class DeletedDisk(Wire):
+    """What ``DELETE /api/v1/disks/{id}`` returns: the disk's status right after."""
+
+    status: Literal["DELETING", "TERMINATED"]
+
+
+class WireDiskOfferSpec(Wire):
+    """The sizes a disk offer takes (GB) and its price in USD per GB-hour."""
+
+    min_count: int
+    max_count: int
+    step: int
+    price_per_unit: float
+
+
+class WireDiskAvailability(Wire):
+    """One disk offer: where a provider can make disks, how large, and at what price.
+
+    ``isMultinode``: the disk can serve several nodes at once.
+    """
+
+    cloud_id: str | None
+    provider: str
+    data_center: str
+    country: str
+    region: Region
+    spec: WireDiskOfferSpec
+    stock_status: StockStatus
+    security: Security
+    is_multinode: bool
+
+
+class DiskOfferPage(Wire):
+    """One page of disk offers."""
+
+    items: list[WireDiskAvailability]
+    total_count: int
+
+
 # --- admin clusters ---------------------------------------------------------
 
 
@@ -571,6 +701,22 @@ class FateQueue(Control):
     fates: list[Fate]
 
 
+class DiskFate(Control):
+    """What will happen to the next disk created.
+
+    ``ok`` becomes ACTIVE after the disk provision time; ``error`` turns ERROR
+    then instead; ``stuck`` stays PROVISIONING.
+    """
+
+    kind: DiskFateKind = "ok"
+
+
+class DiskFateQueue(Control):
+    """Fates for the next disks created, in order."""
+
+    fates: list[DiskFate]
+
+
 class QueuedFates(Control):
     """How many fates wait for a pod."""
 
@@ -650,11 +796,15 @@ class EmulatorSettings(Control):
 
     ``provision_seconds``: how long pods created from now on take to become ready;
     ``delete_seconds``: how long pods deleted from now on stay DELETING before
-    they are terminated (0: at once).
+    they are terminated (0: at once). ``disk_provision_seconds`` and
+    ``disk_delete_seconds`` are the same for disks: PROVISIONING until ACTIVE,
+    and DELETING until gone.
     """
 
     provision_seconds: float = Field(ge=0)
     delete_seconds: float = Field(ge=0)
+    disk_provision_seconds: float = Field(ge=0)
+    disk_delete_seconds: float = Field(ge=0)
 
 
 class EmulatorSettingsUpdate(Control):
@@ -662,6 +812,8 @@ class EmulatorSettingsUpdate(Control):
 
     provision_seconds: float | None = Field(default=None, ge=0)
     delete_seconds: float | None = Field(default=None, ge=0)
+    disk_provision_seconds: float | None = Field(default=None, ge=0)
+    disk_delete_seconds: float | None = Field(default=None, ge=0)
 
 
 class RequestCounts(Control):
@@ -682,6 +834,18 @@ class EmulatedPods(Wire):
     """Every pod the emulator holds, active and terminated, in creation order."""
 
     data: list[EmulatedPod]
+
+
+class EmulatedDisk(WireDisk):
+    """A disk as the emulator holds it, gone ones included (TERMINATED), with its fate."""
+
+    fate: DiskFateKind
+
+
+class EmulatedDisks(Wire):
+    """Every disk the emulator holds, gone ones included, in creation order."""
+
+    data: list[EmulatedDisk]
 
 
 class PriceUpdate(Posted):

@@ -1,13 +1,15 @@
 """Steers a running emulator over HTTP, as a test, the fault campaign or a benchmark does.
 
 The ``/_emulator`` control endpoints (documented in :mod:`prime_pulumi.emulator.app`)
-reset it, change its timing, queue pod fates and faults, add and change GPU offers,
-and show its pods and request counts. The API itself, with the key, lists offers,
-and makes and deletes pods behind the provider's back: by hand, or by an earlier run.
+reset it, change its timing, queue pod and disk fates and faults, add and change GPU
+offers, and show its pods, disks and request counts. The API itself, with the key,
+lists offers, and makes and deletes pods and disks behind the provider's back: by
+hand, or by an earlier run.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import httpx
@@ -39,16 +41,31 @@ class EmulatorControl:
         self.http.post("/_emulator/reset").raise_for_status()
 
     def set_timing(
-        self, *, provision_seconds: float | None = None, delete_seconds: float | None = None
+        self,
+        *,
+        provision_seconds: float | None = None,
+        delete_seconds: float | None = None,
+        disk_provision_seconds: float | None = None,
+        disk_delete_seconds: float | None = None,
     ) -> None:
-        """Changes how long pods created (deleted) from now on take; ``None`` leaves it."""
-        body = {"provision_seconds": provision_seconds, "delete_seconds": delete_seconds}
+        """Changes how long pods and disks made (deleted) from now on take; ``None`` leaves it."""
+        body = {
+            "provision_seconds": provision_seconds,
+            "delete_seconds": delete_seconds,
+            "disk_provision_seconds": disk_provision_seconds,
+            "disk_delete_seconds": disk_delete_seconds,
+        }
         self.http.post("/_emulator/config", json=body).raise_for_status()
 
     def fates(self, *kinds: str) -> None:
         """Queues one fate each for the next pods created, in order."""
         fates = [{"kind": kind, "message": f"emulated {kind}"} for kind in kinds]
         self.http.post("/_emulator/fates", json={"fates": fates}).raise_for_status()
+
+    def disk_fates(self, *kinds: str) -> None:
+        """Queues one fate each (``ok``, ``error``, ``stuck``) for the next disks created."""
+        fates = [{"kind": kind} for kind in kinds]
+        self.http.post("/_emulator/disk-fates", json={"fates": fates}).raise_for_status()
 
     def fault(self, route: str, action: str, **fields: Any) -> None:
         """Queues a fault for the next requests to ``route`` (``"*"``: any API route)."""
@@ -96,16 +113,27 @@ class EmulatorControl:
         ``filters`` are its query parameters (``gpu_type="H100_80GB"``,
         ``regions=["canada"]``, ``page_size=2``, ...); a refused one (422) raises.
         """
+        return self._every_page("/api/v1/availability/gpus", filters)
+
+    def disk_offers(self, **filters: Any) -> list[dict[str, Any]]:
+        """The disk offers ``GET /api/v1/availability/disks`` serves, every page.
+
+        ``filters`` are its query parameters (``regions``, ``data_center_id``,
+        ``cloud_id``, ``page_size``); a refused one (422) raises.
+        """
+        return self._every_page("/api/v1/availability/disks", filters)
+
+    def _every_page(self, path: str, filters: dict[str, Any]) -> list[dict[str, Any]]:
         params = {"page_size": MAX_PAGE_SIZE, **filters}
-        offers: list[dict[str, Any]] = []
+        items: list[dict[str, Any]] = []
         page = 1
         while True:
-            response = self.api.get("/api/v1/availability/gpus", params={**params, "page": page})
+            response = self.api.get(path, params={**params, "page": page})
             response.raise_for_status()
             answer = response.json()
-            offers.extend(answer["items"])
-            if not answer["items"] or len(offers) >= answer["totalCount"]:
-                return offers
+            items.extend(answer["items"])
+            if not answer["items"] or len(items) >= answer["totalCount"]:
+                return items
             page += 1
 
     def counts(self) -> dict[str, int]:
@@ -130,6 +158,15 @@ class EmulatorControl:
         """Every pod that is not terminated: what would still bill."""
         return [p for p in self.pods() if p["status"] != "TERMINATED"]
 
+    def disks(self) -> list[dict[str, Any]]:
+        """Every disk the emulator holds, DELETING and gone (TERMINATED) ones too, with ``fate``."""
+        disks: list[dict[str, Any]] = self.http.get("/_emulator/disks").json()["data"]
+        return disks
+
+    def live_disks(self) -> list[dict[str, Any]]:
+        """Every disk that is not gone (DELETING ones included): what would still bill."""
+        return [d for d in self.disks() if d["status"] != "TERMINATED"]
+
     # ------------------------------------------------------------ the API, behind the provider
 
     def create_pod(
@@ -140,9 +177,14 @@ class EmulatorControl:
         gpu_type: str = "H100_80GB",
         socket: str = "PCIe",
         gpu_count: int = 1,
+        disks: Sequence[str] = (),
     ) -> dict[str, Any]:
-        """Creates a runpod pod through the API, as by hand; answers the pod."""
-        body = {
+        """Creates a runpod pod through the API, as by hand, with ``disks``; answers the pod.
+
+        The default ``cloud_id`` is no offer, so the pod has no data center and may
+        mount a disk from anywhere; a refused create raises ``httpx.HTTPStatusError``.
+        """
+        body: dict[str, Any] = {
             "pod": {
                 "name": name,
                 "cloudId": cloud_id,
@@ -151,6 +193,7 @@ class EmulatorControl:
                 "gpuCount": gpu_count,
             },
             "provider": {"type": "runpod"},
+            "disks": list(disks) or None,
         }
         response = self.api.post("/api/v1/pods/", json=body)
         response.raise_for_status()
@@ -160,3 +203,45 @@ class EmulatorControl:
     def delete_pod(self, pod_id: str) -> httpx.Response:
         """Deletes a pod through the API, out of band; the answer is the caller's to check."""
         return self.api.delete(f"/api/v1/pods/{pod_id}")
+
+    def create_disk(
+        self,
+        name: str,
+        size: int,
+        *,
+        provider_type: str = "runpod",
+        data_center_id: str | None = "US-KS-2",
+        cloud_id: str | None = None,
+        country: str | None = None,
+        team_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Creates a disk of ``size`` GB through the API, as by hand; answers the disk.
+
+        By default a runpod disk in US-KS-2, where the catalogue's
+        ``runpod-h100-pcie-1x-us-ks-2`` pods run. A refused create raises
+        ``httpx.HTTPStatusError``.
+        """
+        disk = {
+            "name": name,
+            "size": size,
+            "dataCenterId": data_center_id,
+            "cloudId": cloud_id,
+            "country": country,
+        }
+        body = {
+            "disk": disk,
+            "provider": {"type": provider_type},
+            "team": {"teamId": team_id} if team_id else None,
+        }
+        response = self.api.post("/api/v1/disks/", json=body)
+        response.raise_for_status()
+        created: dict[str, Any] = response.json()
+        return created
+
+    def delete_disk(self, disk_id: str) -> httpx.Response:
+        """Deletes a disk through the API, out of band; the answer is the caller's to check.
+
+        200 with ``{"status": "DELETING"}`` (or ``"TERMINATED"``), 404 when gone, 409
+        while a pod that is not terminated uses it.
+        """
+        return self.api.delete(f"/api/v1/disks/{disk_id}")

@@ -23,23 +23,26 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def backend(clock: FakeClock) -> EmulatorBackend:
-    """A backend on the fake clock, with pods ready after 10 s."""
-    return EmulatorBackend(provision_seconds=10.0, clock=clock)
+    """A backend on the fake clock, with pods ready after 10 s and disks ACTIVE after 2 s."""
+    return EmulatorBackend(provision_seconds=10.0, disk_provision_seconds=2.0, clock=clock)
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[EmulatorServer]:
     """A server of this module's own, for tests that need a backend nobody else touches."""
-    with EmulatorServer(EmulatorBackend(provision_seconds=0.0)) as running:
+    backend = EmulatorBackend(provision_seconds=0.0, disk_provision_seconds=0.0)
+    with EmulatorServer(backend) as running:
         yield running
 
 
 @pytest.fixture
 def emulator(server: EmulatorServer) -> EmulatorServer:
-    """The module's server, reset, with pods ready at once and terminated at once."""
+    """The module's server, reset, with pods and disks ready at once and gone at once."""
     server.backend.reset()
     server.backend.provision_seconds = 0.0
     server.backend.delete_seconds = 0.0
+    server.backend.disk_provision_seconds = 0.0
+    server.backend.disk_delete_seconds = 0.0
     return server
 
 

@@ -16,7 +16,7 @@ from prime_pulumi.emulator.errors import (
     RequestRefusedError,
     UnknownResourceError,
 )
-from prime_pulumi.emulator.schemas import WireCreatePodRequest, WirePod
+from prime_pulumi.emulator.schemas import WireCreateDiskRequest, WireCreatePodRequest, WirePod
 from tests.emulator.support import OFFER_BODY, FakeClock
 
 
@@ -330,7 +330,13 @@ def test_max_price_below_the_price_is_refused(backend: EmulatorBackend) -> None:
     assert backend.create_pod(request(maxPrice=1.99)).price_hr == 1.99
 
 
-def test_create_copies_the_request(backend: EmulatorBackend) -> None:
+def test_create_copies_the_request(backend: EmulatorBackend, clock: FakeClock) -> None:
+    disk = backend.create_disk(
+        WireCreateDiskRequest.model_validate(
+            {"disk": {"size": 50, "dataCenterId": "US-KS-2"}, "provider": {"type": "runpod"}}
+        )
+    )
+    clock.advance(backend.disk_provision_seconds)
     body = {
         **OFFER_BODY,
         "pod": {
@@ -343,7 +349,7 @@ def test_create_copies_the_request(backend: EmulatorBackend) -> None:
             "customTemplateId": "tmpl-1",
             "autoRestart": True,
         },
-        "disks": ["disk-1"],
+        "disks": [disk.id],
         "team": {"teamId": "team-42"},
     }
     backend.provision_seconds = 0
@@ -355,7 +361,7 @@ def test_create_copies_the_request(backend: EmulatorBackend) -> None:
     )
     assert (pod.resources.disk, pod.resources.vcpus, pod.resources.memory) == (500, 16, 128)
     assert (pod.jupyter_password, pod.auto_restart) == ("secret", True)
-    assert [(r.id, r.resource_type) for r in pod.attached_resources] == [("disk-1", "DISK")]
+    assert [(r.id, r.resource_type) for r in pod.attached_resources] == [(disk.id, "DISK")]
     assert [p.used_by for p in pod.prime_port_mapping] == ["SSH", "JUPYTER_NOTEBOOK"]
 
 

@@ -51,7 +51,12 @@ def test_console_script_serves_until_signalled(
     headers = {"Authorization": "Bearer prime-emulator-key"}
     assert httpx.get(f"{base_url}/api/v1/pods", headers=headers).status_code == 200
     config = httpx.get(f"{base_url}/_emulator/config").json()
-    assert config == {"provision_seconds": 5.0, "delete_seconds": 0.0}  # the defaults
+    assert config == {  # the defaults
+        "provision_seconds": 5.0,
+        "delete_seconds": 0.0,
+        "disk_provision_seconds": 2.0,
+        "disk_delete_seconds": 0.0,
+    }
     admin = {"Authorization": "Bearer prime-emulator-admin-key"}
     assert httpx.get(f"{base_url}/api/admin/clusters/x", headers=admin).status_code == 404
 
@@ -64,7 +69,7 @@ def test_console_script_serves_until_signalled(
 def test_module_takes_keys_timing_and_seed(processes: list[subprocess.Popen[str]]) -> None:
     command = [sys.executable, "-m", "prime_pulumi.emulator", "--api-key", "k1", "--api-key", "k2"]
     command += ["--admin-key", "boss", "--provision-seconds", "30", "--delete-seconds", "2.5"]
-    command += ["--seed", "3"]
+    command += ["--disk-provision-seconds", "4", "--disk-delete-seconds", "1.5", "--seed", "3"]
     process = start(*command)
     processes.append(process)
     base_url = base_url_of(process)
@@ -78,13 +83,26 @@ def test_module_takes_keys_timing_and_seed(processes: list[subprocess.Popen[str]
     assert get("/api/admin/clusters/x", "k1") == 403
     assert get("/api/admin/clusters/x", "boss") == 404
     config = httpx.get(f"{base_url}/_emulator/config").json()
-    assert config == {"provision_seconds": 30.0, "delete_seconds": 2.5}
+    assert config == {
+        "provision_seconds": 30.0,
+        "delete_seconds": 2.5,
+        "disk_provision_seconds": 4.0,
+        "disk_delete_seconds": 1.5,
+    }
 
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=10) == 0
 
 
-@pytest.mark.parametrize("option", ["--provision-seconds", "--delete-seconds"])
+@pytest.mark.parametrize(
+    "option",
+    [
+        "--provision-seconds",
+        "--delete-seconds",
+        "--disk-provision-seconds",
+        "--disk-delete-seconds",
+    ],
+)
 def test_negative_time_is_a_usage_error(option: str) -> None:
     result = subprocess.run(
         [str(CONSOLE_SCRIPT), option, "-1"],
@@ -105,3 +123,5 @@ def test_help_documents_the_delete_time(capsys: pytest.CaptureFixture[str]) -> N
     assert "--delete-seconds S" in usage
     assert "DELETING" in usage
     assert "(default: 0)" in usage
+    assert "--disk-provision-seconds S" in usage
+    assert "--disk-delete-seconds S" in usage

@@ -18,7 +18,12 @@ from tests.emulator.support import CLUSTER_SEED, OFFER_BODY
 GET_POD_DROP = {"route": "get_pod", "action": "drop"}
 GET_POD_STATUS = {"route": "get_pod", "action": "status"}
 GET_POD_DELAY = {"route": "get_pod", "action": "delay"}
-SETTINGS = {"provision_seconds": 0.0, "delete_seconds": 0.0}  # the fixture's
+SETTINGS = {  # the fixture's
+    "provision_seconds": 0.0,
+    "delete_seconds": 0.0,
+    "disk_provision_seconds": 0.0,
+    "disk_delete_seconds": 0.0,
+}
 
 
 def refused(response: httpx.Response) -> list[dict[str, Any]]:
@@ -215,6 +220,8 @@ def test_config_takes_either_key_both_nulls_or_neither(control: httpx.Client) ->
         ({"delete_seconds": 0.5}, {"delete_seconds": 0.5}),
         ({"provision_seconds": 0, "delete_seconds": 0}, SETTINGS),  # integers are numbers
         ({"provision_seconds": None, "delete_seconds": 1.5}, {"delete_seconds": 1.5}),
+        ({"disk_provision_seconds": 3}, {"disk_provision_seconds": 3.0}),
+        ({"disk_delete_seconds": 0.25, "delete_seconds": None}, {"disk_delete_seconds": 0.25}),
         ({"provision_seconds": None, "delete_seconds": None}, {}),
         ({}, {}),
     ]:

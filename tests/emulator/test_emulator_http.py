@@ -41,6 +41,8 @@ RESOURCE_KEYS = {
     "minCount", "defaultCount", "maxCount", "pricePerUnit", "step", "defaultIncludedInPrice",
     "additionalInfo",
 }  # fmt: skip
+#: The disk timing of the ``emulator`` fixture, which these pod tests leave alone.
+DISK_TIMING = {"disk_provision_seconds": 0.0, "disk_delete_seconds": 0.0}
 ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 
 API_ROUTES = [
@@ -163,7 +165,11 @@ def test_delete_moves_the_pod_to_history(api: httpx.Client) -> None:
 def test_delete_takes_the_configured_delete_time(api: httpx.Client, control: httpx.Client) -> None:
     delete_seconds = 0.5  # long enough for a few loopback requests, short enough to wait
     configured = control.post("/_emulator/config", json={"delete_seconds": delete_seconds})
-    assert configured.json() == {"provision_seconds": 0.0, "delete_seconds": delete_seconds}
+    assert configured.json() == {
+        "provision_seconds": 0.0,
+        "delete_seconds": delete_seconds,
+        **DISK_TIMING,
+    }
     pod = create(api, name="slow-to-go")
     url = f"/api/v1/pods/{pod['id']}"
 
@@ -317,24 +323,28 @@ def test_availability_page_size_out_of_range_is_422(api: httpx.Client, page_size
 
 def test_control_endpoints(api: httpx.Client, control: httpx.Client) -> None:
     config = "/_emulator/config"
-    assert control.get(config).json() == {"provision_seconds": 0.0, "delete_seconds": 0.0}
+
+    def timing(provision: float, delete: float) -> dict[str, float]:
+        return {"provision_seconds": provision, "delete_seconds": delete, **DISK_TIMING}
+
+    assert control.get(config).json() == timing(0.0, 0.0)
     # Either key alone changes that one and leaves the other; both answer the settings.
     changed = control.post(config, json={"provision_seconds": 60})
-    assert (changed.status_code, changed.json()) == (
-        200,
-        {"provision_seconds": 60.0, "delete_seconds": 0.0},
-    )
+    assert (changed.status_code, changed.json()) == (200, timing(60.0, 0.0))
     changed = control.post(config, json={"delete_seconds": 0.25})
-    assert changed.json() == {"provision_seconds": 60.0, "delete_seconds": 0.25}
-    assert control.get(f"{config}/").json() == {"provision_seconds": 60.0, "delete_seconds": 0.25}
+    assert changed.json() == timing(60.0, 0.25)
+    assert control.get(f"{config}/").json() == timing(60.0, 0.25)
     both = {"provision_seconds": 60, "delete_seconds": 0}
-    assert control.post(config, json=both).json() == {
-        "provision_seconds": 60.0,
-        "delete_seconds": 0.0,
-    }
-    for bad in ({"provision_seconds": -1}, {"delete_seconds": -1}, {"delete_second": 1}):
+    assert control.post(config, json=both).json() == timing(60.0, 0.0)
+    for bad in (
+        {"provision_seconds": -1},
+        {"delete_seconds": -1},
+        {"delete_second": 1},
+        {"disk_provision_seconds": -1},
+        {"disk_delete_seconds": -0.5},
+    ):
         assert control.post(config, json=bad).status_code == 422
-    assert control.get(config).json() == {"provision_seconds": 60.0, "delete_seconds": 0.0}
+    assert control.get(config).json() == timing(60.0, 0.0)
 
     fates = {"fates": [{"kind": "stuck"}, {"kind": "error", "message": "boom"}]}
     assert control.post("/_emulator/fates", json=fates).json() == {"queued": 2}
@@ -372,10 +382,7 @@ def test_control_endpoints(api: httpx.Client, control: httpx.Client) -> None:
     assert control.post("/_emulator/reset").json() == {"status": "reset"}
     assert control.get("/_emulator/pods").json() == {"data": []}
     assert control.get("/_emulator/requests").json()["total"] == 0
-    assert control.get("/_emulator/config").json() == {
-        "provision_seconds": 60.0,
-        "delete_seconds": 3.0,
-    }
+    assert control.get("/_emulator/config").json() == timing(60.0, 3.0)
 
 
 def test_openapi_documents_errors_and_security(api: httpx.Client) -> None:

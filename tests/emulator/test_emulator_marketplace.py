@@ -211,9 +211,32 @@ def test_each_filter_alone(api: httpx.Client, name: str, value: Any, keep: Keep)
     assert served(api, **{name: value}) == wanted
 
 
-def test_disks_are_taken_and_filter_nothing(api: httpx.Client) -> None:
-    # The emulator has no disks, so no disk rules an offer out.
-    assert served(api, disks=["disk-1", "disk-2"]) == served(api)
+def test_disks_keep_offers_in_the_data_center_of_every_disk(
+    api: httpx.Client, emulator_control: EmulatorControl
+) -> None:
+    def disk(provider: str, data_center: str) -> str:
+        made = emulator_control.create_disk(
+            "d", 10, provider_type=provider, data_center_id=data_center
+        )
+        disk_id: str = made["id"]
+        return disk_id
+
+    fin, fin_too, canada = (
+        disk("datacrunch", "FIN-01"),
+        disk("datacrunch", "FIN-01"),
+        disk("hyperstack", "CANADA-1"),
+    )
+    in_fin = [o for o in served(api) if o["dataCenter"] == "FIN-01"]
+    assert len(in_fin) == 2
+    assert served(api, disks=[fin]) == served(api, disks=[fin, fin_too]) == in_fin
+    assert [o["cloudId"] for o in served(api, MULTI, disks=[canada])] == [
+        "hyperstack-h200-sxm5-32x-canada-1"
+    ]
+    # Disks in two places, or a disk unknown or gone, leave no offer.
+    assert served(api, disks=[fin, canada]) == []
+    assert served(api, disks=[fin, "no-such-disk"]) == []
+    assert emulator_control.delete_disk(canada).status_code == 200
+    assert served(api, MULTI, disks=[canada]) == []
 
 
 def test_filters_combine(api: httpx.Client) -> None:

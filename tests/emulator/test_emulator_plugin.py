@@ -28,14 +28,20 @@ def test_fixture_hands_out_a_running_reset_server(prime_emulator: EmulatorServer
     # Leave state and changed timing behind: the next test must not see them.
     prime_emulator.backend.provision_seconds = 99
     prime_emulator.backend.delete_seconds = 99
+    prime_emulator.backend.disk_provision_seconds = 99
+    prime_emulator.backend.disk_delete_seconds = 99
     prime_emulator.backend.queue_fates(["stuck"])
+    prime_emulator.backend.queue_disk_fates(["stuck"])
 
 
 def test_fixture_state_does_not_leak_between_tests(prime_emulator: EmulatorServer) -> None:
     assert prime_emulator.backend.provision_seconds == FIXTURE_PROVISION_SECONDS
     assert prime_emulator.backend.delete_seconds == 0.0
+    assert prime_emulator.backend.disk_provision_seconds == FIXTURE_PROVISION_SECONDS
+    assert prime_emulator.backend.disk_delete_seconds == 0.0
     assert prime_emulator.backend.all_pods() == []
     assert prime_emulator.backend.queue_fates([]) == 0
+    assert prime_emulator.backend.queue_disk_fates([]) == 0
 
 
 # Hides FastAPI and uvicorn, as in an installation without the emulator extra.

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from prime_cli.api.availability import AvailabilityClient
+from prime_cli.api.disks import DisksClient
 from prime_cli.api.pods import PodsClient
 from prime_cli.core import APIClient, APIError
 
@@ -108,3 +109,42 @@ def test_sdk_availability_merges_single_and_multi_node(sdk: APIClient) -> None:
     assert {gpu: [o.cloud_id for o in found] for gpu, found in local.items()} == {
         "H100_80GB": ["hyperstack-h100-pcie-1x-canada-1", "tensordock-h100-pcie-1x-nl-ams-1"]
     }
+
+
+def test_sdk_disk_lifecycle_and_offers(sdk: APIClient) -> None:
+    offers = AvailabilityClient(sdk).get_disks(regions=["united_states"])
+    ks = next(o for o in offers if o.data_center == "US-KS-2")
+    assert (ks.provider, ks.cloud_id, ks.spec.price_per_unit) == ("runpod", None, 0.00007)
+    assert len(AvailabilityClient(sdk).get_disks()) == 11
+
+    disks = DisksClient(sdk)
+    # The body the SDK's own `prime disks create` builds from an offer.
+    config = {
+        "disk": {
+            "size": 100,
+            "name": "sdk-disk",
+            "country": ks.country,
+            "cloudId": ks.cloud_id,
+            "dataCenterId": ks.data_center,
+        },
+        "provider": {"type": ks.provider},
+    }
+    created = disks.create(config)
+    assert (created.name, created.size, created.status) == ("sdk-disk", 100, "PROVISIONING")
+    assert created.info == {
+        "country": "US",
+        "dataCenterId": "US-KS-2",
+        "cloudId": None,
+        "isMultinode": False,
+    }
+    assert created.price_hr == 0.007
+    listed = disks.list()
+    assert (listed.total_count, [d.id for d in listed.data]) == (1, [created.id])
+    deadline = time.monotonic() + 5
+    while disks.get(created.id).status != "ACTIVE" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert disks.get(created.id).status == "ACTIVE"
+    assert disks.update(created.id, "renamed")["name"] == "renamed"
+    assert disks.delete(created.id).status == "TERMINATED"
+    with pytest.raises(APIError, match="not found"):
+        disks.get(created.id)
