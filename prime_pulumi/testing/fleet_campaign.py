@@ -57,12 +57,12 @@ import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import dill
 import grpc
@@ -78,6 +78,7 @@ from prime_pulumi.testing.campaign import (
     check_shown,
     is_ours,
     pods_left,
+    run_in_lanes,
     shown_kind,
 )
 from prime_pulumi.testing.emulator_control import EmulatorControl
@@ -270,19 +271,69 @@ class ConcurrentCampaign:
         self.shown: list[str] = []  # every error text a user would have seen
         self.last_log = ""  # what the last schedule's provider process wrote to stderr
 
+    #: How an error names the lane.
+    label = "concurrent lane"
+
     def close(self) -> None:
         self.control.close()
+
+    def schedule(self, seed: int) -> Schedule:
+        """The lane's schedule for ``seed``."""
+        return _Schedule(self, seed)
 
     def run_schedule(self, seed: int) -> None:
         """One schedule; raises :class:`InvariantError` (naming the seed) if an invariant breaks."""
         try:
-            _Schedule(self, seed).run()
+            self.schedule(seed).run()
         except InvariantError as broken:
             raise InvariantError(
-                f"concurrent lane, seed {seed} (CAMPAIGN_SEED={seed} replays it): {broken}"
+                f"{self.label}, seed {seed} (CAMPAIGN_SEED={seed} replays it): {broken}"
             ) from broken
         finally:
             self.control.clear_faults()
+
+    @contextmanager
+    def provider_process(self) -> Iterator[ProviderProcess]:
+        """A schedule's provider process, configured and sending progress to this lane's engine.
+
+        Once it is closed, its log must not hold the key.
+        """
+        self.engine.clear()
+        process = ProviderProcess(self.workdir, engine_address=self.engine.address)
+        try:
+            process.configure(stack_config(self.base_url, self.api_key, TIMING))
+            yield process
+        finally:
+            self.last_log = process.close()
+        if self.api_key in self.last_log:
+            raise InvariantError("the provider logged the API key")
+
+
+class Schedule(Protocol):
+    """One seeded ``pulumi up`` of a lane."""
+
+    def run(self) -> None: ...
+
+
+def run_fleet_lanes(lanes: Sequence[ConcurrentCampaign], seeds: Sequence[int], api_key: str) -> str:
+    """Runs ``seeds`` over ``lanes`` and checks what every run of a fleet lane must show.
+
+    Returns the lanes' report. Raises :class:`InvariantError` if an error showed the key,
+    a schedule did not run, or (more than four seeds) too few pods became ready or too
+    few faults were injected to prove much.
+    """
+    started = time.monotonic()
+    total = run_in_lanes(lanes, seeds, timeout=550)
+    if any(api_key in text for lane in lanes for text in lane.shown):
+        raise InvariantError("an error showed the API key")
+    if total.schedules != len(seeds):
+        raise InvariantError(f"{total.schedules} schedules ran, not {len(seeds)}")
+    if len(seeds) > 4:  # a replay of one seed may be any schedule
+        if total.outcomes["ready"] <= len(seeds):
+            raise InvariantError("too few pods became ready to prove much")
+        if sum(total.faults.values()) <= 2 * len(seeds):
+            raise InvariantError("too few faults were injected to prove much")
+    return f"\n{total.report()}\n  took {time.monotonic() - started:.0f}s"
 
 
 @dataclass
@@ -333,20 +384,13 @@ class _Schedule:
         )
         if self.delete_seconds:
             self._count(self.tally.faults, f"pods DELETING for {self.delete_seconds:g}s")
-        self.lane.engine.clear()
-        self.provider = ProviderProcess(self.lane.workdir, engine_address=self.lane.engine.address)
-        try:
-            self.provider.configure(stack_config(self.lane.base_url, self.lane.api_key, TIMING))
+        with self.lane.provider_process() as self.provider:
             fleet = self._declare(rng)
             self._up(fleet, self._events(rng, len(fleet)))
             self.control.clear_faults()
             self._judge()
             self._destroy()
             self._judge_progress()
-        finally:
-            self.lane.last_log = self.provider.close()
-        if self.lane.api_key in self.lane.last_log:
-            raise InvariantError("the provider logged the API key")
         self.tally.schedules += 1
 
     def _earlier_run(self, count: int) -> None:

@@ -70,8 +70,13 @@ from prime_pulumi.testing.campaign import (
 from prime_pulumi.testing.emulator_control import EmulatorControl
 from prime_pulumi.testing.fake_engine import FakeEngine
 from prime_pulumi.testing.fleet import delete_fleet
-from prime_pulumi.testing.fleet_campaign import TIMING, ConcurrentCampaign, shown_breaks, summary
-from prime_pulumi.testing.harness import URN, ProviderProcess, error_text, stack_config
+from prime_pulumi.testing.fleet_campaign import (
+    ConcurrentCampaign,
+    Schedule,
+    shown_breaks,
+    summary,
+)
+from prime_pulumi.testing.harness import URN, ProviderProcess, error_text
 
 GPU = {"gpu_type": "H100_80GB", "gpu_count": 1}
 PROVISION_SECONDS = 0.3
@@ -342,20 +347,14 @@ class OfferCampaign(ConcurrentCampaign):
     A concurrent lane (the same emulator, fake engine and records) with schedules of its own.
     """
 
+    label = "offer lane"
+
     def __init__(self, base_url: str, api_key: str, workdir: Path, engine: FakeEngine) -> None:
         super().__init__(base_url, api_key, workdir, engine)
         self.tally.name = "offer fault campaign"
 
-    def run_schedule(self, seed: int) -> None:
-        """One schedule; raises :class:`InvariantError` (naming the seed) if an invariant breaks."""
-        try:
-            _Schedule(self, seed).run()
-        except InvariantError as broken:
-            raise InvariantError(
-                f"offer lane, seed {seed} (CAMPAIGN_SEED={seed} replays it): {broken}"
-            ) from broken
-        finally:
-            self.control.clear_faults()
+    def schedule(self, seed: int) -> Schedule:
+        return _Schedule(self, seed)
 
 
 class _Schedule:
@@ -379,19 +378,12 @@ class _Schedule:
         self.control.set_timing(provision_seconds=PROVISION_SECONDS, delete_seconds=DELETE_SECONDS)
         self._more_offers()
         self.market = Market.listed(self.control)
-        self.lane.engine.clear()
-        self.provider = ProviderProcess(self.lane.workdir, engine_address=self.lane.engine.address)
-        try:
-            self.provider.configure(stack_config(self.lane.base_url, self.lane.api_key, TIMING))
+        with self.lane.provider_process() as self.provider:
             inputs = self._declare()
             self._up(inputs, self._moves(len(inputs)))
             self.control.clear_faults()
             self._judge()
             self._destroy()
-        finally:
-            self.lane.last_log = self.provider.close()
-        if self.lane.api_key in self.lane.last_log:
-            raise InvariantError("the provider logged the API key")
         self.tally.schedules += 1
 
     # ------------------------------------------------------------ the marketplace and the pods
