@@ -14,15 +14,11 @@ from prime_pulumi.client import (
     APIResponseValidationError,
     APIStatusError,
     AuthenticationError,
-    BadRequestError,
-    ConflictError,
     CreateDiskRequest,
     CreateOutcomeUnknownError,
     DiskSpec,
     InternalServerError,
     NotFoundError,
-    PaymentRequiredError,
-    PermissionDeniedError,
     PrimeClient,
     PrimeError,
     ProviderSpec,
@@ -31,7 +27,15 @@ from prime_pulumi.client import (
     UnprocessableEntityError,
 )
 from prime_pulumi.client._constants import MAX_ATTEMPTS
-from tests.unit.test_client_transport import KEY, FakeTime, Handler, make_client
+from tests.unit.support import (
+    KEY,
+    LOST_CREATE_IDS,
+    LOST_CREATES,
+    STATUS_ERRORS,
+    FakeTime,
+    Handler,
+    make_client,
+)
 
 
 def disk_json(
@@ -311,19 +315,7 @@ CALLS: dict[str, tuple[Call, str]] = {
 }
 
 
-@pytest.mark.parametrize(
-    ("status", "cls"),
-    [
-        (400, BadRequestError),
-        (401, AuthenticationError),
-        (402, PaymentRequiredError),
-        (403, PermissionDeniedError),
-        (404, NotFoundError),
-        (409, ConflictError),
-        (422, UnprocessableEntityError),
-        (405, APIStatusError),
-    ],
-)
+@pytest.mark.parametrize(("status", "cls"), STATUS_ERRORS)
 @pytest.mark.parametrize("name", list(CALLS))
 def test_each_status_of_each_disk_call_maps_to_its_error(
     name: str, status: int, cls: type[APIStatusError]
@@ -428,18 +420,7 @@ def test_a_disk_create_rate_limited_to_the_end_is_a_rate_limit_not_a_lost_create
     assert len(seen.requests) == 3
 
 
-@pytest.mark.parametrize(
-    "failure",
-    [
-        lambda r: (_ for _ in ()).throw(httpx.ReadTimeout("slow", request=r)),
-        lambda r: (_ for _ in ()).throw(httpx.RemoteProtocolError("dropped", request=r)),
-        lambda r: httpx.Response(502, json={"detail": "bad gateway"}),
-        # Accepted, but not said which disk: it exists, and only its name can find it.
-        lambda r: httpx.Response(200, json={"unexpected": "shape"}),
-        lambda r: httpx.Response(200, text="<html>ok</html>"),
-    ],
-    ids=["timeout", "dropped", "502", "unreadable-answer", "not-json"],
-)
+@pytest.mark.parametrize("failure", LOST_CREATES, ids=LOST_CREATE_IDS)
 def test_a_lost_disk_create_is_never_posted_twice_and_never_looked_up(failure: Handler) -> None:
     posts = 0
     lookups = 0

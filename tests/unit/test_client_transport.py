@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 
 import httpx
 import pytest
@@ -14,15 +13,11 @@ from prime_pulumi import (
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
-    ConflictError,
     CreateOutcomeUnknownError,
     CreatePodRequest,
     InternalServerError,
     NotFoundError,
-    PaymentRequiredError,
-    PermissionDeniedError,
     PodSpec,
-    PrimeClient,
     PrimeError,
     ProviderSpec,
     RateLimitError,
@@ -34,36 +29,15 @@ from prime_pulumi.client._constants import (
     MAX_ATTEMPTS,
     RETRY_AFTER_MAX_SECONDS,
 )
-
-KEY = "pk-unit-test-secret"
-Handler = Callable[[httpx.Request], httpx.Response]
-
-
-class FakeTime:
-    """A clock that only moves when the client sleeps, and a record of every wait."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.waits: list[float] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.waits.append(seconds)
-        self.now += seconds
-
-    def clock(self) -> float:
-        return self.now
-
-
-def make_client(handler: Handler, fake: FakeTime | None = None, **kwargs: object) -> PrimeClient:
-    fake = fake or FakeTime()
-    return PrimeClient(
-        KEY,
-        base_url="http://prime.test",
-        transport=httpx.MockTransport(handler),
-        sleep=fake.sleep,
-        clock=fake.clock,
-        **kwargs,  # type: ignore[arg-type]
-    )
+from tests.unit.support import (
+    KEY,
+    LOST_CREATE_IDS,
+    LOST_CREATES,
+    STATUS_ERRORS,
+    FakeTime,
+    Handler,
+    make_client,
+)
 
 
 def pod_json(
@@ -150,19 +124,7 @@ def test_status_sends_pod_ids_repeated_in_batches() -> None:
     assert len(statuses) == 150
 
 
-@pytest.mark.parametrize(
-    ("status", "cls"),
-    [
-        (400, BadRequestError),
-        (401, AuthenticationError),
-        (402, PaymentRequiredError),
-        (403, PermissionDeniedError),
-        (404, NotFoundError),
-        (409, ConflictError),
-        (422, UnprocessableEntityError),
-        (405, APIStatusError),
-    ],
-)
+@pytest.mark.parametrize(("status", "cls"), STATUS_ERRORS)
 def test_each_status_maps_to_its_error_with_the_server_detail(
     status: int, cls: type[APIStatusError]
 ) -> None:
@@ -303,18 +265,7 @@ def test_create_is_retried_when_the_server_rejected_it_before_acting() -> None:
     assert posts == 3
 
 
-@pytest.mark.parametrize(
-    "failure",
-    [
-        lambda r: (_ for _ in ()).throw(httpx.ReadTimeout("slow", request=r)),
-        lambda r: (_ for _ in ()).throw(httpx.RemoteProtocolError("dropped", request=r)),
-        lambda r: httpx.Response(502, json={"detail": "bad gateway"}),
-        # Accepted, but not said which pod: it exists, and only its name can find it.
-        lambda r: httpx.Response(200, json={"unexpected": "shape"}),
-        lambda r: httpx.Response(200, text="<html>ok</html>"),
-    ],
-    ids=["timeout", "dropped", "502", "unreadable-answer", "not-json"],
-)
+@pytest.mark.parametrize("failure", LOST_CREATES, ids=LOST_CREATE_IDS)
 def test_create_of_unknown_outcome_is_never_posted_twice_and_never_adopted(
     failure: Handler,
 ) -> None:
