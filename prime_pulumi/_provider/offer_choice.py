@@ -63,11 +63,7 @@ def _declared_offer(client: PrimeClient, spec: PodInputs, name: str) -> GpuOffer
     complete = spec.socket is not None and spec.provider_type is not None
     if complete and spec.max_price is None:
         return None
-    listed = [
-        GpuOffer.of(item)
-        for item in client.list_gpu_availability(cloud_id=spec.cloud_id)
-        if item.cloud_id == spec.cloud_id
-    ]
+    listed = search(client, OfferQuery(cloud_id=spec.cloud_id, in_stock=False)).matches
     if not listed:
         if complete:
             return None  # not listed now: the API decides, and max_price goes in the body
