@@ -1,4 +1,4 @@
-"""How a failed operation reaches the user: one line that names the pod, and what is left.
+"""How a failed operation reaches the user: one line that names the pod or disk, and what is left.
 
 The SDK sends a failed method's ``traceback.format_exc()`` to the engine, and
 the CLI prints it whole. In the provider process the traceback is cut to
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Literal
 
 from pydantic import ValidationError
 
@@ -18,6 +19,7 @@ from prime_pulumi.client import (
     AuthenticationError,
     ConfigurationError,
     CreateOutcomeUnknownError,
+    DiskError,
     PodError,
     PrimeError,
     UnexpectedError,
@@ -36,23 +38,25 @@ def errors_shown(
     label: str,
     *,
     outcome: str | Callable[[], str] = "",
-    pod_name: str | None = None,
-    pod_id: str | None = None,
+    kind: Literal["pod", "disk"] = "pod",
+    name: str | None = None,
+    id_: str | None = None,
     full: Callable[[], bool] = lambda: False,
 ) -> Iterator[None]:
     """Raises what fails inside as one of our errors, in one line, led by ``label``.
 
-    An error that already says what it concerns (a pod's, or a setting's) passes
-    as it is. Another of ours becomes a :class:`PodError`, anything else (a bug)
-    an :class:`UnexpectedError`; both end with ``outcome``, what is left of the
-    pod, worked out when the error comes. Unless ``full()``, the error shown
-    carries no chained exceptions.
+    An error that already says what it concerns (a pod's, a disk's, or a
+    setting's) passes as it is. Another of ours becomes a :class:`PodError` (or a
+    :class:`DiskError` for ``kind="disk"``) carrying ``name`` and ``id_``,
+    anything else (a bug) an :class:`UnexpectedError`; both end with
+    ``outcome``, what is left of the resource, worked out when the error comes.
+    Unless ``full()``, the error shown carries no chained exceptions.
     """
     try:
         yield
     except Exception as error:
         left = outcome() if callable(outcome) else outcome
-        shown = _as_shown(error, label, left, pod_name, pod_id)
+        shown = _as_shown(error, label, left, lambda text: _named(text, kind, name, id_))
         if full():
             if shown is error:
                 raise
@@ -60,18 +64,25 @@ def errors_shown(
         raise shown from None
 
 
+def _named(
+    message: str, kind: Literal["pod", "disk"], name: str | None, id_: str | None
+) -> PrimeError:
+    """The error of one pod or disk, carrying what is known of it."""
+    if kind == "disk":
+        return DiskError(message, disk_name=name, disk_id=id_)
+    return PodError(message, pod_name=name, pod_id=id_)
+
+
 def _as_shown(
-    error: Exception, label: str, outcome: str, pod_name: str | None, pod_id: str | None
+    error: Exception, label: str, outcome: str, named: Callable[[str], PrimeError]
 ) -> Exception:
-    if isinstance(error, (PodError, CreateOutcomeUnknownError, ConfigurationError)):
+    if isinstance(error, (PodError, DiskError, CreateOutcomeUnknownError, ConfigurationError)):
         return _flattened(error)
     if isinstance(error, PrimeError):
         message = str(error)
         if isinstance(error, AuthenticationError):
             message = f"{_sentence(message)[:-1]} ({KEY_HINT})"
-        return PodError(
-            _sentences(f"{label}: {message}", outcome), pod_name=pod_name, pod_id=pod_id
-        )
+        return named(_sentences(f"{label}: {message}", outcome))
     return UnexpectedError(
         _sentences(f"{label}: {type(error).__name__}: {_describe(error)}", REPORT_IT, outcome)
     )

@@ -10,43 +10,17 @@ and the resource use (:data:`USER_INPUTS`, :data:`REPLACE_INPUTS`,
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from prime_pulumi._provider.offers import GpuOffer, Region
+from prime_pulumi._provider.properties import InPlace, InputRules, Internal, Secret, generated_name
 from prime_pulumi.client import CreatePodRequest, EnvVar, PodSpec, ProviderSpec, TeamSpec
-
-
-class Secret:
-    """Marks an input that is secret in state and outputs."""
-
-
-class InPlace:
-    """Marks an input that never reaches the API: it changes in place, the pod is kept."""
-
-
-class Internal:
-    """Marks an input that prime-pulumi sets itself; users never declare or see it."""
-
-
-#: The hidden output that lists the inputs a create took from the offer it chose
-#: (a pod that left ``cloud_id`` out): they are outputs, never declared, so a change
-#: in the marketplace is no change of the pod.
-CHOSEN_KEY = "__chosen"
-
-#: The hidden input that carries the resource's URN, so that progress reaches its row.
-#: The engine never displays a property whose name starts with ``__``, and ``diff``
-#: never compares it: it changes nothing, on stacks made before it too.
-URN_KEY = "__urn"
 
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 ENV_VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-#: Longest pod name we generate: the resource name is cut to leave room for the suffix.
-AUTO_NAME_MAX = 48
 
 
 class PodInputs(BaseModel):
@@ -132,29 +106,36 @@ class PodInputs(BaseModel):
         )
 
 
-def _marked(marker: type) -> tuple[str, ...]:
-    return tuple(
-        name
-        for name, field in PodInputs.model_fields.items()
-        if any(isinstance(meta, marker) for meta in field.metadata)
-    )
+def auto_name(seed: str, inputs: dict[str, Any]) -> str:
+    """A pod name from the resource name and a suffix, as Pulumi auto-names resources.
+
+    The suffix is a hash of the stack, the resource and the inputs that reach the
+    API, so it is the same when an interrupted ``pulumi up`` is run again (the pod
+    it made is found by name and adopted) and differs when the pod is replaced
+    (the new pod never collides with the old one).
+    """
+    hashed = {k: inputs.get(k) for k in _NAME_INPUTS_FIRST}
+    hashed.update({k: inputs[k] for k in _NAME_INPUTS_LATER if inputs.get(k) is not None})
+    return generated_name(seed, hashed, fallback="pod")
 
 
-#: Inputs prime-pulumi sets itself: never declared by users, never listed to them.
-INTERNAL_INPUTS: tuple[str, ...] = _marked(Internal)
+#: What the marks on :class:`PodInputs` say: who declares what, and what a change does.
+POD_RULES = InputRules(
+    PodInputs, "Pod", lambda inputs: auto_name(inputs.get("auto_name_seed") or "pod", inputs)
+)
 
 #: What a user may declare: the fields of ``PodArgs``.
-USER_INPUTS: tuple[str, ...] = tuple(k for k in PodInputs.model_fields if k not in INTERNAL_INPUTS)
+USER_INPUTS: tuple[str, ...] = POD_RULES.user
 
 #: Inputs that never reach the API: changed in place, the pod is kept.
-UPDATE_INPUTS: tuple[str, ...] = _marked(InPlace)
+UPDATE_INPUTS: tuple[str, ...] = POD_RULES.update
 
 #: Inputs that reach the API. The API cannot change a pod in place, so changing
 #: any of them replaces the pod.
-REPLACE_INPUTS: tuple[str, ...] = tuple(k for k in USER_INPUTS if k not in UPDATE_INPUTS)
+REPLACE_INPUTS: tuple[str, ...] = POD_RULES.replace
 
 #: Inputs that are secret in state and outputs.
-SECRET_INPUTS: tuple[str, ...] = _marked(Secret)
+SECRET_INPUTS: tuple[str, ...] = POD_RULES.secret
 
 #: What a pod that leaves them out takes from the offer it is made from (outputs then).
 OFFER_FILLS = ("cloud_id", "socket", "provider_type", "data_center_id", "country")
@@ -171,23 +152,3 @@ _NAME_INPUTS_FIRST = (
 _NAME_INPUTS_LATER = tuple(
     key for key in REPLACE_INPUTS if key != "name" and key not in _NAME_INPUTS_FIRST
 )
-
-
-def auto_name(seed: str, inputs: dict[str, Any]) -> str:
-    """A pod name from the resource name and a suffix, as Pulumi auto-names resources.
-
-    The suffix is a hash of the stack, the resource and the inputs that reach the
-    API, so it is the same when an interrupted ``pulumi up`` is run again (the pod
-    it made is found by name and adopted) and differs when the pod is replaced
-    (the new pod never collides with the old one).
-    """
-    resource = seed.rsplit("/", 1)[-1]
-    base = re.sub(r"[^a-z0-9-]+", "-", resource.lower()).strip("-")[:AUTO_NAME_MAX] or "pod"
-    hashed = {k: inputs.get(k) for k in _NAME_INPUTS_FIRST}
-    hashed.update({k: inputs[k] for k in _NAME_INPUTS_LATER if inputs.get(k) is not None})
-    material = json.dumps(
-        {"seed": seed, "inputs": hashed},
-        sort_keys=True,
-        default=str,
-    )
-    return f"{base}-{hashlib.sha256(material.encode()).hexdigest()[:7]}"

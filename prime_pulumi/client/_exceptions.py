@@ -14,6 +14,9 @@
     │   ├── PodCleanupError             a pod could not be deleted: it may still bill
     │   ├── PodNameTakenError           a pod of that name is plainly someone else's
     │   └── NoOfferError                no offer matches, or none that matched could be had
+    ├── DiskError                     an operation on one disk failed; names the disk
+    │   ├── DiskProvisioningError       a disk never became ACTIVE; it was deleted
+    │   └── DiskCleanupError            a disk could not be deleted: it may still bill
     └── APIStatusError                an HTTP error status, with the server's detail
         ├── BadRequestError             400
         ├── AuthenticationError         401
@@ -150,6 +153,39 @@ class PodNameTakenError(PodError):
 
     ``pod_id`` is that other pod's id; nothing was created, and it was left alone.
     """
+
+
+class DiskError(PrimeError):
+    """An operation on one disk failed. The message names the disk; the cause, if any, is why.
+
+    ``disk_name`` and ``disk_id`` are whatever is known of the disk (either may be ``None``).
+    """
+
+    def __init__(self, message: str, *, disk_name: str | None, disk_id: str | None) -> None:
+        super().__init__(message)
+        self.disk_name = disk_name
+        self.disk_id = disk_id
+
+
+class DiskProvisioningError(DiskError):
+    """A disk did not become ACTIVE (ERROR, gone, the deadline).
+
+    By the time this is raised the disk has been deleted, so it does not bill.
+    """
+
+    def __init__(self, message: str, *, disk_id: str, disk_name: str | None, state: str) -> None:
+        super().__init__(message, disk_name=disk_name, disk_id=disk_id)
+        self.state = state
+
+
+class DiskCleanupError(DiskError):
+    """A disk could not be deleted (a pod still uses it, say), or did not go in time.
+
+    It may still bill: the message names the disk id, so it can be deleted by hand.
+    """
+
+    def __init__(self, message: str, *, disk_id: str, disk_name: str | None = None) -> None:
+        super().__init__(message, disk_name=disk_name, disk_id=disk_id)
 
 
 class APIStatusError(PrimeError):

@@ -68,7 +68,7 @@ import dill
 import grpc
 from pulumi.runtime.proto import provider_pb2
 
-from prime_pulumi._provider.pod_inputs import URN_KEY
+from prime_pulumi._provider.properties import URN_KEY
 from prime_pulumi.emulator import EmulatorBackend, EmulatorServer
 from prime_pulumi.provider import PodProvider
 from prime_pulumi.testing.campaign import (

@@ -59,7 +59,7 @@ from typing import Any
 import grpc
 
 from prime_pulumi._provider.offer_choice import MAX_OFFERS_TRIED
-from prime_pulumi._provider.pod_inputs import URN_KEY
+from prime_pulumi._provider.properties import URN_KEY
 from prime_pulumi.emulator import EmulatorBackend, EmulatorServer
 from prime_pulumi.testing.campaign import (
     InvariantError,

@@ -24,7 +24,7 @@ from prime_pulumi import (
     get_cluster_output,
     get_gpu_offers_output,
 )
-from prime_pulumi._provider.pod_inputs import URN_KEY
+from prime_pulumi._provider.properties import URN_KEY
 from prime_pulumi.emulator import DEFAULT_ADMIN_KEY, DEFAULT_API_KEY
 from prime_pulumi.provider import PodProvider
 

@@ -17,7 +17,7 @@ from typing import Any
 import grpc
 import pytest
 
-from prime_pulumi._provider.pod_inputs import URN_KEY
+from prime_pulumi._provider.properties import URN_KEY
 from prime_pulumi.testing.emulator_control import EmulatorControl
 from prime_pulumi.testing.fake_engine import FakeEngine, unused_address
 from prime_pulumi.testing.fleet import concurrently

@@ -14,7 +14,7 @@ from typing import Any
 import grpc
 import pytest
 
-from prime_pulumi._provider.pod_inputs import CHOSEN_KEY, URN_KEY
+from prime_pulumi._provider.properties import CHOSEN_KEY, URN_KEY
 from prime_pulumi.testing.emulator_control import EmulatorControl
 from prime_pulumi.testing.fake_engine import FakeEngine
 from prime_pulumi.testing.harness import URN, ProviderProcess, error_text

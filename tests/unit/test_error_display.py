@@ -13,6 +13,7 @@ from prime_pulumi.client import (
     APIStatusError,
     AuthenticationError,
     ConfigurationError,
+    DiskError,
     InternalServerError,
     PodCleanupError,
     PodError,
@@ -32,12 +33,13 @@ def _api_error(kind: type[APIStatusError], status: int, detail: str) -> APIStatu
     )
 
 
-def _shown(error: Exception, *, full: bool = False) -> BaseException:
+def _shown(error: Exception, *, full: bool = False, kind: str = "pod") -> BaseException:
     with pytest.raises(Exception) as info:  # noqa: PT011 (any error: what it became is the test)
         with errors_shown(
             LABEL,
-            outcome=lambda: "The pod was left as it is.",
-            pod_id="pod-1",
+            outcome=lambda: f"The {kind} was left as it is.",
+            kind="disk" if kind == "disk" else "pod",
+            id_=f"{kind}-1",
             full=lambda: full,
         ):
             raise error
@@ -57,6 +59,13 @@ def test_an_api_error_becomes_a_pod_error_that_says_what_is_left() -> None:
         "maintenance. The pod was left as it is.\n"
     )
     assert shown.__cause__ is None and shown.__suppress_context__
+
+
+def test_an_api_error_of_a_disk_becomes_a_disk_error_that_names_it() -> None:
+    shown = _shown(_api_error(InternalServerError, 503, "maintenance"), kind="disk")
+    assert isinstance(shown, DiskError) and shown.disk_id == "disk-1"
+    assert _as_printed(shown).startswith(f"prime_pulumi.DiskError: {LABEL}: ")
+    assert _as_printed(shown).endswith("maintenance. The disk was left as it is.\n")
 
 
 def test_a_refused_key_says_where_to_set_one() -> None:

@@ -10,15 +10,15 @@ import pytest
 
 from prime_pulumi import PodArgs
 from prime_pulumi._provider.pod_inputs import (
-    INTERNAL_INPUTS,
+    POD_RULES,
     REPLACE_INPUTS,
     SECRET_INPUTS,
     UPDATE_INPUTS,
-    URN_KEY,
     USER_INPUTS,
     auto_name,
 )
 from prime_pulumi._provider.pod_outputs import OUTPUT_NAMES
+from prime_pulumi._provider.properties import URN_KEY
 from prime_pulumi.provider import PodProvider
 from prime_pulumi.resource import Pod
 
@@ -34,8 +34,8 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 
 def test_pod_args_are_exactly_the_user_inputs() -> None:
     assert tuple(f.name for f in dataclasses.fields(PodArgs)) == USER_INPUTS
-    assert "auto_name_seed" in INTERNAL_INPUTS
-    assert not set(INTERNAL_INPUTS) & set(USER_INPUTS)
+    assert "auto_name_seed" in POD_RULES.internal
+    assert not set(POD_RULES.internal) & set(USER_INPUTS)
 
 
 def test_pod_attributes_are_the_outputs_and_the_user_inputs() -> None:
