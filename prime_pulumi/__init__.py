@@ -18,15 +18,22 @@ if TYPE_CHECKING:
     from prime_pulumi.cluster import GetClusterResult as GetClusterResult
     from prime_pulumi.cluster import get_cluster as get_cluster
     from prime_pulumi.cluster import get_cluster_output as get_cluster_output
+    from prime_pulumi.offers import DiskOffer as DiskOffer
     from prime_pulumi.offers import GpuOffer as GpuOffer
+    from prime_pulumi.offers import get_disk_offers as get_disk_offers
+    from prime_pulumi.offers import get_disk_offers_output as get_disk_offers_output
     from prime_pulumi.offers import get_gpu_offers as get_gpu_offers
     from prime_pulumi.offers import get_gpu_offers_output as get_gpu_offers_output
+    from prime_pulumi.resource import Disk as Disk
+    from prime_pulumi.resource import DiskArgs as DiskArgs
     from prime_pulumi.resource import Pod as Pod
     from prime_pulumi.resource import PodArgs as PodArgs
 
 #: The Pulumi-facing names and their modules; every other public name is the client's.
 _PULUMI_FACING = {
     "Pod": "prime_pulumi.resource",
+    "Disk": "prime_pulumi.resource",
+    "DiskArgs": "prime_pulumi.resource",
     "PodArgs": "prime_pulumi.resource",
     "GetClusterResult": "prime_pulumi.cluster",
     "get_cluster": "prime_pulumi.cluster",
@@ -34,6 +41,9 @@ _PULUMI_FACING = {
     "GpuOffer": "prime_pulumi.offers",
     "get_gpu_offers": "prime_pulumi.offers",
     "get_gpu_offers_output": "prime_pulumi.offers",
+    "DiskOffer": "prime_pulumi.offers",
+    "get_disk_offers": "prime_pulumi.offers",
+    "get_disk_offers_output": "prime_pulumi.offers",
 }
 
 

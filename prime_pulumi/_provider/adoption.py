@@ -1,32 +1,80 @@
-"""Which pods of a name are a create's own: the one place pods are judged by name.
+"""Which pods or disks of a name are a create's own: the one place they are judged by name.
 
-A pod's name is how a create finds what an interrupted run, or a create whose
-answer was lost, made. Every path applies the same checks. A pod of the name
-and the declared GPU type and count is ours; any other is plainly someone
-else's. Of ours, a live one is adopted (the oldest); one in ``ERROR`` is never
-adopted, but it is ours to delete, or it would bill with nobody tracking it;
-one ``DELETING`` or ``TERMINATED`` is on its way out. A name held only by
-someone else's live pod is taken.
+A name is how a create finds what an interrupted run, or a create whose answer
+was lost, made. Every path applies the same checks, to pods and disks alike.
+One of the name that matches what is declared (a pod's GPU type and count, a
+disk's size) is ours; any other is plainly someone else's. Of ours, a live one
+is adopted (the oldest); one in ``ERROR`` is never adopted, but it is ours to
+delete, or it would bill with nobody tracking it; one ``DELETING`` or
+``TERMINATED`` is on its way out. A name held only by someone else's live one
+is taken.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Generic, Protocol, TypeVar
 
+from prime_pulumi._provider.disk_inputs import DiskInputs
 from prime_pulumi._provider.pod_inputs import PodInputs
-from prime_pulumi.client import PodDetails, PodNameTakenError, PodState
+from prime_pulumi.client import DiskDetails, DiskError, PodDetails, PodNameTakenError, PodState
 
-#: States a pod does not come back from: such a pod is never adopted.
+#: States a pod or disk does not come back from: such a one is never adopted.
 GOING_AWAY = frozenset({PodState.DELETING, PodState.TERMINATED, PodState.ERROR})
 
 
-@dataclass(frozen=True)
-class NameLookup:
-    """What a lookup by name found of ours: a pod to adopt, and failed pods to delete."""
+class Named(Protocol):
+    """What judging by name reads of a pod or a disk."""
 
-    adopt: PodDetails | None
-    failed: tuple[PodDetails, ...] = ()
+    @property
+    def name(self) -> str | None: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def created_at(self) -> datetime | None: ...
+
+
+NamedT = TypeVar("NamedT", bound=Named)
+
+
+@dataclass(frozen=True)
+class NameLookup(Generic[NamedT]):
+    """What a lookup by name found of ours: one to adopt, and failed ones to delete."""
+
+    adopt: NamedT | None
+    failed: tuple[NamedT, ...] = ()
+
+
+@dataclass(frozen=True)
+class NameTaken(Generic[NamedT]):
+    """Someone else's live one holds the name: it, and how it differs from the declared."""
+
+    holder: NamedT
+    differences: list[str]
+
+
+def judge(
+    found: Sequence[NamedT], name: str, mismatches: Callable[[NamedT], list[str]]
+) -> NameLookup[NamedT] | NameTaken[NamedT]:
+    """Judges the ones called ``name``: the oldest live one of ours, ours that failed.
+
+    When live ones have the name but none is ours, the name is taken.
+    """
+    named = sorted(
+        (item for item in found if item.name == name),
+        key=lambda item: (item.created_at is None, item.created_at or 0),
+    )
+    ours = [item for item in named if not mismatches(item)]
+    live = [item for item in ours if item.status not in GOING_AWAY]
+    failed = tuple(item for item in ours if item.status == PodState.ERROR)
+    if live:
+        return NameLookup(live[0], failed)
+    theirs = [item for item in named if item.status not in GOING_AWAY and mismatches(item)]
+    if theirs:
+        return NameTaken(theirs[0], mismatches(theirs[0]))
+    return NameLookup(None, failed)
 
 
 def mismatches(pod: PodDetails, spec: PodInputs) -> list[str]:
@@ -39,27 +87,48 @@ def mismatches(pod: PodDetails, spec: PodInputs) -> list[str]:
     return found
 
 
-def look_up(found: Sequence[PodDetails], spec: PodInputs, name: str) -> NameLookup:
+def look_up(found: Sequence[PodDetails], spec: PodInputs, name: str) -> NameLookup[PodDetails]:
     """Judges the pods called ``name``: the oldest live one of ours to adopt, ours that failed.
 
     Raises :class:`PodNameTakenError` when live pods have the name but none is ours.
     """
-    named = sorted(
-        (p for p in found if p.name == name),
-        key=lambda pod: (pod.created_at is None, pod.created_at or 0),
-    )
-    ours = [pod for pod in named if not mismatches(pod, spec)]
-    live = [pod for pod in ours if pod.status not in GOING_AWAY]
-    failed = tuple(pod for pod in ours if pod.status == PodState.ERROR)
-    if live:
-        return NameLookup(live[0], failed)
-    theirs = [pod for pod in named if pod.status not in GOING_AWAY and mismatches(pod, spec)]
-    if theirs:
+    judged = judge(found, name, lambda pod: mismatches(pod, spec))
+    if isinstance(judged, NameTaken):
         raise PodNameTakenError(
-            f"Pod {name!r}: a pod of that name already exists ({theirs[0].id}) with "
-            f"{' and '.join(mismatches(theirs[0], spec))}; it was left alone and nothing was "
+            f"Pod {name!r}: a pod of that name already exists ({judged.holder.id}) with "
+            f"{' and '.join(judged.differences)}; it was left alone and nothing was "
             "created. Give this Pod another name",
             pod_name=name,
-            pod_id=theirs[0].id,
+            pod_id=judged.holder.id,
         )
-    return NameLookup(None, failed)
+    return judged
+
+
+def disk_mismatches(disk: DiskDetails, spec: DiskInputs) -> list[str]:
+    """How ``disk`` plainly differs from the declared disk (nothing the API left out counts)."""
+    found = []
+    if disk.size is not None and disk.size != spec.size:
+        found.append(f"{disk.size} GB, not {spec.size}")
+    declared = spec.provider_type
+    if disk.provider_type is not None and declared is not None and disk.provider_type != declared:
+        found.append(f"provider {disk.provider_type}, not {declared}")
+    return found
+
+
+def look_up_disk(
+    found: Sequence[DiskDetails], spec: DiskInputs, name: str
+) -> NameLookup[DiskDetails]:
+    """Judges the disks called ``name``, as :func:`look_up` judges pods.
+
+    Raises :class:`DiskError` when live disks have the name but none is ours.
+    """
+    judged = judge(found, name, lambda disk: disk_mismatches(disk, spec))
+    if isinstance(judged, NameTaken):
+        raise DiskError(
+            f"Disk {name!r}: a disk of that name already exists ({judged.holder.id}) with "
+            f"{' and '.join(judged.differences)}; it was left alone and nothing was "
+            "created. Give this Disk another name",
+            disk_name=name,
+            disk_id=judged.holder.id,
+        )
+    return judged

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol
 
-from prime_pulumi.client import PodDetails, PodStatus
+from prime_pulumi.client import DiskDetails, PodDetails, PodStatus
 
 
 class ReadsStatuses(Protocol):
@@ -22,6 +22,12 @@ class ReadsPods(Protocol):
     """Reads one pod; a pod that is gone is a ``NotFoundError``."""
 
     def get_pod(self, pod_id: str, /) -> PodDetails: ...
+
+
+class ReadsDisks(Protocol):
+    """Reads one disk; a disk that is gone is a ``NotFoundError``."""
+
+    def get_disk(self, disk_id: str, /) -> DiskDetails: ...
 
 
 class ListsPods(Protocol):

@@ -164,7 +164,9 @@ class PodCreation:
             pod_id=None,
         )
 
-    def _as_it_is_now(self, listed: PodDetails, failed: tuple[PodDetails, ...]) -> NameLookup:
+    def _as_it_is_now(
+        self, listed: PodDetails, failed: tuple[PodDetails, ...]
+    ) -> NameLookup[PodDetails]:
         """The pod to adopt as it is now: this process lists earlier runs' pods only once.
 
         Since then this process may have deleted it (a replacement under the same name),

@@ -39,6 +39,7 @@ def query_of(spec: PodInputs) -> OfferQuery:
         provider_types=(spec.provider_type,) if spec.provider_type else (),
         max_price=spec.max_price,
         cloud_id=spec.cloud_id,
+        disks=tuple(spec.disks or ()),
     )
 
 
@@ -49,8 +50,10 @@ def offers_to_try(client: PrimeClient, spec: PodInputs, name: str) -> list[GpuOf
     """
     if spec.cloud_id is not None:
         return [_declared_offer(client, spec, name)]
-    # Ask the API for every offer of the GPU, so that the error can count the rest.
-    ask = OfferQuery(gpu_type=spec.gpu_type, gpu_count=spec.gpu_count, in_stock=False)
+    # Ask the API for every offer of the GPU, so that the error can count the rest; only
+    # the API knows where the disks are, so their filter is always its.
+    disks = tuple(spec.disks or ())
+    ask = OfferQuery(gpu_type=spec.gpu_type, gpu_count=spec.gpu_count, in_stock=False, disks=disks)
     found = search(client, query_of(spec), ask=ask)
     if not found.matches:
         raise NoOfferError(_nothing_matches(found, spec, name), pod_name=name, pod_id=None)
@@ -89,6 +92,8 @@ def _declared_offer(client: PrimeClient, spec: PodInputs, name: str) -> GpuOffer
 
 def _nothing_matches(found: OfferSearch, spec: PodInputs, name: str) -> str:
     wanted = f"{spec.gpu_count}x {spec.gpu_type}"
+    if spec.disks:
+        wanted += f" in the data center of disks {', '.join(spec.disks)}"
     total = sum(found.excluded.values())
     if not total:
         return f"Pod {name!r}: the API lists no offer of {wanted}. Nothing was posted."

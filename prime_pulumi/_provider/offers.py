@@ -114,6 +114,9 @@ class OfferQuery(BaseModel):
     max_price: float | None = None
     in_stock: bool = True
     cloud_id: str | None = None
+    #: Only offers in the same place as these disks. An offer does not say which disks
+    #: it can mount, so this filter is the API's alone.
+    disks: tuple[str, ...] = ()
 
     def api_filters(self) -> dict[str, Any]:
         """The filters the API takes, as ``PrimeClient.list_gpu_availability`` arguments."""
@@ -125,6 +128,7 @@ class OfferQuery(BaseModel):
             "regions": self.regions,
             "data_center_id": self.data_center_id,
             "cloud_id": self.cloud_id,
+            "disks": self.disks,
         }
 
     def why_not(self, offer: GpuOffer) -> Reason | None:

@@ -41,6 +41,8 @@ class PodOutputs(BaseModel):
     """The cloud provider hosting the pod."""
     created_at: str | None
     """Creation time, ISO 8601."""
+    attached_resources: list[dict[str, Any]]
+    """The disks attached to the pod: ``id``, ``resource_type``, ``status``, ``mount_path``."""
 
     @classmethod
     def of(cls, pod: PodDetails, inputs: dict[str, Any]) -> PodOutputs:
@@ -57,6 +59,15 @@ class PodOutputs(BaseModel):
             gpu_name=pod.gpu_name,
             provider_type=pod.provider_type or inputs.get("provider_type"),
             created_at=pod.created_at.isoformat() if pod.created_at else None,
+            attached_resources=[
+                {
+                    "id": attached.id,
+                    "resource_type": attached.resource_type,
+                    "status": attached.status,
+                    "mount_path": attached.mount_path,
+                }
+                for attached in pod.attached_resources
+            ],
         )
 
 

@@ -1,6 +1,6 @@
-"""Reconciling a pod's state: waiting until it is ready, or until it is gone.
+"""Reconciling a pod's or a disk's state: waiting until it is ready, or until it is gone.
 
-Both waits poll with backoff (:class:`.poller.Poller`) and never wait past
+The waits poll with backoff (:class:`.poller.Poller`) and never wait past
 their deadline. A create takes its statuses from a feed: its own
 polls (:class:`DirectFeed`) or the process's shared poller (:class:`HubFeed`).
 Clocks and sleeps are arguments, so tests steer time instead of waiting.
@@ -14,11 +14,19 @@ import time
 from collections.abc import Callable
 from typing import Protocol
 
-from prime_pulumi._provider.api_calls import ReadsPods, ReadsStatuses
+from prime_pulumi._provider.api_calls import ReadsDisks, ReadsPods, ReadsStatuses
 from prime_pulumi._provider.poller import Poller
 from prime_pulumi._provider.progress import NO_PROGRESS
 from prime_pulumi._provider.status_hub import StatusHub
-from prime_pulumi.client import NotFoundError, PodCleanupError, PodState, PodStatus, PrimeError
+from prime_pulumi.client import (
+    DiskCleanupError,
+    DiskDetails,
+    NotFoundError,
+    PodCleanupError,
+    PodState,
+    PodStatus,
+    PrimeError,
+)
 from prime_pulumi.client._retries import is_transient, retry_after
 from prime_pulumi.client.models import FAILED_STATES
 
@@ -198,24 +206,98 @@ def wait_until_gone(
     progress: Callable[[str], None] = NO_PROGRESS,
 ) -> None:
     """Polls the pod until it is not found or TERMINATED; at the deadline, PodCleanupError."""
+    state = _until_gone(lambda: client.get_pod(pod_id).status, timeout, poller, progress)
+    if state is not None:
+        raise PodCleanupError(
+            f"pod {pod_id} was deleted but is still there after {timeout:g} seconds "
+            f"(state: {state}); check it and delete it by hand if it remains",
+            pod_id=pod_id,
+        )
+
+
+def wait_until_disk_gone(
+    client: ReadsDisks,
+    disk_id: str,
+    *,
+    timeout: float,
+    poller: Poller,
+    progress: Callable[[str], None] = NO_PROGRESS,
+) -> None:
+    """Polls the disk until it is not found or TERMINATED; at the deadline, DiskCleanupError."""
+    state = _until_gone(lambda: client.get_disk(disk_id).status, timeout, poller, progress)
+    if state is not None:
+        raise DiskCleanupError(
+            f"disk {disk_id} was deleted but is still there after {timeout:g} seconds "
+            f"(state: {state}); check it and delete it by hand if it remains",
+            disk_id=disk_id,
+        )
+
+
+def _until_gone(
+    read_status: Callable[[], str],
+    timeout: float,
+    poller: Poller,
+    progress: Callable[[str], None],
+) -> str | None:
+    """Polls until the status read is a 404 or TERMINATED (``None``), or the deadline passes
+    (the last state seen). A failed read is no news."""
     deadline = poller.clock() + timeout
     state = "unknown"
     while True:
         try:
-            pod = client.get_pod(pod_id)
+            status = read_status()
         except NotFoundError:
-            return
+            return None
         except PrimeError as exc:
             state = f"unreadable ({exc})"
             progress("deleting; its state cannot be read just now, still waiting")
         else:
-            if pod.status == PodState.TERMINATED:
-                return
-            state = pod.status
+            if status == PodState.TERMINATED:
+                return None
+            state = status
             progress(f"deleting, {state}")
         if not poller.wait(deadline):
-            raise PodCleanupError(
-                f"pod {pod_id} was deleted but is still there after {timeout:g} seconds "
-                f"(state: {state}); check it and delete it by hand if it remains",
-                pod_id=pod_id,
-            )
+            return state
+
+
+def wait_until_disk_active(
+    client: ReadsDisks,
+    disk_id: str,
+    *,
+    timeout: float,
+    poller: Poller,
+    progress: Callable[[str], None] = NO_PROGRESS,
+) -> DiskDetails:
+    """Polls the disk until it is ACTIVE; raises :class:`NotReadyError` otherwise.
+
+    As for pods, only what the API says of the disk ends the wait: ERROR,
+    DELETING or TERMINATED, a 404, a read that fails for good (a refused key),
+    or the deadline, ``timeout`` seconds away. A read that fails for now is no
+    news, and a server's ``Retry-After`` is honoured.
+    """
+    deadline = poller.clock() + timeout
+    last = "not yet reported"
+    outage = ""
+    while True:
+        pause = 0.0
+        try:
+            disk = client.get_disk(disk_id)
+        except NotFoundError:
+            raise NotReadyError(last, "it disappeared: it was deleted outside Pulumi") from None
+        except PrimeError as exc:
+            if not is_transient(exc):
+                raise NotReadyError(last, f"its status could not be read: {exc}") from None
+            outage, pause = str(exc), retry_after(exc) or 0.0
+            progress(f"{last}; its status cannot be read just now, still waiting")
+        else:
+            outage, last = "", disk.status
+            progress(last)
+            if disk.status == PodState.ACTIVE:
+                return disk
+            if disk.status in (*FAILED_STATES, PodState.DELETING):
+                raise NotReadyError(last, f"it reached {disk.status}")
+        if not poller.wait(deadline, at_least=pause):
+            reason = f"it was not ACTIVE within {timeout:g} seconds (ready_timeout)"
+            if outage:
+                reason += f", and its status could not be read at the end ({outage})"
+            raise NotReadyError(last, reason)

@@ -9,6 +9,7 @@ own ``rpc.serialize_properties``, ``__provider`` included.
 from __future__ import annotations
 
 import asyncio
+import copy
 import os
 import subprocess
 import sys
@@ -23,9 +24,11 @@ from pulumi.output import Unknown
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
+from prime_pulumi.disk_provider import DiskProvider
 from prime_pulumi.provider import PodProvider
 
 URN = "urn:pulumi:test::protocol::pulumi-python:dynamic/prime:Pod::{name}"
+DISK_URN = "urn:pulumi:test::protocol::pulumi-python:dynamic/prime:Disk::{name}"
 SECRET_SIG = {rpc._special_sig_key: rpc._special_secret_sig}
 
 
@@ -82,6 +85,14 @@ class ProviderProcess:
         )
         self.stub = provider_pb2_grpc.ResourceProviderStub(self.channel)
         self.serialized_provider = serialize_provider(PodProvider())
+        self.urn = URN
+
+    def for_disks(self) -> ProviderProcess:
+        """This same process, driven as the engine drives a ``Disk``: its provider, its URNs."""
+        disks = copy.copy(self)
+        disks.serialized_provider = serialize_provider(DiskProvider())
+        disks.urn = DISK_URN
+        return disks
 
     def close(self) -> str:
         """Stops the process; returns what it wrote to stderr."""
@@ -104,7 +115,7 @@ class ProviderProcess:
     ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         response = self.stub.Check(
             provider_pb2.CheckRequest(
-                urn=URN.format(name=name),
+                urn=self.urn.format(name=name),
                 olds=self._with_provider(olds or {}),
                 news=self._with_provider(news),
             )
@@ -115,7 +126,7 @@ class ProviderProcess:
     def create(self, inputs: dict[str, Any], name: str = "trainer") -> tuple[str, dict[str, Any]]:
         response = self.stub.Create(
             provider_pb2.CreateRequest(
-                urn=URN.format(name=name), properties=self._with_provider(inputs)
+                urn=self.urn.format(name=name), properties=self._with_provider(inputs)
             )
         )
         return response.id, _strip(from_struct(response.properties))
@@ -125,7 +136,7 @@ class ProviderProcess:
     ) -> tuple[str, dict[str, Any]]:
         response = self.stub.Read(
             provider_pb2.ReadRequest(
-                id=id_, urn=URN.format(name=name), properties=self._with_provider(props)
+                id=id_, urn=self.urn.format(name=name), properties=self._with_provider(props)
             )
         )
         return response.id, _strip(from_struct(response.properties))
@@ -142,7 +153,10 @@ class ProviderProcess:
         new_struct = to_struct({**news, "__provider": news_provider or self.serialized_provider})
         response: provider_pb2.DiffResponse = self.stub.Diff(
             provider_pb2.DiffRequest(
-                id=id_, urn=URN.format(name=name), olds=self._with_provider(olds), news=new_struct
+                id=id_,
+                urn=self.urn.format(name=name),
+                olds=self._with_provider(olds),
+                news=new_struct,
             )
         )
         return response
@@ -153,7 +167,7 @@ class ProviderProcess:
         response = self.stub.Update(
             provider_pb2.UpdateRequest(
                 id=id_,
-                urn=URN.format(name=name),
+                urn=self.urn.format(name=name),
                 olds=self._with_provider(olds),
                 news=self._with_provider(news),
             )
@@ -163,7 +177,7 @@ class ProviderProcess:
     def delete(self, id_: str, props: dict[str, Any], name: str = "trainer") -> None:
         self.stub.Delete(
             provider_pb2.DeleteRequest(
-                id=id_, urn=URN.format(name=name), properties=self._with_provider(props)
+                id=id_, urn=self.urn.format(name=name), properties=self._with_provider(props)
             )
         )
 

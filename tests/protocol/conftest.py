@@ -11,7 +11,14 @@ import pytest
 
 from prime_pulumi.testing.emulator_control import EmulatorControl
 from prime_pulumi.testing.harness import ProviderProcess
-from tests.protocol.support import API_KEY, DELETE_SECONDS, PROVISION_SECONDS, provider_config
+from tests.protocol.support import (
+    API_KEY,
+    DELETE_SECONDS,
+    DISK_DELETE_SECONDS,
+    DISK_PROVISION_SECONDS,
+    PROVISION_SECONDS,
+    provider_config,
+)
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +26,11 @@ def emulator_server() -> Iterator[Any]:
     from prime_pulumi.emulator import EmulatorBackend, EmulatorServer
 
     backend = EmulatorBackend(
-        api_keys=[API_KEY], provision_seconds=PROVISION_SECONDS, delete_seconds=DELETE_SECONDS
+        api_keys=[API_KEY],
+        provision_seconds=PROVISION_SECONDS,
+        delete_seconds=DELETE_SECONDS,
+        disk_provision_seconds=DISK_PROVISION_SECONDS,
+        disk_delete_seconds=DISK_DELETE_SECONDS,
     )
     with EmulatorServer(backend) as server:
         yield server

@@ -13,6 +13,9 @@ API_KEY = "pk-protocol-secret-0123456789"
 PROVISION_SECONDS = 0.3
 #: Deletion takes time too, so a test of destroy shows that it waits until the pod is gone.
 DELETE_SECONDS = 0.2
+#: Disks take time to be ACTIVE and to go too, so that their waits are seen.
+DISK_PROVISION_SECONDS = 0.3
+DISK_DELETE_SECONDS = 0.2
 
 INPUTS: dict[str, Any] = {
     "cloud_id": "runpod-h100-sxm5-8",
