@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import NoReturn
 
 from prime_pulumi._provider.adoption import NameLookup, look_up
+from prime_pulumi._provider.creation_base import NOTHING_CREATED, CreationBase
 from prime_pulumi._provider.offer_choice import offers_to_try
 from prime_pulumi._provider.offers import GpuOffer, describe_offer
 from prime_pulumi._provider.pod_inputs import PodInputs
@@ -44,11 +45,13 @@ from prime_pulumi.client._retries import is_transient
 
 logger = logging.getLogger("prime_pulumi.creation")
 
-NOTHING_CREATED = "Nothing was created, so nothing is left billing."
+__all__ = ["NOTHING_CREATED", "PodCreation", "delete_and_wait"]
 
 
-class PodCreation:
-    """One create: the declared pod, its name, and the process's shared state."""
+class PodCreation(CreationBase[PodInputs]):
+    """One create of a pod: the declared pod, its name, and the process's shared state."""
+
+    kind = "Pod"
 
     def __init__(
         self,
@@ -58,25 +61,15 @@ class PodCreation:
         name: str,
         progress: Callable[[str], None],
     ) -> None:
-        self.runtime = runtime
-        self.client = client
-        self.spec = spec
-        self.name = name
-        #: Where the pod is, for the resource's row in the CLI.
-        self.progress = progress
-        #: The pod this create made or found, once one may exist ("id unknown" if lost).
-        self.known: str | None = None
+        super().__init__(runtime, client, spec, name, progress)
         #: The offer the pod was posted to, when the create chose it (or looked it up).
         self.chosen: GpuOffer | None = None
 
-    def left_behind(self) -> str:
-        """What a failure of this create leaves, in words for its error."""
-        if self.known is None:
-            return NOTHING_CREATED
-        return (
-            f"Pod {self.name!r} ({self.known}) may exist and bill: run the operation again "
-            "(a pod of that name is adopted, not made twice), or delete it by hand."
-        )
+    def delete_and_wait(self, resource_id: str) -> None:
+        delete_and_wait(self.runtime, self.client, resource_id, self.progress)
+
+    def cleanup_error(self, message: str, resource_id: str) -> PrimeError:
+        return PodCleanupError(message, pod_id=resource_id, pod_name=self.name)
 
     def run(self) -> PodDetails:
         """The ready pod, created or adopted; raises one of our errors, leaving nothing behind."""
@@ -124,7 +117,7 @@ class PodCreation:
                 self.known = None if found.adopt is None else found.adopt.id
         else:
             found = look_up(self.client.find_pods_by_name(self.name), self.spec, self.name)
-        self._delete_failed(found.failed)
+        self.delete_failed([pod.id for pod in found.failed])
         if found.adopt is not None:
             logger.info("adopting pod %s (%s), left by an earlier run", found.adopt.id, self.name)
             self.progress(f"adopting pod {found.adopt.id}, made by an earlier run")
@@ -187,28 +180,6 @@ class PodCreation:
         now = look_up([pod], self.spec, self.name)
         return NameLookup(now.adopt, (*failed, *now.failed))
 
-    def _delete_failed(self, failed: tuple[PodDetails, ...]) -> None:
-        """Deletes pods of ours that failed (ERROR): never adopted, they would bill untracked."""
-        for pod in failed:
-            logger.info("deleting pod %s (%s): one of ours, in ERROR", pod.id, self.name)
-            self._delete_or_report(
-                pod.id,
-                f"Pod {self.name!r}: an earlier pod of this name ({pod.id}) reached ERROR, "
-                "so nothing was created.",
-            )
-
-    def _delete_or_report(self, pod_id: str, where: str) -> None:
-        """Deletes a pod and waits until it is gone; else raises, saying which pod may bill."""
-        try:
-            delete_and_wait(self.runtime, self.client, pod_id, self.progress)
-        except Exception as cleanup:  # whatever it was, the user must learn the pod may bill
-            raise PodCleanupError(
-                f"{where} Deleting it failed too ({cleanup}): it may still bill; delete pod "
-                f"{pod_id} by hand.",
-                pod_id=pod_id,
-                pod_name=self.name,
-            ) from cleanup
-
     def _await_lost_create(self, lost: CreateOutcomeUnknownError) -> PodDetails:
         """Looks for a pod whose create answer was lost, for a while: the server may be slow."""
         settle = self.runtime.settings.create_settle
@@ -221,7 +192,7 @@ class PodCreation:
             except PrimeError:
                 continue  # no news this round
             found = look_up(named, self.spec, self.name)
-            self._delete_failed(found.failed)
+            self.delete_failed([pod.id for pod in found.failed])
             deleted.extend(found.failed)
             if found.adopt is not None:
                 logger.info(
@@ -295,7 +266,7 @@ class PodCreation:
         if not created_here:
             outcome = "It was adopted by adopt_pod_id, so it was left as it is."
         else:
-            self._delete_or_report(pod.id, where)
+            self.delete_or_report(pod.id, where)
             outcome = "It was deleted, so nothing is left billing."
         raise PodProvisioningError(
             f"{where} {outcome}", pod_id=pod.id, pod_name=self.name, state=state

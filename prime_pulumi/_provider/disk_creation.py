@@ -20,7 +20,8 @@ import logging
 from collections.abc import Callable
 from typing import NoReturn
 
-from prime_pulumi._provider.adoption import GOING_AWAY, NameLookup, look_up_disk
+from prime_pulumi._provider.adoption import GOING_AWAY, look_up_disk
+from prime_pulumi._provider.creation_base import NOTHING_CREATED, CreationBase
 from prime_pulumi._provider.disk_inputs import DiskInputs
 from prime_pulumi._provider.disk_offers import (
     DiskOffer,
@@ -48,13 +49,16 @@ from prime_pulumi.client import (
 
 logger = logging.getLogger("prime_pulumi.disk_creation")
 
-NOTHING_CREATED = "Nothing was created, so nothing is left billing."
+__all__ = ["NOTHING_CREATED", "DiskCreation", "delete_disk_and_wait"]
+
 #: How many matching disk offers a create posts to, at most, when each is refused.
 MAX_DISK_OFFERS_TRIED = 5
 
 
-class DiskCreation:
+class DiskCreation(CreationBase[DiskInputs]):
     """One create of a disk: the declared disk, its name, and the process's shared state."""
+
+    kind = "Disk"
 
     def __init__(
         self,
@@ -64,24 +68,15 @@ class DiskCreation:
         name: str,
         progress: Callable[[str], None],
     ) -> None:
-        self.runtime = runtime
-        self.client = client
-        self.spec = spec
-        self.name = name
-        self.progress = progress
-        #: The disk this create made or found, once one may exist ("id unknown" if lost).
-        self.known: str | None = None
+        super().__init__(runtime, client, spec, name, progress)
         #: The disk offer the disk was posted to, when the create chose one.
         self.chosen: DiskOffer | None = None
 
-    def left_behind(self) -> str:
-        """What a failure of this create leaves, in words for its error."""
-        if self.known is None:
-            return NOTHING_CREATED
-        return (
-            f"Disk {self.name!r} ({self.known}) may exist and bill: run the operation again "
-            "(a disk of that name is adopted, not made twice), or delete it by hand."
-        )
+    def delete_and_wait(self, resource_id: str) -> None:
+        delete_disk_and_wait(self.runtime, self.client, resource_id, self.progress)
+
+    def cleanup_error(self, message: str, resource_id: str) -> PrimeError:
+        return DiskCleanupError(message, disk_id=resource_id, disk_name=self.name)
 
     def run(self) -> DiskDetails:
         """The ACTIVE disk, created or adopted; raises one of our errors, leaving nothing."""
@@ -108,7 +103,7 @@ class DiskCreation:
     def _find_or_post(self) -> DiskDetails:
         """The disk called ``name`` if an earlier interrupted run made it, else a new one."""
         found = look_up_disk(self.client.find_disks_by_name(self.name), self.spec, self.name)
-        self._delete_failed(found)
+        self.delete_failed([disk.id for disk in found.failed])
         if found.adopt is not None:
             logger.info("adopting disk %s (%s), left by an earlier run", found.adopt.id, self.name)
             self.progress(f"adopting disk {found.adopt.id}, made by an earlier run")
@@ -177,7 +172,7 @@ class DiskCreation:
             except PrimeError:
                 continue  # no news this round
             found = look_up_disk(named, self.spec, self.name)
-            self._delete_failed(found)
+            self.delete_failed([disk.id for disk in found.failed])
             if found.adopt is not None:
                 logger.info("found disk %s (%s), whose answer was lost", found.adopt.id, self.name)
                 return found.adopt
@@ -190,27 +185,6 @@ class DiskCreation:
             request_sent=lost.request_sent,
         ) from lost
 
-    def _delete_failed(self, found: NameLookup[DiskDetails]) -> None:
-        """Deletes disks of ours that failed (ERROR): never adopted, they would bill untracked."""
-        for disk in found.failed:
-            logger.info("deleting disk %s (%s): one of ours, in ERROR", disk.id, self.name)
-            self._delete_or_report(
-                disk.id,
-                f"Disk {self.name!r}: an earlier disk of this name ({disk.id}) reached ERROR.",
-            )
-
-    def _delete_or_report(self, disk_id: str, where: str) -> None:
-        """Deletes a disk and waits until it is gone; else raises, saying which disk may bill."""
-        try:
-            delete_disk_and_wait(self.runtime, self.client, disk_id, self.progress)
-        except Exception as cleanup:  # whatever it was, the user must learn the disk may bill
-            raise DiskCleanupError(
-                f"{where} Deleting it failed too ({cleanup}): it may still bill; delete disk "
-                f"{disk_id} by hand.",
-                disk_id=disk_id,
-                disk_name=self.name,
-            ) from cleanup
-
     def _give_up(
         self, disk: DiskDetails, failure: NotReadyError, *, cause: BaseException
     ) -> NoReturn:
@@ -219,7 +193,7 @@ class DiskCreation:
             f"Disk {self.name!r} ({disk.id}) did not become ACTIVE: {failure.reason}; "
             f"it reached {failure.state}."
         )
-        self._delete_or_report(disk.id, where)
+        self.delete_or_report(disk.id, where)
         raise DiskProvisioningError(
             f"{where} It was deleted, so nothing is left billing.",
             disk_id=disk.id,
