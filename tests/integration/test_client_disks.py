@@ -36,6 +36,7 @@ from prime_pulumi.client import (
 from prime_pulumi.emulator import DEFAULT_API_KEY
 from prime_pulumi.emulator.server import EmulatorServer
 from prime_pulumi.testing.emulator_control import EmulatorControl
+from tests.integration.support import Waits
 
 #: The GPU offer the pods run on, and the data center of the runpod disks made beside it.
 OFFER = "runpod-h100-pcie-1x-us-ks-2"
@@ -45,27 +46,6 @@ ELSEWHERE = "EU-RO-1"
 #: Every wait for the emulator's clock ends by this many seconds, or the test fails.
 DEADLINE_SECONDS = 5.0
 POLL_SECONDS = 0.02
-
-
-class Waits:
-    """Stands in for time.sleep between retries: records each wait instead of sleeping."""
-
-    def __init__(self) -> None:
-        self.waits: list[float] = []
-
-    def __call__(self, seconds: float) -> None:
-        self.waits.append(seconds)
-
-
-@pytest.fixture
-def waits() -> Waits:
-    return Waits()
-
-
-@pytest.fixture
-def client(prime_emulator: EmulatorServer, waits: Waits) -> Iterator[PrimeClient]:
-    with PrimeClient(DEFAULT_API_KEY, base_url=prime_emulator.base_url, sleep=waits) as client:
-        yield client
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -27,29 +26,9 @@ from prime_pulumi import (
 )
 from prime_pulumi.client import APIStatusError
 from prime_pulumi.emulator import DEFAULT_ADMIN_KEY, DEFAULT_API_KEY, WireCluster
+from tests.integration.support import Waits
 
 OFFER = "runpod-h100-pcie-1x-us-ks-2"
-
-
-class Waits:
-    """Stands in for time.sleep: records each wait instead of sleeping."""
-
-    def __init__(self) -> None:
-        self.waits: list[float] = []
-
-    def __call__(self, seconds: float) -> None:
-        self.waits.append(seconds)
-
-
-@pytest.fixture
-def waits() -> Waits:
-    return Waits()
-
-
-@pytest.fixture
-def client(prime_emulator: Any, waits: Waits) -> Iterator[PrimeClient]:
-    with PrimeClient(DEFAULT_API_KEY, base_url=prime_emulator.base_url, sleep=waits) as client:
-        yield client
 
 
 def request(name: str | None = "trainer", **pod: Any) -> CreatePodRequest:
