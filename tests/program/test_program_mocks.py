@@ -1,4 +1,4 @@
-"""The wiring of ``Pod`` and ``get_cluster_output`` in a program, under Pulumi's mocks.
+"""The wiring of ``Pod``, ``Disk`` and the data functions in a program, under Pulumi's mocks.
 
 Mocks never call the provider (the mocks answer each registration themselves);
 they show what a program sends to the engine: the inputs, the pickled provider,
@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import runpy
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import dill
@@ -17,6 +19,8 @@ import pulumi
 import pytest
 
 from prime_pulumi import (
+    Disk,
+    DiskArgs,
     GetClusterResult,
     GpuOffer,
     Pod,
@@ -25,6 +29,7 @@ from prime_pulumi import (
     get_gpu_offers_output,
 )
 from prime_pulumi._provider.properties import URN_KEY
+from prime_pulumi.disk_provider import DiskProvider
 from prime_pulumi.emulator import DEFAULT_ADMIN_KEY, DEFAULT_API_KEY
 from prime_pulumi.provider import PodProvider
 
@@ -37,6 +42,8 @@ class Mocks(pulumi.runtime.Mocks):
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         self.created.append(args)
+        if args.typ.endswith(":Disk"):
+            return "disk-456", {**args.inputs, "disk_id": "disk-456", "status": "ACTIVE"}
         outputs = {
             **args.inputs,
             "pod_id": "pod-123",
@@ -263,3 +270,44 @@ def _cluster() -> Any:
             "sshKeys": [{"id": "k1", "role": "owner", "publicKey": "ssh-ed25519 AAAA test"}],
         }
     )
+
+
+@pulumi.runtime.test
+def test_a_pod_mounts_a_disk_by_its_output_id(mocks: Mocks) -> Any:
+    disk = Disk("data", DiskArgs(size=500, regions=["united_states"], ready_timeout=120))
+    pod = Pod("trainer", PodArgs(gpu_type="H100_80GB", gpu_count=1, disks=[disk.disk_id]))
+
+    def check(values: list[Any]) -> None:
+        disk_id, pod_id = values
+        sent = {args.name: args for args in mocks.created}
+        data, trainer = sent["data"], sent["trainer"]
+        assert data.typ == "pulumi-python:dynamic/prime:Disk"
+        assert data.inputs["size"] == 500
+        assert data.inputs["regions"] == ["united_states"]
+        assert data.inputs["auto_name_seed"] == "organization/quickstart/dev/data"
+        assert data.inputs[URN_KEY] == f"{STACK}pulumi-python:dynamic/prime:Disk::data"
+        provider = dill.loads(base64.b64decode(data.inputs["__provider"]))
+        assert isinstance(provider, DiskProvider)
+        assert vars(provider) == {}, "the pickled provider must hold nothing"
+        # The disk's id flows into the pod: the engine makes the disk first.
+        assert trainer.inputs["disks"] == [disk_id] == ["disk-456"]
+        assert pod_id == "pod-123"
+
+    return pulumi.Output.all(disk.disk_id, pod.pod_id).apply(check)
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def test_the_training_with_disk_example_mounts_its_disk(mocks: Mocks) -> None:
+    @pulumi.runtime.test
+    def program() -> None:
+        runpy.run_path(str(EXAMPLES / "training-with-disk" / "__main__.py"))
+
+    program()  # returns once every registration is done
+    sent = {args.name: args for args in mocks.created}
+    assert sent["data"].typ.endswith(":Disk") and sent["trainer"].typ.endswith(":Pod")
+    assert sent["data"].inputs["size"] == 200
+    assert sent["data"].inputs["regions"] == ["united_states"]
+    assert sent["trainer"].inputs["disks"] == ["disk-456"]
+    assert "cloud_id" not in sent["trainer"].inputs, "the pod goes where its disk is"

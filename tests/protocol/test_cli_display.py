@@ -22,7 +22,14 @@ from prime_pulumi.testing.emulator_control import EmulatorControl
 from prime_pulumi.testing.fake_engine import FakeEngine, unused_address
 from prime_pulumi.testing.fleet import concurrently
 from prime_pulumi.testing.harness import ProviderProcess, error_text, stack_config
-from tests.protocol.support import API_KEY, INPUTS, checked, provider_config, provisioning_takes
+from tests.protocol.support import (
+    API_KEY,
+    DISK_PROVISION_SECONDS,
+    INPUTS,
+    checked,
+    provider_config,
+    provisioning_takes,
+)
 
 STACK = "urn:pulumi:test::protocol::"
 POD_URN = STACK + "pulumi-python:dynamic/prime:Pod::trainer"
@@ -103,6 +110,39 @@ def test_progress_reaches_the_pods_row_while_it_provisions(
     assert not any(secret in e.message for e in entries for secret in SECRETS)
     assert outs[URN_KEY] == POD_URN, "kept, so that destroy shows progress too"
     assert [p["id"] for p in emulator.live_pods()] == [pod_id]
+
+
+DISK_URN = STACK + "pulumi-python:dynamic/prime:Disk::data"
+
+
+def test_a_disk_shows_its_progress_in_its_own_row_beside_its_pod(
+    emulator: EmulatorControl, engine: FakeEngine, tmp_path: Path
+) -> None:
+    emulator.set_timing(disk_provision_seconds=1.0)
+    try:
+        with started(tmp_path, emulator.base_url, engine=engine.address) as provider:
+            disks = provider.for_disks()
+            declared = {"size": 50.0, "regions": ["united_states"], "auto_name_seed": "o/p/s/data"}
+            inputs, _ = disks.check(declared, name="data")
+            disk_id, disk_outs = disks.create({**inputs, URN_KEY: DISK_URN}, name="data")
+            wait_for(partial(shown, engine, DISK_URN, "ready"), "the disk's ready")
+            pod_id, outs = provider.create({**checked(provider, disks=[disk_id]), URN_KEY: POD_URN})
+            wait_for(partial(shown, engine, POD_URN, "ready"), "the pod's ready")
+            disk_messages = engine.messages(DISK_URN)
+            engine.clear()
+            provider.delete(pod_id, outs)
+            disks.delete(disk_id, disk_outs, name="data")
+            wait_for(lambda: bool(engine.messages(DISK_URN)), "the disk's delete")
+    finally:
+        emulator.set_timing(disk_provision_seconds=DISK_PROVISION_SECONDS)
+    # A row sends only its latest message: the choice may be overtaken by the first status.
+    assert disk_messages[0].startswith(("chose disk offer ", "PROVISIONING"))
+    assert "PROVISIONING" in disk_messages
+    assert disk_messages[-1] == "ready: ACTIVE"
+    assert engine.messages(DISK_URN)[0] == "deleting"
+    assert {e.urn for e in engine.entries()} == {POD_URN, DISK_URN}, "each in its own row"
+    assert all(e.ephemeral for e in engine.entries())
+    assert emulator.live_disks() == [] and emulator.live_pods() == []
 
 
 def test_each_pod_of_a_fleet_has_its_own_row(
