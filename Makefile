@@ -23,6 +23,7 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
+	$(VENV)/bin/mypy examples/training-with-disk/__main__.py
 
 test: lint typecheck
 	$(PY) -m pytest

@@ -6,42 +6,19 @@ internet access, so the test skips there and says so.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from prime_pulumi.emulator import DEFAULT_API_KEY
+from tests.e2e.support import example_stack, needs_cli
 
-QUICKSTART = Path(__file__).resolve().parents[2] / "examples" / "quickstart"
-
-pytestmark = pytest.mark.skipif(
-    shutil.which("pulumi") is None,
-    reason="no `pulumi` CLI on PATH: install it (curl -fsSL https://get.pulumi.com | sh) "
-    "to run the end-to-end test",
-)
+pytestmark = needs_cli
 
 
 def test_up_refresh_destroy_leaves_nothing(prime_emulator: Any, tmp_path: Path) -> None:
-    from pulumi import automation as auto
-
     state = tmp_path / "state"
-    state.mkdir()
-    stack = auto.create_or_select_stack(
-        stack_name="e2e",
-        work_dir=str(QUICKSTART),
-        opts=auto.LocalWorkspaceOptions(
-            env_vars={
-                "PULUMI_BACKEND_URL": f"file://{state}",
-                "PULUMI_CONFIG_PASSPHRASE": "e2e-test-passphrase",
-            }
-        ),
-    )
-    stack.set_config("prime:baseUrl", auto.ConfigValue(value=prime_emulator.base_url))
-    stack.set_config("prime:apiKey", auto.ConfigValue(value=DEFAULT_API_KEY, secret=True))
     shown: list[str] = []
-    try:
+    with example_stack("quickstart", prime_emulator, state) as stack:
         up = stack.up(on_output=shown.append)
         assert up.outputs["ssh_connection"].value.startswith("root@")
         assert up.outputs["price_hr"].value > 0
@@ -61,7 +38,4 @@ def test_up_refresh_destroy_leaves_nothing(prime_emulator: Any, tmp_path: Path) 
         stack.refresh(on_output=print)
         for path in state.rglob("*.json"):
             assert DEFAULT_API_KEY not in path.read_text()
-    finally:
-        stack.destroy(on_output=print)
-        stack.workspace.remove_stack("e2e")
     assert [p for p in prime_emulator.backend.all_pods() if p.status != "TERMINATED"] == []
