@@ -149,12 +149,16 @@ def describe_disk_offer(offer: DiskOffer, size: int | None = None) -> str:
     """An offer in a few words, for progress messages and errors.
 
     For example ``runpod-disk-us-ks-2 (runpod, US-KS-2) at $0.014/h for 100 GB``;
-    without ``size``, the price per GB-hour.
+    without ``size``, the price per GB-hour. An offer without a ``cloud_id`` is
+    named by its provider and place: ``runpod in US-KS-2 at ...``.
     """
-    name = offer.cloud_id or "unnamed disk offer"
     place = offer.data_center_id or offer.region or offer.country
-    where = ", ".join(x for x in (offer.provider_type, place) if x)
-    words = f"{name} ({where})" if where else name
+    if offer.cloud_id is None:
+        where = " in ".join(x for x in (offer.provider_type, place) if x)
+        words = where or "a disk offer of unknown provider and place"
+    else:
+        where = ", ".join(x for x in (offer.provider_type, place) if x)
+        words = f"{offer.cloud_id} ({where})" if where else offer.cloud_id
     if size is None:
         if offer.price_per_gb_hr is not None:
             words += f" at ${_plain(offer.price_per_gb_hr)}/GB-h"

@@ -294,8 +294,10 @@ def wait_until_disk_active(
             progress(last)
             if disk.status == PodState.ACTIVE:
                 return disk
-            if disk.status in (*FAILED_STATES, PodState.DELETING):
-                raise NotReadyError(last, f"it reached {disk.status}")
+            if disk.status in FAILED_STATES:
+                raise NotReadyError(last, "it failed")
+            if disk.status == PodState.DELETING:
+                raise NotReadyError(last, "it is being deleted outside Pulumi")
         if not poller.wait(deadline, at_least=pause):
             reason = f"it was not ACTIVE within {timeout:g} seconds (ready_timeout)"
             if outage:

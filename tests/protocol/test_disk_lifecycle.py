@@ -197,7 +197,10 @@ def test_a_name_held_by_another_disk_is_refused_and_nothing_is_made(
 
 @pytest.mark.parametrize(
     ("fate", "settings", "reached"),
-    [("error", {}, "it reached ERROR"), ("stuck", {"ready_timeout": 0.6}, "within 0.6 seconds")],
+    [
+        ("error", {}, "did not become ACTIVE: it failed; it reached ERROR."),
+        ("stuck", {"ready_timeout": 0.6}, "within 0.6 seconds"),
+    ],
 )
 def test_a_disk_that_fails_is_deleted_before_the_error(
     disks: ProviderProcess,

@@ -313,12 +313,13 @@ def test_an_offer_listed_twice_is_counted_once() -> None:
         (offer(), None, "runpod-disk-us-ks-2 (runpod, US-KS-2) at $0.00014/GB-h"),
         (offer(spec={"pricePerUnit": 0.00007}), None, "runpod-disk-us-ks-2 (runpod, US-KS-2) "
          "at $0.00007/GB-h"),
-        (offer(None), 500, "unnamed disk offer (runpod, US-KS-2) at $0.07/h for 500 GB"),
+        (offer(None), 500, "runpod in US-KS-2 at $0.07/h for 500 GB"),
         (offer(spec={"pricePerUnit": math.nan}), 100, "runpod-disk-us-ks-2 (runpod, US-KS-2) "
          "for 100 GB"),
         (offer(dataCenter=None), None, "runpod-disk-us-ks-2 (runpod, united_states) "
          "at $0.00014/GB-h"),
-        (DiskOffer.of(DiskAvailability.model_validate({})), None, "unnamed disk offer"),
+        (DiskOffer.of(DiskAvailability.model_validate({})), None,
+         "a disk offer of unknown provider and place"),
     ],
     ids=["sized", "per-gb", "no-exponent", "no-cloud-id", "no-price", "region", "nothing-known"],
 )  # fmt: skip
