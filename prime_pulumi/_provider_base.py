@@ -124,19 +124,33 @@ def check_inputs(rules: InputRules, news: dict[str, Any]) -> CheckResult:
     return CheckResult({**inputs, **hidden}, [])
 
 
-def diff_inputs(rules: InputRules, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+def diff_inputs(
+    rules: InputRules,
+    olds: dict[str, Any],
+    news: dict[str, Any],
+    *,
+    chosen_may_be_declared: bool = False,
+) -> DiffResult:
     """Which declared inputs changed, and whether that replaces the resource.
 
     ``__provider`` and the hidden ``__urn`` are not compared: a change in them
     alone, or their absence from an older stack's state, is no change. What a
     create took from the offer it chose was never declared: the marketplace
-    moving is no change either.
+    moving is no change either. With ``chosen_may_be_declared``, neither is
+    declaring what was chosen (a disk's data must not go for a word in the program);
+    otherwise a declared constraint counts as a change, as it does for pods.
     """
     chosen = olds.get(CHOSEN_KEY) or []
 
     def changed(key: str) -> bool:
-        declared = None if key in chosen else olds.get(key)
-        return is_unknown(news.get(key)) or declared != news.get(key)
+        new = news.get(key)
+        if is_unknown(new):
+            return True
+        if key in chosen:
+            if new is None:
+                return False  # left open, as when the create chose it
+            return not chosen_may_be_declared or new != olds.get(key)
+        return olds.get(key) != new
 
     replaces = [k for k in rules.replace if changed(k)]
     updates = [k for k in rules.update if changed(k)]

@@ -24,7 +24,7 @@ from prime_pulumi._provider.disk_outputs import disk_properties
 from prime_pulumi._provider.properties import CHOSEN_KEY, PROVIDER_KEY, URN_KEY, hidden_of, urn_of
 from prime_pulumi._provider.runtime import RUNTIME
 from prime_pulumi._provider_base import ProviderBase, check_inputs, diff_inputs, shown
-from prime_pulumi.client import NotFoundError, PodState
+from prime_pulumi.client import DiskDetails, NotFoundError, PodState
 
 
 class DiskProvider(ProviderBase):
@@ -45,10 +45,11 @@ class DiskProvider(ProviderBase):
         """A new ``name`` renames the disk in place; a new size or place replaces it.
 
         The API can neither resize nor move a disk. What a create took from the
-        disk offer it chose was never declared, so the marketplace moving is no change.
+        disk offer it chose was never declared, so the marketplace moving is no change,
+        and neither is declaring later the place it was given.
         """
         with _shown_for(_id, olds, "Nothing was changed."):
-            return diff_inputs(DISK_RULES, olds, news)
+            return diff_inputs(DISK_RULES, olds, news, chosen_may_be_declared=True)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Creates (or adopts) the disk and returns once it is ACTIVE; all or nothing."""
@@ -67,7 +68,7 @@ class DiskProvider(ProviderBase):
                 with RUNTIME.lease() as client:
                     creation = DiskCreation(RUNTIME, client, spec, name, progress)
                     disk = creation.run()
-                chosen = _chosen(inputs, creation.chosen)
+                chosen = _chosen(spec, creation.chosen, disk)
                 outputs = disk_properties(disk, {**inputs, **chosen, "name": name})
             finally:
                 progress.settle()
@@ -122,11 +123,19 @@ class DiskProvider(ProviderBase):
                 progress.settle()
 
 
-def _chosen(inputs: dict[str, Any], offer: DiskOffer | None) -> dict[str, Any]:
-    """What the create took from the disk offer it chose, where the inputs left it open."""
-    if offer is None:
+def _chosen(spec: DiskInputs, offer: DiskOffer | None, disk: DiskDetails) -> dict[str, Any]:
+    """What the create took from the disk offer it chose, where the inputs left it open.
+
+    A disk adopted by name (an interrupted run made it) came from an offer this
+    create never saw: only what the disk itself reports is known (its provider).
+    A disk that says where it goes took nothing.
+    """
+    if spec.placed:
         return {}
-    taken = {key: getattr(offer, key) for key in DISK_OFFER_FILLS if inputs.get(key) is None}
+    source: Any = offer if offer is not None else disk
+    taken = {
+        key: getattr(source, key, None) for key in DISK_OFFER_FILLS if getattr(spec, key) is None
+    }
     return {k: v for k, v in taken.items() if v is not None}
 
 

@@ -60,11 +60,18 @@ class PodProvider(ProviderBase):
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Every input that reaches the API replaces the pod; ``ready_timeout`` updates in place.
 
+        A pod that mounts disks is deleted before its replacement is made.
+
         The hidden properties, and what a create took from the offer it chose, are
-        not compared (:func:`~prime_pulumi._checks.diff_inputs`).
+        not compared (:func:`~prime_pulumi._provider_base.diff_inputs`).
         """
         with _shown(_pod_label(_id, olds), outcome="Nothing was changed."):
-            return diff_inputs(POD_RULES, olds, news)
+            result = diff_inputs(POD_RULES, olds, news)
+        if result.replaces and (olds.get("disks") or news.get("disks")):
+            # A disk that is not multi-node serves one pod at a time, and two pods must
+            # never write to one disk at once: the old pod goes before the new one comes.
+            result.delete_before_replace = True
+        return result
 
     # ------------------------------------------------------------ create
 

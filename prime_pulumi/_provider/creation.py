@@ -52,6 +52,7 @@ class PodCreation(CreationBase[PodInputs]):
     """One create of a pod: the declared pod, its name, and the process's shared state."""
 
     kind = "Pod"
+    ready = "ready"
 
     def __init__(
         self,
@@ -70,6 +71,11 @@ class PodCreation(CreationBase[PodInputs]):
 
     def cleanup_error(self, message: str, resource_id: str) -> PrimeError:
         return PodCleanupError(message, pod_id=resource_id, pod_name=self.name)
+
+    def provisioning_error(self, message: str, resource_id: str) -> PrimeError:
+        return PodProvisioningError(
+            message, pod_id=resource_id, pod_name=self.name, state=PodState.ERROR
+        )
 
     def run(self) -> PodDetails:
         """The ready pod, created or adopted; raises one of our errors, leaving nothing behind."""
@@ -148,7 +154,11 @@ class PodCreation(CreationBase[PodInputs]):
                 self.known = "id unknown" if lost.request_sent else None
                 self.runtime.pods.forget_earlier()
                 self.progress("the answer to the create was lost; looking for the pod by name")
-                return self._await_lost_create(lost)
+                return self.await_lost_create(
+                    lost,
+                    lambda: self.client.find_pods_by_name(self.name),
+                    lambda named: look_up(named, self.spec, self.name),
+                )
         self.chosen = None
         raise NoOfferError(
             f"Pod {self.name!r}: no matching offer could be had; tried {len(refused)}: "
@@ -179,43 +189,6 @@ class PodCreation(CreationBase[PodInputs]):
                     raise
         now = look_up([pod], self.spec, self.name)
         return NameLookup(now.adopt, (*failed, *now.failed))
-
-    def _await_lost_create(self, lost: CreateOutcomeUnknownError) -> PodDetails:
-        """Looks for a pod whose create answer was lost, for a while: the server may be slow."""
-        settle = self.runtime.settings.create_settle
-        poller = self.runtime.poller()
-        deadline = poller.clock() + settle
-        deleted: list[PodDetails] = []
-        while lost.request_sent and poller.wait(deadline):
-            try:
-                named = self.client.find_pods_by_name(self.name)
-            except PrimeError:
-                continue  # no news this round
-            found = look_up(named, self.spec, self.name)
-            self.delete_failed([pod.id for pod in found.failed])
-            deleted.extend(found.failed)
-            if found.adopt is not None:
-                logger.info(
-                    "found pod %s (%s), whose create answer was lost", found.adopt.id, self.name
-                )
-                return found.adopt
-        if deleted:
-            failed = deleted[-1]
-            raise PodProvisioningError(
-                f"Pod {self.name!r} ({failed.id}) did not become ready: its create answer was "
-                "lost, and the pod of that name had reached ERROR by the time it was found. "
-                "It was deleted, so nothing is left billing.",
-                pod_id=failed.id,
-                pod_name=self.name,
-                state=PodState.ERROR,
-            ) from lost
-        raise CreateOutcomeUnknownError(
-            f"Pod {self.name!r}: {lost}. No pod of that name appeared within {settle:g} "
-            "seconds. Run the operation again: a pod of that name that appears later is "
-            "adopted, not made twice",
-            pod_name=self.name,
-            request_sent=lost.request_sent,
-        ) from lost
 
     def _adopt_by_id(self, pod_id: str) -> PodDetails:
         try:

@@ -12,8 +12,9 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import ClassVar, Generic, TypeVar
 
+from prime_pulumi._provider.adoption import NamedT, NameLookup
 from prime_pulumi._provider.runtime import ProviderRuntime
-from prime_pulumi.client import PrimeClient, PrimeError
+from prime_pulumi.client import CreateOutcomeUnknownError, PrimeClient, PrimeError
 
 logger = logging.getLogger("prime_pulumi.creation")
 
@@ -27,6 +28,8 @@ class CreationBase(ABC, Generic[SpecT]):
 
     #: The resource, as messages name it: ``"Pod"`` or ``"Disk"``.
     kind: ClassVar[str]
+    #: What it becomes when a create succeeds: ``"ready"``, ``"ACTIVE"``.
+    ready: ClassVar[str]
 
     def __init__(
         self,
@@ -62,6 +65,61 @@ class CreationBase(ABC, Generic[SpecT]):
     @abstractmethod
     def cleanup_error(self, message: str, resource_id: str) -> PrimeError:
         """The error that says ``resource_id`` could not be deleted and may bill."""
+
+    @abstractmethod
+    def provisioning_error(self, message: str, resource_id: str) -> PrimeError:
+        """The error that says ``resource_id`` reached ERROR and was deleted."""
+
+    def await_lost_create(
+        self,
+        lost: CreateOutcomeUnknownError,
+        list_named: Callable[[], list[NamedT]],
+        judge: Callable[[list[NamedT]], NameLookup[NamedT]],
+    ) -> NamedT:
+        """Looks for what a create whose answer was lost made, by name, for a while (the
+        server may be slow): ``list_named`` lists what has the name now, ``judge`` says
+        which is ours (and raises when the name is someone else's).
+
+        Ones of ours found in ERROR are deleted; nothing found is a
+        :class:`CreateOutcomeUnknownError`, never a second post.
+        """
+        settle = self.runtime.settings.create_settle
+        poller = self.runtime.poller()
+        deadline = poller.clock() + settle
+        deleted: list[str] = []
+        noun = self.kind.lower()
+        while lost.request_sent and poller.wait(deadline):
+            try:
+                named = list_named()
+            except PrimeError:
+                continue  # no news this round
+            found = judge(named)
+            failed = [item.id for item in found.failed]
+            self.delete_failed(failed)
+            deleted.extend(failed)
+            if found.adopt is not None:
+                logger.info(
+                    "found %s %s (%s), whose create answer was lost",
+                    noun,
+                    found.adopt.id,
+                    self.name,
+                )
+                return found.adopt
+        if deleted:
+            raise self.provisioning_error(
+                f"{self.kind} {self.name!r} ({deleted[-1]}) did not become {self.ready}: its "
+                f"create answer was lost, and the {noun} of that name had reached ERROR by the "
+                "time it was found. It was deleted, so nothing is left billing.",
+                deleted[-1],
+            ) from lost
+        raise CreateOutcomeUnknownError(
+            f"{self.kind} {self.name!r}: {lost}. No {noun} of that name appeared within "
+            f"{settle:g} seconds. Run the operation again: a {noun} of that name that appears "
+            "later is adopted, not made twice",
+            name=self.name,
+            resource="disk" if self.kind == "Disk" else "pod",
+            request_sent=lost.request_sent,
+        ) from lost
 
     def delete_failed(self, failed_ids: list[str]) -> None:
         """Deletes earlier ones of ours that failed (ERROR): never adopted, they would bill

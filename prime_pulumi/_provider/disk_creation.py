@@ -43,6 +43,7 @@ from prime_pulumi.client import (
     DiskError,
     DiskProvisioningError,
     NotFoundError,
+    PodState,
     PrimeClient,
     PrimeError,
 )
@@ -53,12 +54,15 @@ __all__ = ["NOTHING_CREATED", "DiskCreation", "delete_disk_and_wait"]
 
 #: How many matching disk offers a create posts to, at most, when each is refused.
 MAX_DISK_OFFERS_TRIED = 5
+#: How long a delete waits for a pod that uses the disk, and is not being deleted, to go.
+IN_USE_GRACE_SECONDS = 10.0
 
 
 class DiskCreation(CreationBase[DiskInputs]):
     """One create of a disk: the declared disk, its name, and the process's shared state."""
 
     kind = "Disk"
+    ready = "ACTIVE"
 
     def __init__(
         self,
@@ -77,6 +81,11 @@ class DiskCreation(CreationBase[DiskInputs]):
 
     def cleanup_error(self, message: str, resource_id: str) -> PrimeError:
         return DiskCleanupError(message, disk_id=resource_id, disk_name=self.name)
+
+    def provisioning_error(self, message: str, resource_id: str) -> PrimeError:
+        return DiskProvisioningError(
+            message, disk_id=resource_id, disk_name=self.name, state=PodState.ERROR
+        )
 
     def run(self) -> DiskDetails:
         """The ACTIVE disk, created or adopted; raises one of our errors, leaving nothing."""
@@ -128,7 +137,11 @@ class DiskCreation(CreationBase[DiskInputs]):
             except CreateOutcomeUnknownError as lost:
                 self.known = "id unknown" if lost.request_sent else None
                 self.progress("the answer to the create was lost; looking for the disk by name")
-                return self._await_lost_create(lost)
+                return self.await_lost_create(
+                    lost,
+                    lambda: self.client.find_disks_by_name(self.name),
+                    lambda named: look_up_disk(named, self.spec, self.name),
+                )
         self.chosen = None
         raise DiskError(
             f"Disk {self.name!r}: no matching disk offer could be had; tried {len(refused)}: "
@@ -160,30 +173,6 @@ class DiskCreation(CreationBase[DiskInputs]):
                 disk_id=None,
             )
         return list(offers[:MAX_DISK_OFFERS_TRIED])
-
-    def _await_lost_create(self, lost: CreateOutcomeUnknownError) -> DiskDetails:
-        """Looks for a disk whose create answer was lost, for a while: the server may be slow."""
-        settle = self.runtime.settings.create_settle
-        poller = self.runtime.poller()
-        deadline = poller.clock() + settle
-        while lost.request_sent and poller.wait(deadline):
-            try:
-                named = self.client.find_disks_by_name(self.name)
-            except PrimeError:
-                continue  # no news this round
-            found = look_up_disk(named, self.spec, self.name)
-            self.delete_failed([disk.id for disk in found.failed])
-            if found.adopt is not None:
-                logger.info("found disk %s (%s), whose answer was lost", found.adopt.id, self.name)
-                return found.adopt
-        raise CreateOutcomeUnknownError(
-            f"Disk {self.name!r}: {lost}. No disk of that name appeared within {settle:g} "
-            "seconds. Run the operation again: a disk of that name that appears later is "
-            "adopted, not made twice",
-            name=self.name,
-            resource="disk",
-            request_sent=lost.request_sent,
-        ) from lost
 
     def _give_up(
         self, disk: DiskDetails, failure: NotReadyError, *, cause: BaseException
@@ -227,12 +216,16 @@ def delete_disk_and_wait(
     """Deletes a disk (already gone counts as done) and waits until it is really gone.
 
     A delete refused because pods use the disk (409) is tried again while those
-    pods are on their way out, until ``prime:deleteTimeoutSeconds``; a live pod
-    that uses it is a :class:`DiskCleanupError` at once, naming the pod.
+    pods are on their way out, within one ``prime:deleteTimeoutSeconds`` for the
+    whole delete. A pod that still uses it and is not being deleted is given
+    :data:`IN_USE_GRACE_SECONDS` (its own delete may be starting: ``destroy`` runs
+    deletes that do not depend on each other at once); then the delete ends with a
+    :class:`DiskCleanupError` that names the pod.
     """
     settings = runtime.settings
     poller = runtime.poller()
     deadline = poller.clock() + settings.delete_timeout
+    in_use_since: float | None = None
     progress("deleting")
     while True:
         try:
@@ -240,22 +233,31 @@ def delete_disk_and_wait(
             break
         except ConflictError as in_use:
             users = _live_users(client, disk_id)
-            if users:
-                raise DiskCleanupError(
-                    f"disk {disk_id} is still attached to pod {', '.join(users)}, which is not "
-                    f"being deleted ({in_use.detail}): delete or replace that pod first; the "
-                    "disk was left as it is and still bills",
-                    disk_id=disk_id,
-                ) from in_use
-            progress("deleting; waiting for the pods that used it to be gone")
-            if not poller.wait(deadline):
-                raise DiskCleanupError(
-                    f"disk {disk_id} could not be deleted within {settings.delete_timeout:g} "
-                    f"seconds ({in_use.detail}); it still bills: delete it by hand",
-                    disk_id=disk_id,
-                ) from in_use
-    wait_until_disk_gone(
-        client, disk_id, timeout=settings.delete_timeout, poller=poller, progress=progress
+            now = poller.clock()
+            in_use_since = (in_use_since or now) if users else None
+            grace_over = in_use_since is not None and now - in_use_since >= IN_USE_GRACE_SECONDS
+            progress("deleting; waiting for the pods that use it to be gone")
+            if grace_over or not poller.wait(deadline):
+                raise _not_deleted(disk_id, users, in_use, settings.delete_timeout) from in_use
+    remaining = max(deadline - poller.clock(), 0.0)
+    wait_until_disk_gone(client, disk_id, timeout=remaining, poller=poller, progress=progress)
+
+
+def _not_deleted(
+    disk_id: str, users: list[str], in_use: ConflictError, timeout: float
+) -> DiskCleanupError:
+    """Why a disk the API would not delete is still there, naming a pod that holds it."""
+    if users:
+        return DiskCleanupError(
+            f"disk {disk_id} is still attached to pod {', '.join(users)}, which is not being "
+            f"deleted ({in_use.detail}): delete or replace that pod first; the disk was left "
+            "as it is and still bills",
+            disk_id=disk_id,
+        )
+    return DiskCleanupError(
+        f"disk {disk_id} could not be deleted within {timeout:g} seconds ({in_use.detail}); "
+        "it still bills: delete it by hand",
+        disk_id=disk_id,
     )
 
 

@@ -3,7 +3,7 @@
 A resource's inputs are one pydantic model whose fields carry marks
 (:class:`Secret`, :class:`InPlace`, :class:`Internal`); :class:`InputRules`
 derives from those marks which inputs a user may declare, which replace the
-resource and which change in place. ``prime_pulumi/_checks.py`` runs Check
+resource and which change in place. ``prime_pulumi/_provider_base.py`` runs Check
 and Diff from these rules, for a ``Pod`` and a ``Disk`` alike.
 """
 

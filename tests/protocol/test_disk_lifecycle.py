@@ -6,6 +6,8 @@ The disks are driven through the same provider process as the pods
 
 from __future__ import annotations
 
+import threading
+from pathlib import Path
 from typing import Any
 
 import grpc
@@ -16,7 +18,7 @@ from pulumi.runtime.rpc import UNKNOWN
 from prime_pulumi._provider.properties import CHOSEN_KEY
 from prime_pulumi.testing.emulator_control import EmulatorControl
 from prime_pulumi.testing.harness import ProviderProcess, error_text
-from tests.protocol.support import API_KEY, DISK_DELETE_SECONDS
+from tests.protocol.support import API_KEY, DELETE_SECONDS, DISK_DELETE_SECONDS, provider_config
 
 #: A runpod disk in US-KS-2, where the catalogue's runpod 1x H100 PCIe pods run.
 DISK: dict[str, Any] = {
@@ -251,14 +253,67 @@ def test_a_disk_by_regions_takes_the_cheapest_offer_that_holds_it(
     assert live_disk_ids(emulator) == [disk_id]
 
 
-def test_a_disk_a_live_pod_uses_is_not_deleted(
+def test_a_disk_a_live_pod_uses_is_not_deleted(emulator: EmulatorControl, tmp_path: Path) -> None:
+    # A provider of its own, whose delete gives up after a second, not five.
+    process = ProviderProcess(tmp_path)
+    try:
+        process.configure(provider_config(emulator.base_url, **{"prime:deleteTimeoutSeconds": "1"}))
+        disks = process.for_disks()
+        disk_id, outs = disks.create(checked_disk(disks), name="data")
+        pod = emulator.create_pod("by-hand", disks=[disk_id])
+        with pytest.raises(grpc.RpcError) as info:
+            disks.delete(disk_id, outs, name="data")
+    finally:
+        process.close()
+    text = error_text(info.value).strip()
+    assert text.startswith(f"prime_pulumi.DiskCleanupError: disk {disk_id} is still attached to")
+    assert f"pod {pod['id']}, which is not being deleted" in text and "\n" not in text
+    assert live_disk_ids(emulator) == [disk_id]
+
+
+def test_a_disk_is_deleted_once_the_pods_that_used_it_are_gone(
     disks: ProviderProcess, emulator: EmulatorControl
 ) -> None:
     disk_id, outs = disks.create(checked_disk(disks), name="data")
-    pod = emulator.create_pod("by-hand", disks=[disk_id])
-    with pytest.raises(grpc.RpcError) as info:
+    going = emulator.create_pod("going", disks=[disk_id])
+    starting = emulator.create_pod("starting", disks=[disk_id])
+    emulator.set_timing(delete_seconds=1.0)
+    try:
+        assert emulator.delete_pod(going["id"]).status_code == 200  # DELETING for a second
+        # The other pod's delete starts a moment after the disk's, as in a destroy whose
+        # pods took raw disk ids (no dependency between them).
+        later = threading.Timer(0.3, emulator.delete_pod, args=(starting["id"],))
+        later.start()
         disks.delete(disk_id, outs, name="data")
-    text = error_text(info.value).strip()
-    assert text.startswith("prime_pulumi.DiskCleanupError: ")
-    assert f"attached to pod {pod['id']}" in text and "\n" not in text
-    assert live_disk_ids(emulator) == [disk_id]
+        later.join()
+    finally:
+        emulator.set_timing(delete_seconds=DELETE_SECONDS)
+    assert live_disk_ids(emulator) == []
+    assert emulator.counts()["delete_disk"] >= 2, "the 409 was tried again"
+
+
+def test_a_disk_adopted_by_name_is_no_change_on_the_next_up(
+    disks: ProviderProcess, emulator: EmulatorControl
+) -> None:
+    by_regions = {"size": 100.0, "regions": ["united_states"], "auto_name_seed": "o/p/s/data"}
+    inputs, _ = disks.check(by_regions, name="data")
+    # An interrupted run made it: this create never saw the offer it came from.
+    made = emulator.create_disk(inputs["name"], 100, data_center_id="US-KS-2")
+    disk_id, outs = disks.create(inputs, name="data")
+    assert disk_id == made["id"] and outs["provider_type"] == "runpod"
+    assert outs[CHOSEN_KEY] == ["provider_type"]
+    same = disks.diff(disk_id, outs, inputs, name="data")
+    assert same.changes == provider_pb2.DiffResponse.DIFF_NONE, list(same.replaces)
+
+
+def test_declaring_the_place_a_disk_was_given_never_replaces_it(
+    disks: ProviderProcess,
+) -> None:
+    by_regions = {"size": 100.0, "regions": ["united_states"], "auto_name_seed": "o/p/s/data"}
+    inputs, _ = disks.check(by_regions, name="data")
+    disk_id, outs = disks.create(inputs, name="data")
+    declared, _ = disks.check({**by_regions, "data_center_id": outs["data_center_id"]}, name="data")
+    diff = disks.diff(disk_id, outs, declared, name="data")
+    assert list(diff.replaces) == [], "the same place: no new, empty disk"
+    moved, _ = disks.check({**by_regions, "data_center_id": "us-east-1"}, name="data")
+    assert list(disks.diff(disk_id, outs, moved, name="data").replaces) == ["data_center_id"]

@@ -65,27 +65,39 @@ def test_a_pod_replaced_by_a_new_image_keeps_its_disk(
     provider: ProviderProcess, emulator: EmulatorControl
 ) -> None:
     disks = provider.for_disks()
-    disk_id, disk_outs = make_disk(provider, provider_type="runpod", data_center_id="US-KS-2")
+    disk_inputs, _ = disks.check(
+        {**DISK, "provider_type": "runpod", "data_center_id": "US-KS-2"}, name="data"
+    )
+    disk_id, disk_outs = disks.create(disk_inputs, name="data")
     old_inputs = checked_pod(provider, **declared_offer(disk_id))
     old_id, old_outs = provider.create(old_inputs)
 
     new_inputs = checked_pod(provider, **declared_offer(disk_id, image="ubuntu_22_cuda_12"))
     diff = provider.diff(old_id, old_outs, new_inputs)
-    assert "image" in diff.replaces and not diff.deleteBeforeReplace
-    assert "disks" not in diff.replaces
-    assert disks.diff(disk_id, disk_outs, {**disk_outs}, name="data").changes == (
+    assert "image" in diff.replaces and "disks" not in diff.replaces
+    # Two pods never hold one disk at once: the old pod goes first, though its name changes.
+    assert diff.deleteBeforeReplace
+    assert disks.diff(disk_id, disk_outs, disk_inputs, name="data").changes == (
         provider_pb2.DiffResponse.DIFF_NONE
     ), "the disk itself does not change"
 
-    # As the engine replaces it: the new pod first, then the old one goes.
-    new_id, new_outs = provider.create(new_inputs)
+    # As the engine replaces it: the old pod goes, then the new one comes.
     provider.delete(old_id, old_outs)
+    new_id, new_outs = provider.create(new_inputs)
 
     assert [a["id"] for a in new_outs["attached_resources"]] == [disk_id]
     assert [d["id"] for d in emulator.live_disks()] == [disk_id]
     _, read_disk = disks.read(disk_id, disk_outs, name="data")
     assert read_disk["pods"] == [new_id]
     assert [p["id"] for p in emulator.live_pods()] == [new_id]
+
+    without = checked_pod(provider, image="ubuntu_22_cuda_12", **declared_offer(disk_id))
+    without.pop("disks")
+    assert provider.diff(new_id, new_outs, without).deleteBeforeReplace, "the old one had disks"
+    plain = checked_pod(provider, **{**declared_offer(disk_id), "disks": None})
+    plain.pop("disks", None)
+    again = provider.diff(new_id, {**new_outs, "disks": None}, {**plain, "image": "other"})
+    assert not again.deleteBeforeReplace, "a pod without disks is made before the old goes"
 
 
 def test_a_pod_by_constraints_goes_where_its_disk_is(
