@@ -101,6 +101,8 @@ class Tally:
     """What the campaign did, for its closing report."""
 
     name: str = "fault campaign"
+    #: What the report calls ``fates``: what the lane's schedules planned for each resource.
+    fates_label: str = "pod fates"
     schedules: int = 0
     operations: Counter[str] = field(default_factory=Counter)
     faults: Counter[str] = field(default_factory=Counter)
@@ -136,7 +138,7 @@ class Tally:
             f"{sum(self.faults.values())} faults injected; every invariant held",
             f"  operations: {line(self.operations)}",
             f"  faults: {line(self.faults)}",
-            f"  pod fates: {line(self.fates)}",
+            f"  {self.fates_label}: {line(self.fates)}",
             f"  out-of-band deletes: {self.out_of_band_deletes}",
             f"  errors shown to the user: {line(self.errors)}",
         ]
@@ -353,14 +355,32 @@ def start_lane(
 
 def billing_pods(control: EmulatorControl) -> dict[str, str]:
     """Pods that go on billing (id: name): live, and not on their way out (DELETING)."""
-    return {p["id"]: p["name"] for p in control.live_pods() if p["status"] != "DELETING"}
+    return _billing(control.live_pods())
+
+
+def billing_disks(control: EmulatorControl) -> dict[str, str]:
+    """Disks that go on billing (id: name): live, and not on their way out (DELETING)."""
+    return _billing(control.live_disks())
+
+
+def _billing(live: list[dict[str, Any]]) -> dict[str, str]:
+    return {p["id"]: p["name"] for p in live if p["status"] != "DELETING"}
 
 
 def pods_left(control: EmulatorControl, deleting_seconds: float) -> dict[str, str]:
     """Every live pod (id: name), once those DELETING had ``deleting_seconds`` (+ slack) to end."""
+    return _left(control.live_pods, deleting_seconds)
+
+
+def disks_left(control: EmulatorControl, deleting_seconds: float) -> dict[str, str]:
+    """Every live disk (id: name), once those DELETING had ``deleting_seconds`` (+ slack) to end."""
+    return _left(control.live_disks, deleting_seconds)
+
+
+def _left(live_now: Callable[[], list[dict[str, Any]]], deleting_seconds: float) -> dict[str, str]:
     deadline = time.monotonic() + deleting_seconds + 3
     while True:
-        live = control.live_pods()
+        live = live_now()
         if time.monotonic() > deadline or all(p["status"] != "DELETING" for p in live):
             return {p["id"]: p["name"] for p in live}
         time.sleep(0.05)
@@ -398,7 +418,8 @@ def run_in_lanes(
     with ThreadPoolExecutor(max_workers=len(lanes)) as pool:
         for done in [pool.submit(run_lane, i) for i in range(len(lanes))]:
             done.result(timeout=timeout)
-    total = Tally(name=lanes[0].tally.name if lanes else Tally.name)
+    first = lanes[0].tally if lanes else Tally()
+    total = Tally(name=first.name, fates_label=first.fates_label)
     for campaign in lanes:
         total.add(campaign.tally)
     return total

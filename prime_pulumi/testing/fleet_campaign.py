@@ -58,7 +58,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -251,6 +251,25 @@ def shown_breaks(text: str, labels: Sequence[str], api_key: str) -> str | None:
     return None
 
 
+def burst_fields(rng: random.Random, kind: str, callers: int) -> dict[str, Any]:
+    """A burst of ``kind`` (one of :data:`BURSTS`) as fault fields, for ``callers`` at once.
+
+    Each is longer than one call's six attempts, as many times longer as callers share
+    it (slow answers excepted: each costs REQUEST_TIMEOUT, so 3 to 7 of them).
+    """
+    fields: dict[str, Any]
+    if kind == "slow":
+        fields = {"action": "delay", "delay": SLOW_ANSWER, "times": rng.randint(3, 7)}
+    elif kind == "drop":
+        fields = {"action": "drop", "times": rng.randint(6, 10) * callers}
+    else:
+        fields = {"action": "status", "times": rng.randint(6, 10) * callers}
+        fields["status"] = rng.choice((500, 502, 503)) if kind == "5xx" else 429
+        if kind == "429-retry-after":
+            fields["retry_after"] = rng.choice((0.05, 0.1, 0.2))
+    return fields
+
+
 def other_pickle(index: int) -> str:
     """A pickle of :class:`PodProvider` unlike the harness's, as another SDK or dill makes it."""
     protocol = OTHER_PICKLE_PROTOCOLS[index % len(OTHER_PICKLE_PROTOCOLS)]
@@ -337,7 +356,9 @@ def run_fleet_lanes(lanes: Sequence[ConcurrentCampaign], seeds: Sequence[int], a
 
 
 @dataclass
-class _Event:
+class Event:
+    """Something a schedule does at a seeded moment while its creates run."""
+
     at: float  # seconds after the creates were sent
     action: Callable[[], None]
     blocking: bool = True  # run on a worker (an operation), not inline (a fault)
@@ -355,8 +376,19 @@ class _Record:
     broken: list[str] = field(default_factory=list)
 
 
-class _Schedule:
-    """One seeded ``pulumi up`` of a fleet, with faults."""
+class FleetSchedule:
+    """What the schedules of the fleet lanes share: the engine's record and its operations.
+
+    The record is kept as the engine keeps it: a create that answered is tracked, one
+    that raised records nothing; a read that answers no id drops its resource; a failed
+    delete keeps it. Each operation is judged as it ends; what breaks an invariant is
+    gathered in ``record.broken`` (tagged for :func:`summary`) and raised at the end.
+    A lane whose stack holds other kinds of resources says which provider process
+    serves each (:meth:`_process`) and what to call it (:meth:`_noun`).
+    """
+
+    #: The tag of the invariant that a read keeping a resource on its way out breaks.
+    read_kept = "(d)"
 
     def __init__(self, lane: ConcurrentCampaign, seed: int) -> None:
         self.lane = lane
@@ -366,11 +398,179 @@ class _Schedule:
         self.tally = lane.tally
         self.lock = threading.Lock()
         self.record = _Record()
+        self.provider: ProviderProcess
+
+    def _process(self, resource: str) -> ProviderProcess:
+        """The provider process, driven as the engine drives ``resource`` (a pod, here)."""
+        return self.provider
+
+    def _noun(self, resource: str) -> str:
+        """What ``resource`` is, in a broken invariant."""
+        return "pod"
+
+    def _checked(
+        self, news: dict[str, Any], process: ProviderProcess | None = None
+    ) -> dict[str, Any]:
+        inputs, failures = (process or self.provider).check(news)
+        if failures:
+            raise InvariantError(f"valid inputs failed check: {failures}")
+        return inputs
+
+    # ------------------------------------------------------------ the run
+
+    def _play(
+        self, pool: ThreadPoolExecutor, started: float, events: Iterable[Event]
+    ) -> list[Future[None]]:
+        """Runs each event at its moment after ``started``: operations on ``pool``, faults inline.
+
+        Answers the operations' futures.
+        """
+        futures: list[Future[None]] = []
+        for event in events:
+            time.sleep(max(0.0, started + event.at - time.monotonic()))
+            if event.blocking:
+                futures.append(pool.submit(event.action))
+            else:
+                event.action()
+        return futures
+
+    def _finish(self, futures: Sequence[Future[None]]) -> None:
+        """Waits for the operations; ends those running after :data:`SCHEDULE_TIMEOUT`."""
+        _, hung = wait(futures, timeout=SCHEDULE_TIMEOUT)
+        if hung:
+            self._broken(f"(hang) operations still running after {SCHEDULE_TIMEOUT:g} s")
+            self.provider.process.kill()  # ends the calls under way: they fail
+            wait(hung, timeout=30)
+
+    def _create_faults(self, rng: random.Random, route: str = "create_pod") -> None:
+        """Faults for the creates' posts, queued before they are sent (in the order they apply)."""
+        if rng.random() < 0.25:
+            retry_after = rng.choice((None, 0.05))
+            self.control.fault(
+                route, "status", status=429, retry_after=retry_after, times=rng.randint(1, 3)
+            )
+            self.tally.faults[f"429 on {route}"] += 1
+        if rng.random() < 0.4:
+            self.control.fault(route, "drop_after", times=rng.randint(1, 2))
+            self.tally.faults[f"lost create answer (drop_after on {route})"] += 1
+        if rng.random() < 0.15:
+            self.control.fault(route, "drop")
+            self.tally.faults[f"dropped create (drop on {route})"] += 1
+
+    # ------------------------------------------------------------ operations
+
+    def _take(self, resource: str) -> tuple[str, dict[str, Any]] | None:
+        """The resource's record, kept from other operations until :meth:`_release`."""
+        with self.lock:
+            if resource not in self.record.tracked or resource in self.record.busy:
+                return None
+            self.record.busy.add(resource)
+            return self.record.tracked[resource]
+
+    def _release(self, resource: str, record: tuple[str, dict[str, Any]] | None) -> None:
+        """Hands the resource back, with its new record (``None``: the engine dropped it)."""
+        with self.lock:
+            self.record.busy.discard(resource)
+            if record is None:
+                self.record.tracked.pop(resource, None)
+            else:
+                self.record.tracked[resource] = record
+
+    def _read(self, resource: str) -> str | None:
+        """A refresh (or ``Pod.get``) of a resource; one that is gone is dropped.
+
+        Answers the id the read answered (``""``: gone), or ``None`` if it answered none.
+        """
+        taken = self._take(resource)
+        if taken is None:
+            return None
+        pod_id, outs = taken
+        self._count(self.tally.operations, "read")
+        try:
+            read_id, read_outs = self._process(resource).read(pod_id, outs, name=resource)
+        except grpc.RpcError as error:
+            self._shown(error, pod_id, outs["name"])
+            self._release(resource, taken)
+            return None
+        if read_id == "":
+            self._release(resource, None)
+            return read_id
+        if read_id != pod_id:
+            self._broken(f"(read) the read of {pod_id} answered {read_id}")
+        elif read_outs.get("status") in GONE:
+            self._broken(
+                f"{self.read_kept} a read kept {self._noun(resource)} {pod_id} ({outs['name']}), "
+                f"which is {read_outs['status']}"
+            )
+        self._release(resource, (pod_id, read_outs))
+        return read_id
+
+    def _delete(self, resource: str) -> bool:
+        """Deletes a resource (``pulumi up`` of a program without it); whether it is gone."""
+        taken = self._take(resource)
+        if taken is None:
+            return False
+        pod_id, outs = taken
+        self._count(self.tally.operations, "delete")
+        try:
+            self._process(resource).delete(pod_id, outs, name=resource)
+        except grpc.RpcError as error:
+            self._shown(error, pod_id, outs["name"])
+            self._release(resource, taken)  # a failed delete keeps the resource
+            return False
+        self._release(resource, None)
+        return True
+
+    def _delete_all(self, resources: Sequence[str]) -> None:
+        """Deletes ``resources`` at once, as ``pulumi destroy`` does; each failed one once more."""
+        with ThreadPoolExecutor(max_workers=max(1, len(resources))) as pool:
+            gone = list(pool.map(self._delete, resources))
+        for resource, deleted in zip(resources, gone, strict=True):
+            if not deleted and not self._delete(resource):
+                self._broken(f"(destroy) could not delete {self.record.tracked[resource][0]}")
+
+    # ------------------------------------------------------------ checks
+
+    def _shown(self, error: grpc.RpcError, *labels: str) -> str:
+        """Checks an error as the user sees it (b, c); answers its last line."""
+        text = error_text(error)
+        self.lane.shown.append(text)
+        lines = text.strip().splitlines()
+        last = lines[-1] if lines else ""
+        self._count(self.tally.errors, shown_kind(text).rsplit(".", 1)[-1])
+        broken = shown_breaks(text, labels, self.lane.api_key)
+        if broken is not None:
+            self._broken(broken)
+        return last
+
+    def _broken(self, what: str) -> None:
+        with self.lock:
+            self.record.broken.append(what)
+
+    def _count(self, counter: Counter[str], key: str) -> None:
+        with self.lock:
+            counter[key] += 1
+
+    def _raise_if_broken(self) -> None:
+        if self.record.broken:
+            raise InvariantError(summary(self.record.broken))
+
+    def _bound(self, action: Callable[[Any], Any], argument: Any) -> Callable[[], None]:
+        def run() -> None:
+            action(argument)
+
+        return run
+
+
+class _Schedule(FleetSchedule):
+    """One seeded ``pulumi up`` of a fleet, with faults."""
+
+    def __init__(self, lane: ConcurrentCampaign, seed: int) -> None:
+        super().__init__(lane, seed)
         self.earlier: dict[str, str] = {}  # resource -> pod id, made by the earlier run
         self.plans: dict[str, tuple[str, float]] = {}  # pod name -> (plan, delay before it)
         self.reconfigures = 0
         self.delete_seconds = 0.0
-        self.provider: ProviderProcess
 
     # ------------------------------------------------------------ the run
 
@@ -432,36 +632,30 @@ class _Schedule:
             self.tally.fates["transient_install_failure"] += transient
         return fleet
 
-    def _checked(self, news: dict[str, Any]) -> dict[str, Any]:
-        inputs, failures = self.provider.check(news)
-        if failures:
-            raise InvariantError(f"valid inputs failed check: {failures}")
-        return inputs
-
-    def _events(self, rng: random.Random, creates: int) -> list[_Event]:
+    def _events(self, rng: random.Random, creates: int) -> list[Event]:
         """Faults and operations at seeded moments while the creates wait."""
         events = [self._burst(rng, creates) for _ in range(rng.randint(1, 3))]
         if rng.random() < 0.4:
             times = rng.randint(1, 2)
-            events.append(_Event(rng.uniform(0.0, 1.5), self._slow_listing(times), False))
+            events.append(Event(rng.uniform(0.0, 1.5), self._slow_listing(times), False))
         for _ in range(int(rng.random() < 0.4) + int(rng.random() < 0.15)):
-            events.append(_Event(rng.uniform(0.1, 1.2), self._reconfigure))
+            events.append(Event(rng.uniform(0.1, 1.2), self._reconfigure))
         for resource in sorted(self.earlier):
             step = rng.choice(EARLIER_STEPS)
             at = rng.uniform(0.0, 1.5)
             if step == "read":
-                events.append(_Event(at, self._bound(self._read, resource)))
+                events.append(Event(at, self._bound(self._read, resource)))
             elif step == "delete":
-                events.append(_Event(at, self._bound(self._delete, resource)))
+                events.append(Event(at, self._bound(self._delete, resource)))
             elif step == "out_of_band":
-                events.append(_Event(at, self._bound(self._delete_elsewhere_and_read, resource)))
+                events.append(Event(at, self._bound(self._delete_elsewhere_and_read, resource)))
             elif step == "replace":
-                events.append(_Event(at, self._bound(self._replace, resource)))
+                events.append(Event(at, self._bound(self._replace, resource)))
         for _ in range(rng.randint(2, 5)):
-            events.append(_Event(rng.uniform(0.5, 2.5), self._bound(self._read_new, rng.random())))
+            events.append(Event(rng.uniform(0.5, 2.5), self._bound(self._read_new, rng.random())))
         return sorted(events, key=lambda event: event.at)
 
-    def _up(self, fleet: list[tuple[str, dict[str, Any], str]], events: list[_Event]) -> None:
+    def _up(self, fleet: list[tuple[str, dict[str, Any], str]], events: list[Event]) -> None:
         """Sends every create at once, then the events at their moments; waits for it all."""
         self._create_faults(self.rng)
         stop_watching = threading.Event()
@@ -469,39 +663,15 @@ class _Schedule:
             started = time.monotonic()
             futures = [pool.submit(self._create, *new) for new in fleet]
             watcher = pool.submit(self._watch, stop_watching)
-            for event in events:
-                time.sleep(max(0.0, started + event.at - time.monotonic()))
-                if event.blocking:
-                    futures.append(pool.submit(event.action))
-                else:
-                    event.action()
-            _, hung = wait(futures, timeout=SCHEDULE_TIMEOUT)
-            if hung:
-                self._broken(f"(hang) operations still running after {SCHEDULE_TIMEOUT:g} s")
-                self.provider.process.kill()  # ends the calls under way: they fail
-                wait(hung, timeout=30)
+            futures.extend(self._play(pool, started, events))
+            self._finish(futures)
             stop_watching.set()
             for done in [*futures, watcher]:
                 done.result()
 
     # ------------------------------------------------------------ faults
 
-    def _create_faults(self, rng: random.Random) -> None:
-        """Faults for the creates' posts, queued before they are sent (in the order they apply)."""
-        if rng.random() < 0.25:
-            retry_after = rng.choice((None, 0.05))
-            self.control.fault(
-                "create_pod", "status", status=429, retry_after=retry_after, times=rng.randint(1, 3)
-            )
-            self.tally.faults["429 on create_pod"] += 1
-        if rng.random() < 0.4:
-            self.control.fault("create_pod", "drop_after", times=rng.randint(1, 2))
-            self.tally.faults["lost create answer (drop_after on create_pod)"] += 1
-        if rng.random() < 0.15:
-            self.control.fault("create_pod", "drop")
-            self.tally.faults["dropped create (drop on create_pod)"] += 1
-
-    def _burst(self, rng: random.Random, creates: int) -> _Event:
+    def _burst(self, rng: random.Random, creates: int) -> Event:
         """A burst of one kind on the status or the get route, decided now, injected later.
 
         One poller asks for every status, so a burst there meets one call. Creates get
@@ -511,16 +681,7 @@ class _Schedule:
         route = rng.choice(("pod_status", "pod_status", "get_pod"))
         kind = rng.choice(BURSTS)
         callers = rng.randint(1, creates) if route == "get_pod" else 1
-        fields: dict[str, Any]
-        if kind == "slow":
-            fields = {"action": "delay", "delay": SLOW_ANSWER, "times": rng.randint(3, 7)}
-        elif kind == "drop":
-            fields = {"action": "drop", "times": rng.randint(6, 10) * callers}
-        else:
-            fields = {"action": "status", "times": rng.randint(6, 10) * callers}
-            fields["status"] = rng.choice((500, 502, 503)) if kind == "5xx" else 429
-            if kind == "429-retry-after":
-                fields["retry_after"] = rng.choice((0.05, 0.1, 0.2))
+        fields = burst_fields(rng, kind, callers)
         # The get route matters most as pods become ready (PROVISION_SECONDS).
         at = rng.uniform(0.0, 1.5) if route == "pod_status" else rng.uniform(0.7, 1.4)
 
@@ -528,7 +689,7 @@ class _Schedule:
             self.control.fault(route, **fields)
             self._count(self.tally.faults, f"{kind} burst on {route}")
 
-        return _Event(at, inject, blocking=False)
+        return Event(at, inject, blocking=False)
 
     def _slow_listing(self, times: int) -> Callable[[], None]:
         def inject() -> None:
@@ -623,69 +784,12 @@ class _Schedule:
             if plan != "replace":
                 self.record.created.append(resource)
 
-    def _take(self, resource: str) -> tuple[str, dict[str, Any]] | None:
-        """The resource's record, kept from other operations until :meth:`_release`."""
-        with self.lock:
-            if resource not in self.record.tracked or resource in self.record.busy:
-                return None
-            self.record.busy.add(resource)
-            return self.record.tracked[resource]
-
-    def _release(self, resource: str, record: tuple[str, dict[str, Any]] | None) -> None:
-        """Hands the resource back, with its new record (``None``: the engine dropped it)."""
-        with self.lock:
-            self.record.busy.discard(resource)
-            if record is None:
-                self.record.tracked.pop(resource, None)
-            else:
-                self.record.tracked[resource] = record
-
-    def _read(self, resource: str) -> None:
-        """A refresh (or ``Pod.get``) of a resource; one that is gone is dropped."""
-        taken = self._take(resource)
-        if taken is None:
-            return
-        pod_id, outs = taken
-        self._count(self.tally.operations, "read")
-        try:
-            read_id, read_outs = self.provider.read(pod_id, outs, name=resource)
-        except grpc.RpcError as error:
-            self._shown(error, pod_id, outs["name"])
-            self._release(resource, taken)
-            return
-        if read_id == "":
-            self._release(resource, None)
-            return
-        if read_id != pod_id:
-            self._broken(f"(read) the read of {pod_id} answered {read_id}")
-        elif read_outs.get("status") in GONE:
-            self._broken(
-                f"(d) a read kept pod {pod_id} ({outs['name']}), which is {read_outs['status']}"
-            )
-        self._release(resource, (pod_id, read_outs))
-
     def _read_new(self, pick: float) -> None:
         """A read of one of the new resources whose create has answered, if any has."""
         with self.lock:
             created = sorted(self.record.created)
         if created:
             self._read(created[int(pick * len(created))])
-
-    def _delete(self, resource: str) -> bool:
-        """Deletes a resource (``pulumi up`` of a program without it); whether it is gone."""
-        taken = self._take(resource)
-        if taken is None:
-            return False
-        pod_id, outs = taken
-        self._count(self.tally.operations, "delete")
-        try:
-            self.provider.delete(pod_id, outs, name=resource)
-        except grpc.RpcError as error:
-            self._shown(error, pod_id, outs["name"])
-            self._release(resource, taken)  # a failed delete keeps the resource
-            return False
-        self._release(resource, None)
-        return True
 
     def _delete_elsewhere_and_read(self, resource: str) -> None:
         """Deletes a pod behind the provider's back, then reads it now and after listings."""
@@ -708,32 +812,6 @@ class _Schedule:
         news = {**POD, "name": outs["name"], "image": "ubuntu_22_cuda_12"}
         self._create(resource, self._checked({**news, "ready_timeout": READY_TIMEOUT}), "replace")
 
-    # ------------------------------------------------------------ checks
-
-    def _shown(self, error: grpc.RpcError, *labels: str) -> str:
-        """Checks an error as the user sees it (b, c); answers its last line."""
-        text = error_text(error)
-        self.lane.shown.append(text)
-        lines = text.strip().splitlines()
-        last = lines[-1] if lines else ""
-        self._count(self.tally.errors, shown_kind(text).rsplit(".", 1)[-1])
-        broken = shown_breaks(text, labels, self.lane.api_key)
-        if broken is not None:
-            self._broken(broken)
-        return last
-
-    def _broken(self, what: str) -> None:
-        with self.lock:
-            self.record.broken.append(what)
-
-    def _count(self, counter: Counter[str], key: str) -> None:
-        with self.lock:
-            counter[key] += 1
-
-    def _raise_if_broken(self) -> None:
-        if self.record.broken:
-            raise InvariantError(summary(self.record.broken))
-
     def _judge(self) -> None:
         """The creates (a), then the state: every billing pod tracked, none owned twice."""
         pods = self.control.pods()
@@ -755,12 +833,7 @@ class _Schedule:
 
     def _destroy(self) -> None:
         """``pulumi destroy``: every tracked resource at once, each run again once if it fails."""
-        resources = sorted(self.record.tracked)
-        with ThreadPoolExecutor(max_workers=max(1, len(resources))) as pool:
-            gone = list(pool.map(self._delete, resources))
-        for resource, deleted in zip(resources, gone, strict=True):
-            if not deleted and not self._delete(resource):
-                self._broken(f"(destroy) could not delete {self.record.tracked[resource][0]}")
+        self._delete_all(sorted(self.record.tracked))
         left = pods_left(self.control, self.delete_seconds)  # out-of-band deletes end alone
         if left:
             self._broken(f"(destroy) destroy left pods billing: {left}")
@@ -783,12 +856,6 @@ class _Schedule:
         with self.lock:
             self.tally.progress_messages += len(entries)
         self._raise_if_broken()
-
-    def _bound(self, action: Callable[[Any], Any], argument: Any) -> Callable[[], None]:
-        def run() -> None:
-            action(argument)
-
-        return run
 
 
 def start_concurrent_lane(stack: ExitStack, workdir: Path, api_key: str) -> ConcurrentCampaign:
