@@ -95,6 +95,7 @@ from prime_pulumi.testing.fleet_campaign import (
     Schedule,
     burst_fields,
     create_breaks,
+    lanes_of,
 )
 from prime_pulumi.testing.harness import DISK_URN, URN, ProviderProcess
 from prime_pulumi.testing.samples import POD
@@ -721,9 +722,4 @@ def start_disk_lane(stack: ExitStack, workdir: Path, api_key: str) -> DiskCampai
 
 def disk_lanes(stack: ExitStack, workdir: Path, api_key: str, count: int) -> list[DiskCampaign]:
     """``count`` disk lanes, each with a work folder of its own under ``workdir``."""
-    lanes = []
-    for index in range(count):
-        folder = workdir / f"disks{index}"
-        folder.mkdir(parents=True, exist_ok=True)
-        lanes.append(start_disk_lane(stack, folder, api_key))
-    return lanes
+    return lanes_of(start_disk_lane, stack, workdir, api_key, count=count, folder="disks")

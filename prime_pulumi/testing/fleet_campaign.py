@@ -62,7 +62,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import dill
 import grpc
@@ -868,13 +868,31 @@ def start_concurrent_lane(stack: ExitStack, workdir: Path, api_key: str) -> Conc
     return lane
 
 
+LaneT = TypeVar("LaneT")
+
+
+def lanes_of(
+    start: Callable[[ExitStack, Path, str], LaneT],
+    stack: ExitStack,
+    workdir: Path,
+    api_key: str,
+    *,
+    count: int,
+    folder: str,
+) -> list[LaneT]:
+    """``count`` lanes made by ``start``, each in a work folder ``<folder><i>`` of ``workdir``."""
+    lanes = []
+    for index in range(count):
+        path = workdir / f"{folder}{index}"
+        path.mkdir(parents=True, exist_ok=True)
+        lanes.append(start(stack, path, api_key))
+    return lanes
+
+
 def concurrent_lanes(
     stack: ExitStack, workdir: Path, api_key: str, count: int
 ) -> list[ConcurrentCampaign]:
     """``count`` concurrent lanes, each with a work folder of its own under ``workdir``."""
-    lanes = []
-    for index in range(count):
-        folder = workdir / f"concurrent{index}"
-        folder.mkdir(parents=True, exist_ok=True)
-        lanes.append(start_concurrent_lane(stack, folder, api_key))
-    return lanes
+    return lanes_of(
+        start_concurrent_lane, stack, workdir, api_key, count=count, folder="concurrent"
+    )

@@ -73,6 +73,7 @@ from prime_pulumi.testing.fleet import delete_fleet
 from prime_pulumi.testing.fleet_campaign import (
     ConcurrentCampaign,
     Schedule,
+    lanes_of,
     shown_breaks,
     summary,
 )
@@ -623,9 +624,4 @@ def start_offer_lane(stack: ExitStack, workdir: Path, api_key: str) -> OfferCamp
 
 def offer_lanes(stack: ExitStack, workdir: Path, api_key: str, count: int) -> list[OfferCampaign]:
     """``count`` offer lanes, each with a work folder of its own under ``workdir``."""
-    lanes = []
-    for index in range(count):
-        folder = workdir / f"offers{index}"
-        folder.mkdir(parents=True, exist_ok=True)
-        lanes.append(start_offer_lane(stack, folder, api_key))
-    return lanes
+    return lanes_of(start_offer_lane, stack, workdir, api_key, count=count, folder="offers")
