@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from typing import Any
 
-import pulumi
 import pytest
 
-from prime_pulumi import ConfigurationError, DiskOffer, get_disk_offers, get_disk_offers_output
+from prime_pulumi import ConfigurationError, DiskOffer, get_disk_offers
 from prime_pulumi.emulator import DEFAULT_API_KEY
 from prime_pulumi.testing.emulator_control import EmulatorControl
 
@@ -145,44 +143,3 @@ def test_settings_come_from_the_environment(
 def test_offers_need_a_key(prime_emulator: Any) -> None:
     with pytest.raises(ConfigurationError, match="prime:apiKey"):
         get_disk_offers(base_url=prime_emulator.base_url)
-
-
-class _Mocks(pulumi.runtime.Mocks):
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
-        return "id", dict(args.inputs)
-
-    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[Any]]:
-        return {}, []
-
-
-@pytest.fixture
-def pulumi_mocks() -> Iterator[None]:
-    # Pulumi's runtime wants a current event loop; asyncio.run elsewhere leaves none.
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    pulumi.runtime.set_mocks(_Mocks(), project="disks", stack="dev", preview=False)
-    yield
-    asyncio.set_event_loop(None)
-    loop.close()
-
-
-def test_the_output_form_takes_inputs_and_indexes_into_an_offer(
-    pulumi_mocks: None, prime_emulator: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("PRIME_BASE_URL", prime_emulator.base_url)
-    monkeypatch.setenv("PRIME_API_KEY", DEFAULT_API_KEY)
-    seen: list[Any] = []
-
-    @pulumi.runtime.test  # type: ignore[untyped-decorator]  # pulumi leaves it untyped
-    def program() -> Any:
-        offers = get_disk_offers_output(
-            regions=[pulumi.Output.from_input("eu_north"), "united_states"],
-            min_size=pulumi.Output.from_input(5000),
-        )
-        return pulumi.Output.all(offers, offers[0].data_center_id).apply(seen.append)
-
-    program()
-    ((found, cheapest),) = seen
-    assert all(isinstance(offer, DiskOffer) for offer in found)
-    assert places(found) == ["FIN-01", "FIN-02", "FIN-03", "NORWAY-1", "us-east-1", "us-west-2"]
-    assert cheapest == "FIN-01"

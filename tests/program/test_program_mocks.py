@@ -21,11 +21,13 @@ import pytest
 from prime_pulumi import (
     Disk,
     DiskArgs,
+    DiskOffer,
     GetClusterResult,
     GpuOffer,
     Pod,
     PodArgs,
     get_cluster_output,
+    get_disk_offers_output,
     get_gpu_offers_output,
 )
 from prime_pulumi._provider.properties import URN_KEY
@@ -232,6 +234,35 @@ def test_get_gpu_offers_output_is_typed_and_indexes_into_an_offer(
     assert all(isinstance(offer, GpuOffer) for offer in offers)
     assert [o.price_hr for o in offers] == [1.89, 1.99]
     assert cheapest == offers[0].cloud_id == "tensordock-h100-pcie-1x-nl-ams-1"
+
+
+def test_get_disk_offers_output_takes_inputs_and_indexes_into_an_offer(
+    mocks: Mocks, prime_emulator: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PRIME_BASE_URL", prime_emulator.base_url)
+    monkeypatch.setenv("PRIME_API_KEY", DEFAULT_API_KEY)
+    seen: list[Any] = []
+
+    @pulumi.runtime.test
+    def program() -> Any:
+        offers = get_disk_offers_output(
+            regions=[pulumi.Output.from_input("eu_north"), "united_states"],
+            min_size=pulumi.Output.from_input(5000),
+        )
+        return pulumi.Output.all(offers, offers[0].data_center_id).apply(seen.append)
+
+    program()
+    ((found, cheapest),) = seen
+    assert all(isinstance(offer, DiskOffer) for offer in found)
+    assert [o.data_center_id for o in found] == [
+        "FIN-01",
+        "FIN-02",
+        "FIN-03",
+        "NORWAY-1",
+        "us-east-1",
+        "us-west-2",
+    ]
+    assert cheapest == "FIN-01"
 
 
 def test_get_cluster_with_a_plain_key_says_admin_is_needed(
