@@ -303,11 +303,8 @@ class DiskCampaign(ConcurrentCampaign):
     """
 
     label = "disk lane"
-
-    def __init__(self, base_url: str, api_key: str, workdir: Path, engine: FakeEngine) -> None:
-        super().__init__(base_url, api_key, workdir, engine)
-        self.tally.name = "disk fault campaign"
-        self.tally.fates_label = "plans"
+    tally_name = "disk fault campaign"
+    fates_label = "plans"
 
     def schedule(self, seed: int) -> Schedule:
         return _Schedule(self, seed)

@@ -286,12 +286,15 @@ class ConcurrentCampaign:
         #: Where each schedule's provider process sends progress, as to the engine.
         self.engine = engine
         self.control = EmulatorControl(base_url, api_key)
-        self.tally = Tally(name="concurrent fault campaign")
+        self.tally = Tally(name=self.tally_name, fates_label=self.fates_label)
         self.shown: list[str] = []  # every error text a user would have seen
         self.last_log = ""  # what the last schedule's provider process wrote to stderr
 
     #: How an error names the lane.
     label = "concurrent lane"
+    #: How the closing report names the lane, and what each resource's plan is called there.
+    tally_name = "concurrent fault campaign"
+    fates_label = "pod fates"
 
     def close(self) -> None:
         self.control.close()

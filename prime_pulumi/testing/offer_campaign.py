@@ -349,10 +349,7 @@ class OfferCampaign(ConcurrentCampaign):
     """
 
     label = "offer lane"
-
-    def __init__(self, base_url: str, api_key: str, workdir: Path, engine: FakeEngine) -> None:
-        super().__init__(base_url, api_key, workdir, engine)
-        self.tally.name = "offer fault campaign"
+    tally_name = "offer fault campaign"
 
     def schedule(self, seed: int) -> Schedule:
         return _Schedule(self, seed)
