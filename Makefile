@@ -33,7 +33,7 @@ clean:
 
 # Benchmarks (bench/RESULTS.md) and the long fault campaign; both take a few minutes.
 bench: $(STAMP)
-	$(PY) bench/run.py
+	$(PY) -m bench.run
 
 soak: $(STAMP)
-	$(PY) bench/soak.py
+	$(PY) -m bench.soak

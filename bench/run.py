@@ -8,7 +8,7 @@ them switched off (``prime:workerThreads=0``, ``prime:sharedPolling=false``,
 ``prime:batchReads=false``), which stands for a plain dynamic provider. Results
 are ratios, so they carry over between machines better than seconds do.
 
-    .venv/bin/python bench/run.py            # or: make bench
+    .venv/bin/python -m bench.run           # or: make bench
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ from tempfile import TemporaryDirectory
 from typing import TypeVar
 
 from prime_pulumi.emulator import EmulatorBackend, EmulatorServer
-from prime_pulumi.testing.emulator_control import EmulatorControl
-from prime_pulumi.testing.fleet import checked_fleet, create_fleet, delete_fleet, read_fleet
-from prime_pulumi.testing.harness import ProviderProcess, stack_config
-from prime_pulumi.testing.samples import POD, SPEEDUPS_OFF
+from prime_pulumi.emulator.control import EmulatorControl
+from tests.kit.fleet import checked_fleet, create_fleet, delete_fleet, read_fleet
+from tests.kit.harness import ProviderProcess, stack_config
+from tests.kit.samples import POD, SPEEDUPS_OFF
 
 T = TypeVar("T")
 API_KEY = "bench-key"
@@ -182,7 +182,7 @@ def main() -> int:
             for on in (True, False)
         }
 
-    command = "python bench/run.py " + " ".join(sys.argv[1:])
+    command = "python -m bench.run " + " ".join(sys.argv[1:])
     lines = [
         "# Benchmark results",
         "",

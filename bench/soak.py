@@ -1,9 +1,9 @@
-"""A longer fault campaign than CI's: ``python bench/soak.py --schedules 2000`` (or ``make soak``).
+"""A longer fault campaign than CI's: ``python -m bench.soak --schedules 2000`` (or ``make soak``).
 
 The same schedules and invariants as tests/campaign, in both lanes: the
-sequential one (``prime_pulumi.testing.campaign``: one operation at a time, in
+sequential one (``tests.kit.campaign``: one operation at a time, in
 lanes of their own emulator and provider process), then the concurrent one
-(``prime_pulumi.testing.fleet_campaign``: a fleet's creates at once in one
+(``tests.kit.fleet_campaign``: a fleet's creates at once in one
 provider process, faults landing while they wait). A broken invariant names its
 seed; ``CAMPAIGN_SEED=<seed> make test`` replays it in the tests.
 """
@@ -17,8 +17,8 @@ from contextlib import ExitStack
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-from prime_pulumi.testing.campaign import Lane, run_in_lanes, start_lane
-from prime_pulumi.testing.fleet_campaign import concurrent_lanes
+from tests.kit.campaign import Lane, run_in_lanes, start_lane
+from tests.kit.fleet_campaign import concurrent_lanes
 
 API_KEY = "pk-soak-secret-0123456789abcdef"
 

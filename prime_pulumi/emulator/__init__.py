@@ -2,7 +2,8 @@
 
 :class:`EmulatorBackend` holds the state and logic; :func:`create_app` wraps it
 in a FastAPI application; :class:`EmulatorServer` runs that on a loopback port
-in a thread; ``prime-emulator`` runs it from the command line; the pytest
+in a thread; :class:`EmulatorControl` steers a running one (time, faults, offers,
+what it holds); ``prime-emulator`` runs it from the command line; the pytest
 fixture ``prime_emulator`` hands a reset, running server to each test.
 
 Every name loads on first use: the pytest plugin, which every pytest session
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from prime_pulumi.emulator.app import create_app as create_app
     from prime_pulumi.emulator.backend import EmulatorBackend as EmulatorBackend
+    from prime_pulumi.emulator.control import EmulatorControl as EmulatorControl
     from prime_pulumi.emulator.defaults import DEFAULT_ADMIN_KEY as DEFAULT_ADMIN_KEY
     from prime_pulumi.emulator.defaults import DEFAULT_API_KEY as DEFAULT_API_KEY
     from prime_pulumi.emulator.defaults import (
@@ -40,6 +42,7 @@ _HOMES = {
     "ROUTE_NAMES": "schemas",
     "EmulatorBackend": "backend",
     "EmulatorServer": "server",
+    "EmulatorControl": "control",
     "DiskFate": "schemas",
     "Fate": "schemas",
     "Fault": "schemas",

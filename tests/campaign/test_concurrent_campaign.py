@@ -1,7 +1,7 @@
 """The concurrent lane of the fault campaign in CI: fleets of creates in one provider process.
 
 Each schedule is one ``pulumi up`` of 4 to 10 new pods beside an earlier run's,
-with faults landing while the creates wait (see ``prime_pulumi.testing.fleet_campaign``).
+with faults landing while the creates wait (see ``tests.kit.fleet_campaign``).
 ``CONCURRENT_SCHEDULES`` sets how many (default 16); ``CAMPAIGN_SEED`` replays one
 (``CAMPAIGN_SEED=<seed> pytest tests/campaign -k concurrent``). ``bench/soak.py`` runs longer.
 """
@@ -13,8 +13,8 @@ from contextlib import ExitStack
 
 import pytest
 
-from prime_pulumi.testing.campaign import InvariantError, campaign_seeds
-from prime_pulumi.testing.fleet_campaign import (
+from tests.kit.campaign import InvariantError, campaign_seeds
+from tests.kit.fleet_campaign import (
     ConcurrentCampaign,
     CreateOutcome,
     concurrent_lanes,

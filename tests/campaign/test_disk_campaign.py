@@ -3,7 +3,7 @@
 Each schedule is one ``pulumi up`` of 2 to 5 disks (some fated to fail) and the
 pods that mount them, with faults on the disk and pod routes, reads and
 out-of-band deletes, then a destroy in Pulumi's order (see
-``prime_pulumi.testing.disk_campaign``). ``DISK_SCHEDULES`` sets how many
+``tests.kit.disk_campaign``). ``DISK_SCHEDULES`` sets how many
 (default 20); ``CAMPAIGN_SEED`` replays one
 (``CAMPAIGN_SEED=<seed> pytest tests/campaign -k disk``).
 """
@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from prime_pulumi.testing.campaign import campaign_seeds
-from prime_pulumi.testing.disk_campaign import (
+from tests.kit.campaign import campaign_seeds
+from tests.kit.disk_campaign import (
     DiskCampaign,
     DiskCreate,
     attachment_breaks,
@@ -26,7 +26,7 @@ from prime_pulumi.testing.disk_campaign import (
     disk_lanes,
     state_breaks,
 )
-from prime_pulumi.testing.fleet_campaign import run_fleet_lanes, shown_breaks
+from tests.kit.fleet_campaign import run_fleet_lanes, shown_breaks
 
 API_KEY = "pk-disks-secret-0123456789abcdef"
 

@@ -12,7 +12,7 @@ from contextlib import ExitStack
 
 import pytest
 
-from prime_pulumi.testing.campaign import (
+from tests.kit.campaign import (
     Campaign,
     InvariantError,
     campaign_seeds,
@@ -20,7 +20,7 @@ from prime_pulumi.testing.campaign import (
     run_in_lanes,
     start_lane,
 )
-from prime_pulumi.testing.harness import ProviderProcess
+from tests.kit.harness import ProviderProcess
 
 API_KEY = "pk-campaign-secret-0123456789abcdef"
 LANES = 4

@@ -2,7 +2,7 @@
 
 Each schedule is one ``pulumi up`` of 3 to 8 pods that leave ``cloud_id`` out,
 with offers going out of stock, changing price, or answering 409 while the
-creates choose and post (see ``prime_pulumi.testing.offer_campaign``).
+creates choose and post (see ``tests.kit.offer_campaign``).
 ``OFFER_SCHEDULES`` sets how many (default 12); ``CAMPAIGN_SEED`` replays one
 (``CAMPAIGN_SEED=<seed> pytest tests/campaign -k offer``).
 """
@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from prime_pulumi.testing.campaign import campaign_seeds
-from prime_pulumi.testing.fleet_campaign import run_fleet_lanes
-from prime_pulumi.testing.offer_campaign import (
+from tests.kit.campaign import campaign_seeds
+from tests.kit.fleet_campaign import run_fleet_lanes
+from tests.kit.offer_campaign import (
     Declared,
     Market,
     OfferCampaign,

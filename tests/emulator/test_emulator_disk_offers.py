@@ -12,8 +12,8 @@ import httpx
 import pytest
 
 from prime_pulumi.emulator import DEFAULT_API_KEY, EmulatorBackend
+from prime_pulumi.emulator.control import EmulatorControl
 from prime_pulumi.emulator.server import EmulatorServer
-from prime_pulumi.testing.emulator_control import EmulatorControl
 
 DISK_OFFERS = "/api/v1/availability/disks"
 OFFER_KEYS = {

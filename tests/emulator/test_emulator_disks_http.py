@@ -13,8 +13,8 @@ import httpx
 import pytest
 
 from prime_pulumi.emulator import DEFAULT_API_KEY
+from prime_pulumi.emulator.control import EmulatorControl
 from prime_pulumi.emulator.server import EmulatorServer
-from prime_pulumi.testing.emulator_control import EmulatorControl
 from tests.emulator.support import OFFER_BODY
 
 DISKS = "/api/v1/disks/"

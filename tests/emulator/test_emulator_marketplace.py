@@ -12,10 +12,10 @@ import httpx
 import pytest
 
 from prime_pulumi.emulator import DEFAULT_API_KEY, EmulatorBackend
+from prime_pulumi.emulator.control import EmulatorControl
 from prime_pulumi.emulator.errors import ConflictError, UnknownResourceError
 from prime_pulumi.emulator.schemas import OfferUpdate, PriceUpdate, WireCreatePodRequest
 from prime_pulumi.emulator.server import EmulatorServer
-from prime_pulumi.testing.emulator_control import EmulatorControl
 from tests.emulator.support import OFFER_BODY
 
 GPUS = "/api/v1/availability/gpus"

@@ -34,8 +34,8 @@ from prime_pulumi.client import (
     UnprocessableEntityError,
 )
 from prime_pulumi.emulator import DEFAULT_API_KEY
+from prime_pulumi.emulator.control import EmulatorControl
 from prime_pulumi.emulator.server import EmulatorServer
-from prime_pulumi.testing.emulator_control import EmulatorControl
 from tests.integration.support import Waits
 
 #: The GPU offer the pods run on, and the data center of the runpod disks made beside it.

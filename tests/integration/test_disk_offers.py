@@ -9,7 +9,7 @@ import pytest
 
 from prime_pulumi import ConfigurationError, DiskOffer, get_disk_offers
 from prime_pulumi.emulator import DEFAULT_API_KEY
-from prime_pulumi.testing.emulator_control import EmulatorControl
+from prime_pulumi.emulator.control import EmulatorControl
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from prime_pulumi.testing.emulator_control import EmulatorControl
-from prime_pulumi.testing.harness import ProviderProcess
+from prime_pulumi.emulator.control import EmulatorControl
+from tests.kit.harness import ProviderProcess
 from tests.protocol.support import (
     API_KEY,
     DELETE_SECONDS,

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from prime_pulumi.testing.emulator_control import EmulatorControl
-from prime_pulumi.testing.harness import ProviderProcess, stack_config
+from prime_pulumi.emulator.control import EmulatorControl
+from tests.kit.harness import ProviderProcess, stack_config
 
 API_KEY = "pk-protocol-secret-0123456789"
 PROVISION_SECONDS = 0.3

@@ -18,10 +18,10 @@ import grpc
 import pytest
 
 from prime_pulumi._provider.properties import URN_KEY
-from prime_pulumi.testing.emulator_control import EmulatorControl
-from prime_pulumi.testing.fake_engine import FakeEngine, unused_address
-from prime_pulumi.testing.fleet import concurrently
-from prime_pulumi.testing.harness import ProviderProcess, error_text, stack_config
+from prime_pulumi.emulator.control import EmulatorControl
+from tests.kit.fake_engine import FakeEngine, unused_address
+from tests.kit.fleet import concurrently
+from tests.kit.harness import ProviderProcess, error_text, stack_config
 from tests.protocol.support import (
     API_KEY,
     DISK_PROVISION_SECONDS,

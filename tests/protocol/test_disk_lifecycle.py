@@ -16,8 +16,8 @@ from pulumi.runtime.proto import provider_pb2
 from pulumi.runtime.rpc import UNKNOWN
 
 from prime_pulumi._provider.properties import CHOSEN_KEY
-from prime_pulumi.testing.emulator_control import EmulatorControl
-from prime_pulumi.testing.harness import ProviderProcess, error_text
+from prime_pulumi.emulator.control import EmulatorControl
+from tests.kit.harness import ProviderProcess, error_text
 from tests.protocol.support import API_KEY, DELETE_SECONDS, DISK_DELETE_SECONDS, provider_config
 
 #: A runpod disk in US-KS-2, where the catalogue's runpod 1x H100 PCIe pods run.

@@ -21,10 +21,10 @@ import grpc
 import pytest
 from pulumi.runtime.proto import provider_pb2
 
+from prime_pulumi.emulator.control import EmulatorControl
 from prime_pulumi.provider import PodProvider
-from prime_pulumi.testing.emulator_control import EmulatorControl
-from prime_pulumi.testing.fleet import checked_fleet, create_fleet
-from prime_pulumi.testing.harness import ProviderProcess, error_text, to_struct
+from tests.kit.fleet import checked_fleet, create_fleet
+from tests.kit.harness import ProviderProcess, error_text, to_struct
 from tests.protocol.support import (
     DELETE_SECONDS,
     INPUTS,

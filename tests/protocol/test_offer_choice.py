@@ -15,9 +15,9 @@ import grpc
 import pytest
 
 from prime_pulumi._provider.properties import CHOSEN_KEY, URN_KEY
-from prime_pulumi.testing.emulator_control import EmulatorControl
-from prime_pulumi.testing.fake_engine import FakeEngine
-from prime_pulumi.testing.harness import URN, ProviderProcess, error_text
+from prime_pulumi.emulator.control import EmulatorControl
+from tests.kit.fake_engine import FakeEngine
+from tests.kit.harness import URN, ProviderProcess, error_text
 from tests.protocol.support import provider_config
 
 H100 = {"gpu_type": "H100_80GB", "gpu_count": 1.0, "auto_name_seed": "org/protocol/test/cheap"}

@@ -12,9 +12,9 @@ import pytest
 from pulumi.runtime.proto import provider_pb2
 from pulumi.runtime.rpc import UNKNOWN
 
+from prime_pulumi.emulator.control import EmulatorControl
 from prime_pulumi.provider import PodProvider
-from prime_pulumi.testing.emulator_control import EmulatorControl
-from prime_pulumi.testing.harness import ProviderProcess, error_text
+from tests.kit.harness import ProviderProcess, error_text
 from tests.protocol.support import API_KEY, DELETE_SECONDS, INPUTS, checked, provider_config
 
 

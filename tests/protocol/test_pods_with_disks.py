@@ -12,8 +12,8 @@ import grpc
 import pytest
 from pulumi.runtime.proto import provider_pb2
 
-from prime_pulumi.testing.emulator_control import EmulatorControl
-from prime_pulumi.testing.harness import ProviderProcess, error_text
+from prime_pulumi.emulator.control import EmulatorControl
+from tests.kit.harness import ProviderProcess, error_text
 
 #: The catalogue's runpod 1x H100 PCIe offer, in US-KS-2 (runpod's disks there have no cloudId).
 US_KS_2_OFFER = "runpod-h100-pcie-1x-us-ks-2"

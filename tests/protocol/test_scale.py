@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from prime_pulumi.testing.emulator_control import EmulatorControl
-from prime_pulumi.testing.fleet import checked_fleet, create_fleet, read_fleet
-from prime_pulumi.testing.harness import ProviderProcess, stack_config
-from prime_pulumi.testing.samples import SPEEDUPS_OFF
+from prime_pulumi.emulator.control import EmulatorControl
+from tests.kit.fleet import checked_fleet, create_fleet, read_fleet
+from tests.kit.harness import ProviderProcess, stack_config
+from tests.kit.samples import SPEEDUPS_OFF
 from tests.protocol.support import API_KEY, INPUTS, provisioning_takes
 
 PROVISION = 1.0

@@ -10,9 +10,9 @@ from pulumi.dynamic.dynamic import serialize_provider
 
 from prime_pulumi._provider.runtime import RUNTIME
 from prime_pulumi._provider.settings import ProviderSettings
+from prime_pulumi.emulator.control import EmulatorControl
 from prime_pulumi.provider import PodProvider
-from prime_pulumi.testing.emulator_control import EmulatorControl
-from prime_pulumi.testing.harness import ProviderProcess
+from tests.kit.harness import ProviderProcess
 from tests.protocol.support import API_KEY, checked
 
 

@@ -9,7 +9,7 @@ from pulumi.runtime.proto import engine_pb2
 
 from prime_pulumi._provider.engine_process import engine_address, started_by_engine
 from prime_pulumi._provider.progress import FAILURES_BEFORE_SILENCE, NO_PROGRESS, EngineLog
-from prime_pulumi.testing.fake_engine import FakeEngine, unused_address
+from tests.kit.fake_engine import FakeEngine, unused_address
 
 URN = "urn:pulumi:dev::quickstart::pulumi-python:dynamic/prime:Pod::trainer"
 OTHER = "urn:pulumi:dev::quickstart::pulumi-python:dynamic/prime:Pod::other"

@@ -80,10 +80,10 @@ import grpc
 
 from prime_pulumi._provider.properties import URN_KEY
 from prime_pulumi.emulator import EmulatorBackend, EmulatorServer
-from prime_pulumi.testing.campaign import billing_pods, disks_left, pods_left
-from prime_pulumi.testing.fake_engine import FakeEngine
-from prime_pulumi.testing.fleet import concurrently
-from prime_pulumi.testing.fleet_campaign import (
+from tests.kit.campaign import billing_pods, disks_left, pods_left
+from tests.kit.fake_engine import FakeEngine
+from tests.kit.fleet import concurrently
+from tests.kit.fleet_campaign import (
     BURSTS,
     GONE,
     LOST_POST,
@@ -97,8 +97,8 @@ from prime_pulumi.testing.fleet_campaign import (
     create_breaks,
     lanes_of,
 )
-from prime_pulumi.testing.harness import DISK_URN, URN, ProviderProcess
-from prime_pulumi.testing.samples import POD
+from tests.kit.harness import DISK_URN, URN, ProviderProcess
+from tests.kit.samples import POD
 
 #: Disks take this long to be ACTIVE: long enough for the faults to meet their waits.
 DISK_PROVISION_SECONDS = 0.6
@@ -123,7 +123,7 @@ PLACES: tuple[dict[str, Any], ...] = (
     {"regions": ["eu_west"]},  # tensordock, NL-AMS-1
     {"regions": ["canada"]},  # hyperstack, CANADA-1
 )
-#: Where :data:`~prime_pulumi.testing.samples.POD`'s declared offer runs.
+#: Where :data:`~tests.kit.samples.POD`'s declared offer runs.
 POD_DATA_CENTER = "US-KS-2"
 #: A pod by constraints: the one GPU the data centers of :data:`PLACES` all offer.
 BY_CONSTRAINTS = {"gpu_type": "H100_80GB", "gpu_count": 1}

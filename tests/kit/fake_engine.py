@@ -57,7 +57,7 @@ class FakeEngine(engine_pb2_grpc.EngineServicer):
         self._released.set()
         self._server.stop(grace=None)
 
-    def Log(self, request: engine_pb2.LogRequest, context: Any) -> empty_pb2.Empty:  # noqa: N802
+    def Log(self, request: engine_pb2.LogRequest, context: Any) -> empty_pb2.Empty:
         entry = LogEntry(request.urn, request.message, request.ephemeral, request.severity)
         with self._lock:
             self._entries.append(entry)

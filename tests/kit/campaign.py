@@ -33,9 +33,9 @@ import grpc
 import prime_pulumi.client
 from prime_pulumi.client import PrimeError
 from prime_pulumi.emulator import EmulatorBackend, EmulatorServer
-from prime_pulumi.testing.emulator_control import EmulatorControl
-from prime_pulumi.testing.harness import ProviderProcess, error_text, stack_config
-from prime_pulumi.testing.samples import POD
+from prime_pulumi.emulator.control import EmulatorControl
+from tests.kit.harness import ProviderProcess, error_text, stack_config
+from tests.kit.samples import POD
 
 PROVISION_SECONDS = 0.1
 DELETE_SECONDS = 0.1

@@ -65,7 +65,7 @@ class ProviderProcess:
         child_env.update({"PULUMI_PROJECT": "protocol", **(env or {})})
         # The engine passes its own address, where the provider may send log messages.
         engine = [engine_address] if engine_address else []
-        self.process = subprocess.Popen(  # noqa: S603 (our own interpreter and arguments)
+        self.process = subprocess.Popen(
             [sys.executable, "-u", "-m", "pulumi.dynamic", *engine],
             cwd=workdir,
             env=child_env,

@@ -61,23 +61,23 @@ import grpc
 from prime_pulumi._provider.offer_choice import MAX_OFFERS_TRIED
 from prime_pulumi._provider.properties import URN_KEY
 from prime_pulumi.emulator import EmulatorBackend, EmulatorServer
-from prime_pulumi.testing.campaign import (
+from prime_pulumi.emulator.control import EmulatorControl
+from tests.kit.campaign import (
     InvariantError,
     billing_pods,
     pods_left,
     shown_kind,
 )
-from prime_pulumi.testing.emulator_control import EmulatorControl
-from prime_pulumi.testing.fake_engine import FakeEngine
-from prime_pulumi.testing.fleet import delete_fleet
-from prime_pulumi.testing.fleet_campaign import (
+from tests.kit.fake_engine import FakeEngine
+from tests.kit.fleet import delete_fleet
+from tests.kit.fleet_campaign import (
     ConcurrentCampaign,
     Schedule,
     lanes_of,
     shown_breaks,
     summary,
 )
-from prime_pulumi.testing.harness import URN, ProviderProcess, error_text
+from tests.kit.harness import URN, ProviderProcess, error_text
 
 GPU = {"gpu_type": "H100_80GB", "gpu_count": 1}
 PROVISION_SECONDS = 0.3

@@ -1,6 +1,6 @@
 """The concurrent lane of the fault campaign: a fleet's ``pulumi up`` in one provider process.
 
-The sequential lane (:mod:`prime_pulumi.testing.campaign`) runs one operation at
+The sequential lane (:mod:`tests.kit.campaign`) runs one operation at
 a time. A fleet is the opposite: many creates wait in one provider process at
 once, sharing its client, its status poller and its listings, while the engine
 reads and deletes the stack's other resources. Each schedule here is one such
@@ -70,8 +70,9 @@ from pulumi.runtime.proto import provider_pb2
 
 from prime_pulumi._provider.properties import URN_KEY
 from prime_pulumi.emulator import EmulatorBackend, EmulatorServer
+from prime_pulumi.emulator.control import EmulatorControl
 from prime_pulumi.provider import PodProvider
-from prime_pulumi.testing.campaign import (
+from tests.kit.campaign import (
     InvariantError,
     Tally,
     billing_pods,
@@ -81,16 +82,15 @@ from prime_pulumi.testing.campaign import (
     run_in_lanes,
     shown_kind,
 )
-from prime_pulumi.testing.emulator_control import EmulatorControl
-from prime_pulumi.testing.fake_engine import FakeEngine
-from prime_pulumi.testing.harness import (
+from tests.kit.fake_engine import FakeEngine
+from tests.kit.harness import (
     URN,
     ProviderProcess,
     error_text,
     stack_config,
     to_struct,
 )
-from prime_pulumi.testing.samples import POD
+from tests.kit.samples import POD
 
 #: New pods take this long to be ready: long enough for the schedule to stop some first.
 PROVISION_SECONDS = 1.0

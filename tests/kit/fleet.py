@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any, TypeVar
 
-from prime_pulumi.testing.harness import ProviderProcess
+from tests.kit.harness import ProviderProcess
 
 T = TypeVar("T")
 
