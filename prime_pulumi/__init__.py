@@ -1,8 +1,8 @@
 """prime-pulumi: Prime Intellect GPU pods in Pulumi programs.
 
 The public names are importable from here: the Pulumi-facing ones (``Pod``,
-``PodArgs``, ``get_cluster``, ...) and everything of the API client
-(:mod:`prime_pulumi.client`). They load on first use, so that importing
+``PodArgs``, ``get_cluster``, the errors of one pod or disk, ...) and everything
+of the API client (:mod:`prime_pulumi.client`). They load on first use, so that importing
 ``prime_pulumi.emulator`` (the emulator and its pytest plugin) pulls in neither
 pulumi and grpc nor the client. ``Pod`` is the Pulumi resource; the API's own
 record of a pod is :class:`prime_pulumi.client.PodDetails`.
@@ -18,32 +18,53 @@ if TYPE_CHECKING:
     from prime_pulumi.cluster import GetClusterResult as GetClusterResult
     from prime_pulumi.cluster import get_cluster as get_cluster
     from prime_pulumi.cluster import get_cluster_output as get_cluster_output
-    from prime_pulumi.offers import DiskOffer as DiskOffer
-    from prime_pulumi.offers import GpuOffer as GpuOffer
-    from prime_pulumi.offers import get_disk_offers as get_disk_offers
-    from prime_pulumi.offers import get_disk_offers_output as get_disk_offers_output
-    from prime_pulumi.offers import get_gpu_offers as get_gpu_offers
-    from prime_pulumi.offers import get_gpu_offers_output as get_gpu_offers_output
-    from prime_pulumi.resource import Disk as Disk
-    from prime_pulumi.resource import DiskArgs as DiskArgs
-    from prime_pulumi.resource import Pod as Pod
-    from prime_pulumi.resource import PodArgs as PodArgs
+    from prime_pulumi.core.errors import ResourceError as ResourceError
+    from prime_pulumi.core.errors import UnexpectedError as UnexpectedError
+    from prime_pulumi.disk.data import DiskOffer as DiskOffer
+    from prime_pulumi.disk.data import get_disk_offers as get_disk_offers
+    from prime_pulumi.disk.data import get_disk_offers_output as get_disk_offers_output
+    from prime_pulumi.disk.errors import DiskCleanupError as DiskCleanupError
+    from prime_pulumi.disk.errors import DiskError as DiskError
+    from prime_pulumi.disk.errors import DiskProvisioningError as DiskProvisioningError
+    from prime_pulumi.disk.resource import Disk as Disk
+    from prime_pulumi.disk.resource import DiskArgs as DiskArgs
+    from prime_pulumi.pod.data import GpuOffer as GpuOffer
+    from prime_pulumi.pod.data import get_gpu_offers as get_gpu_offers
+    from prime_pulumi.pod.data import get_gpu_offers_output as get_gpu_offers_output
+    from prime_pulumi.pod.errors import NoOfferError as NoOfferError
+    from prime_pulumi.pod.errors import PodCleanupError as PodCleanupError
+    from prime_pulumi.pod.errors import PodError as PodError
+    from prime_pulumi.pod.errors import PodNameTakenError as PodNameTakenError
+    from prime_pulumi.pod.errors import PodProvisioningError as PodProvisioningError
+    from prime_pulumi.pod.resource import Pod as Pod
+    from prime_pulumi.pod.resource import PodArgs as PodArgs
 
-#: The Pulumi-facing names and their modules; every other public name is the client's.
+#: The names of the Pulumi-facing layer and their modules; every other public name is the
+#: client's.
 _PULUMI_FACING = {
-    "Pod": "prime_pulumi.resource",
-    "Disk": "prime_pulumi.resource",
-    "DiskArgs": "prime_pulumi.resource",
-    "PodArgs": "prime_pulumi.resource",
+    "Pod": "prime_pulumi.pod.resource",
+    "PodArgs": "prime_pulumi.pod.resource",
+    "Disk": "prime_pulumi.disk.resource",
+    "DiskArgs": "prime_pulumi.disk.resource",
     "GetClusterResult": "prime_pulumi.cluster",
     "get_cluster": "prime_pulumi.cluster",
     "get_cluster_output": "prime_pulumi.cluster",
-    "GpuOffer": "prime_pulumi.offers",
-    "get_gpu_offers": "prime_pulumi.offers",
-    "get_gpu_offers_output": "prime_pulumi.offers",
-    "DiskOffer": "prime_pulumi.offers",
-    "get_disk_offers": "prime_pulumi.offers",
-    "get_disk_offers_output": "prime_pulumi.offers",
+    "GpuOffer": "prime_pulumi.pod.data",
+    "get_gpu_offers": "prime_pulumi.pod.data",
+    "get_gpu_offers_output": "prime_pulumi.pod.data",
+    "DiskOffer": "prime_pulumi.disk.data",
+    "get_disk_offers": "prime_pulumi.disk.data",
+    "get_disk_offers_output": "prime_pulumi.disk.data",
+    "ResourceError": "prime_pulumi.core.errors",
+    "UnexpectedError": "prime_pulumi.core.errors",
+    "PodError": "prime_pulumi.pod.errors",
+    "PodProvisioningError": "prime_pulumi.pod.errors",
+    "PodCleanupError": "prime_pulumi.pod.errors",
+    "PodNameTakenError": "prime_pulumi.pod.errors",
+    "NoOfferError": "prime_pulumi.pod.errors",
+    "DiskError": "prime_pulumi.disk.errors",
+    "DiskProvisioningError": "prime_pulumi.disk.errors",
+    "DiskCleanupError": "prime_pulumi.disk.errors",
 }
 
 

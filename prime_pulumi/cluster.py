@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pulumi import Input, Output
-from pulumi.runtime import get_config
 
-from prime_pulumi._provider.settings import ProviderSettings
 from prime_pulumi.client import (
     APIStatusError,
     ClusterDetails,
@@ -15,17 +13,11 @@ from prime_pulumi.client import (
     PermissionDeniedError,
     PrimeClient,
 )
+from prime_pulumi.dynamic.functions import with_client
 
 
 class GetClusterResult(ClusterDetails):
     """A cluster: its fields, ``nodes`` (each with ``connections``) and ``ssh_keys``."""
-
-
-def _client(api_key: str | None, base_url: str | None) -> PrimeClient:
-    """A client from the arguments, else the stack config (``prime:*``), else the environment."""
-    # get_config, not pulumi.Config: it reads a secret without wrapping it in an Output
-    # and works (returning nothing) outside a Pulumi program too.
-    return ProviderSettings.from_lookup(get_config).build_client(api_key=api_key, base_url=base_url)
 
 
 def _status_of(error: APIStatusError) -> dict[str, Any]:
@@ -48,20 +40,24 @@ def get_cluster(
     needs admin permission. Raises :class:`~prime_pulumi.client.PermissionDeniedError`
     or :class:`~prime_pulumi.client.NotFoundError` with a message naming the cluster.
     """
-    with _client(api_key, base_url) as client:
-        try:
-            cluster = client.get_cluster(cluster_id)
-        except PermissionDeniedError as exc:
-            raise PermissionDeniedError(
-                f"get_cluster({cluster_id!r}): the API key lacks the admin permission that "
-                f"reading clusters needs ({exc.detail})",
-                **_status_of(exc),
-            ) from exc
-        except NotFoundError as exc:
-            raise NotFoundError(
-                f"get_cluster({cluster_id!r}): no cluster has that id ({exc.detail})",
-                **_status_of(exc),
-            ) from exc
+    return with_client(api_key, base_url, lambda client: _read(client, cluster_id))
+
+
+def _read(client: PrimeClient, cluster_id: str) -> GetClusterResult:
+    """The cluster, or an error that names it."""
+    try:
+        cluster = client.get_cluster(cluster_id)
+    except PermissionDeniedError as exc:
+        raise PermissionDeniedError(
+            f"get_cluster({cluster_id!r}): the API key lacks the admin permission that "
+            f"reading clusters needs ({exc.detail})",
+            **_status_of(exc),
+        ) from exc
+    except NotFoundError as exc:
+        raise NotFoundError(
+            f"get_cluster({cluster_id!r}): no cluster has that id ({exc.detail})",
+            **_status_of(exc),
+        ) from exc
     return GetClusterResult.model_validate(cluster.model_dump())
 
 

@@ -13,18 +13,18 @@ from typing import Any
 
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
-from prime_pulumi._provider.disk_creation import (
+from prime_pulumi.client import DiskDetails, NotFoundError, PodState
+from prime_pulumi.core.properties import CHOSEN_KEY, PROVIDER_KEY, URN_KEY, hidden_of, urn_of
+from prime_pulumi.core.runtime import RUNTIME
+from prime_pulumi.disk.creation import (
     NOTHING_CREATED,
     DiskCreation,
     delete_disk_and_wait,
 )
-from prime_pulumi._provider.disk_inputs import DISK_OFFER_FILLS, DISK_RULES, DiskInputs
-from prime_pulumi._provider.disk_offers import DiskOffer
-from prime_pulumi._provider.disk_outputs import disk_properties
-from prime_pulumi._provider.properties import CHOSEN_KEY, PROVIDER_KEY, URN_KEY, hidden_of, urn_of
-from prime_pulumi._provider.runtime import RUNTIME
-from prime_pulumi._provider_base import ProviderBase, check_inputs, diff_inputs, shown
-from prime_pulumi.client import DiskDetails, NotFoundError, PodState
+from prime_pulumi.disk.inputs import DISK_OFFER_FILLS, DISK_RULES, DiskInputs
+from prime_pulumi.disk.offers import DiskOffer
+from prime_pulumi.disk.outputs import disk_properties
+from prime_pulumi.dynamic.provider import ProviderBase, check_inputs, diff_inputs, shown
 
 
 class DiskProvider(ProviderBase):

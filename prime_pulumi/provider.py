@@ -4,7 +4,7 @@ The import path ``prime_pulumi.provider.PodProvider`` is stored in every stack's
 state (the provider is pickled by reference): it must never move.
 
 The instance holds nothing: the settings and the client live in
-``prime_pulumi._provider.runtime.RUNTIME``, one per provider process.
+``prime_pulumi.core.runtime.RUNTIME``, one per provider process.
 """
 
 from __future__ import annotations
@@ -21,20 +21,20 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from prime_pulumi._provider.creation import NOTHING_CREATED, PodCreation, delete_and_wait
-from prime_pulumi._provider.offers import GpuOffer
-from prime_pulumi._provider.pod_inputs import OFFER_FILLS, POD_RULES, UPDATE_INPUTS, PodInputs
-from prime_pulumi._provider.pod_outputs import pod_properties
-from prime_pulumi._provider.properties import (
+from prime_pulumi.client import NotFoundError, PodDetails, PodState
+from prime_pulumi.core.properties import (
     CHOSEN_KEY,
     PROVIDER_KEY,
     URN_KEY,
     hidden_of,
     urn_of,
 )
-from prime_pulumi._provider.runtime import RUNTIME
-from prime_pulumi._provider_base import ProviderBase, check_inputs, diff_inputs, shown
-from prime_pulumi.client import NotFoundError, PodDetails, PodState
+from prime_pulumi.core.runtime import RUNTIME
+from prime_pulumi.dynamic.provider import ProviderBase, check_inputs, diff_inputs, shown
+from prime_pulumi.pod.creation import NOTHING_CREATED, PodCreation, delete_and_wait
+from prime_pulumi.pod.inputs import OFFER_FILLS, POD_RULES, UPDATE_INPUTS, PodInputs
+from prime_pulumi.pod.offers import GpuOffer
+from prime_pulumi.pod.outputs import pod_properties
 
 
 class PodProvider(ProviderBase):
@@ -63,7 +63,7 @@ class PodProvider(ProviderBase):
         A pod that mounts disks is deleted before its replacement is made.
 
         The hidden properties, and what a create took from the offer it chose, are
-        not compared (:func:`~prime_pulumi._provider_base.diff_inputs`).
+        not compared (:func:`~prime_pulumi.dynamic.provider.diff_inputs`).
         """
         with _shown(_pod_label(_id, olds), outcome="Nothing was changed."):
             result = diff_inputs(POD_RULES, olds, news)

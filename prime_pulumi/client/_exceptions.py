@@ -1,4 +1,4 @@
-"""The errors of prime-pulumi: one tree, rooted in :class:`PrimeError`.
+"""The client's errors: HTTP and transport only, in one tree rooted in :class:`PrimeError`.
 
 ::
 
@@ -8,15 +8,6 @@
     │   └── APITimeoutError           no answer within the timeout
     ├── CreateOutcomeUnknownError     a create was sent and its outcome is unknown
     ├── APIResponseValidationError    an answer whose shape we cannot read
-    ├── UnexpectedError               a failure inside prime-pulumi itself (a bug)
-    ├── PodError                      an operation on one pod failed; names the pod
-    │   ├── PodProvisioningError        a pod never became ready; it was deleted
-    │   ├── PodCleanupError             a pod could not be deleted: it may still bill
-    │   ├── PodNameTakenError           a pod of that name is plainly someone else's
-    │   └── NoOfferError                no offer matches, or none that matched could be had
-    ├── DiskError                     an operation on one disk failed; names the disk
-    │   ├── DiskProvisioningError       a disk never became ACTIVE; it was deleted
-    │   └── DiskCleanupError            a disk could not be deleted: it may still bill
     └── APIStatusError                an HTTP error status, with the server's detail
         ├── BadRequestError             400
         ├── AuthenticationError         401
@@ -31,13 +22,15 @@
 Raw ``httpx`` exceptions never leave the client: each is replaced by one of
 these, whose message says what the transport reported. Each error is built once, with its final
 message, and the API key is taken out before it is built. Context (the pod an API
-error concerns) comes as a wrapping error raised ``from`` its cause.
+error concerns) comes as a wrapping error raised ``from`` its cause: the
+provider's errors about one resource (``PodError``, ``DiskError``) extend this
+tree in :mod:`prime_pulumi.core.errors` and each kind's ``errors`` module.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any
 
 import httpx
 
@@ -46,8 +39,9 @@ class PrimeError(Exception):
     """Base class of every error raised by prime-pulumi."""
 
 
-#: What a create makes: the ``resource`` of a :class:`CreateOutcomeUnknownError`.
-CreatedResource = Literal["pod", "disk"]
+#: What a create makes, as its noun (``"pod"``): the ``resource`` of a
+#: :class:`CreateOutcomeUnknownError`.
+CreatedResource = str
 
 
 class ConfigurationError(PrimeError):
@@ -107,87 +101,6 @@ class APIResponseValidationError(PrimeError):
     """The server answered with a body whose shape the client cannot read."""
 
 
-class UnexpectedError(PrimeError):
-    """Something failed inside prime-pulumi that should not have: a bug to report.
-
-    Its cause is the original exception. The provider cleans up as for any failure.
-    """
-
-
-class PodError(PrimeError):
-    """An operation on one pod failed. The message names the pod; the cause, if any, is why.
-
-    ``pod_name`` and ``pod_id`` are whatever is known of the pod (either may be ``None``).
-    """
-
-    def __init__(self, message: str, *, pod_name: str | None, pod_id: str | None) -> None:
-        super().__init__(message)
-        self.pod_name = pod_name
-        self.pod_id = pod_id
-
-
-class PodProvisioningError(PodError):
-    """A pod did not become ready (ERROR, an installation failure, the deadline).
-
-    By the time this is raised the pod has been deleted, so it does not bill.
-    """
-
-    def __init__(self, message: str, *, pod_id: str, pod_name: str | None, state: str) -> None:
-        super().__init__(message, pod_name=pod_name, pod_id=pod_id)
-        self.state = state
-
-
-class PodCleanupError(PodError):
-    """A pod could not be deleted, or did not go away in time: it may still bill.
-
-    The message names the pod id, so it can be deleted by hand
-    (``prime pods terminate <id>``, or the web console).
-    """
-
-    def __init__(self, message: str, *, pod_id: str, pod_name: str | None = None) -> None:
-        super().__init__(message, pod_name=pod_name, pod_id=pod_id)
-
-
-class PodNameTakenError(PodError):
-    """A live pod already has the declared name, and it is plainly not the declared pod.
-
-    ``pod_id`` is that other pod's id; nothing was created, and it was left alone.
-    """
-
-
-class DiskError(PrimeError):
-    """An operation on one disk failed. The message names the disk; the cause, if any, is why.
-
-    ``disk_name`` and ``disk_id`` are whatever is known of the disk (either may be ``None``).
-    """
-
-    def __init__(self, message: str, *, disk_name: str | None, disk_id: str | None) -> None:
-        super().__init__(message)
-        self.disk_name = disk_name
-        self.disk_id = disk_id
-
-
-class DiskProvisioningError(DiskError):
-    """A disk did not become ACTIVE (ERROR, gone, the deadline).
-
-    By the time this is raised the disk has been deleted, so it does not bill.
-    """
-
-    def __init__(self, message: str, *, disk_id: str, disk_name: str | None, state: str) -> None:
-        super().__init__(message, disk_name=disk_name, disk_id=disk_id)
-        self.state = state
-
-
-class DiskCleanupError(DiskError):
-    """A disk could not be deleted (a pod still uses it, say), or did not go in time.
-
-    It may still bill: the message names the disk id, so it can be deleted by hand.
-    """
-
-    def __init__(self, message: str, *, disk_id: str, disk_name: str | None = None) -> None:
-        super().__init__(message, disk_name=disk_name, disk_id=disk_id)
-
-
 class APIStatusError(PrimeError):
     """The server answered with an HTTP error status.
 
@@ -232,14 +145,6 @@ class PermissionDeniedError(APIStatusError):
 
 class NotFoundError(APIStatusError):
     """404: no such pod, disk, cluster or path."""
-
-
-class NoOfferError(PodError):
-    """No GPU offer matches what a pod declares, or none that matched could be had.
-
-    Nothing was created. The message says what the filters excluded and why, or
-    which offers were tried and how each was refused.
-    """
 
 
 class ConflictError(APIStatusError):

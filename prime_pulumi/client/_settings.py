@@ -9,7 +9,7 @@ Each setting is taken from the first source that has it:
 
 The API key is a :class:`pydantic.SecretStr`: it prints as ``**********``.
 The Pulumi provider reads its stack config itself and passes what it found
-as arguments (``prime_pulumi._provider.settings``).
+as arguments (``prime_pulumi.core.settings``).
 """
 
 from __future__ import annotations

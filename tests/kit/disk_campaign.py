@@ -78,7 +78,7 @@ from typing import Any
 
 import grpc
 
-from prime_pulumi._provider.properties import URN_KEY
+from prime_pulumi.core.properties import URN_KEY
 from prime_pulumi.emulator import EmulatorBackend, EmulatorServer
 from tests.kit.campaign import billing_pods, disks_left, pods_left
 from tests.kit.fake_engine import FakeEngine

@@ -68,7 +68,7 @@ import dill
 import grpc
 from pulumi.runtime.proto import provider_pb2
 
-from prime_pulumi._provider.properties import URN_KEY
+from prime_pulumi.core.properties import URN_KEY
 from prime_pulumi.emulator import EmulatorBackend, EmulatorServer
 from prime_pulumi.emulator.control import EmulatorControl
 from prime_pulumi.provider import PodProvider

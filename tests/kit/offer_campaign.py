@@ -2,7 +2,7 @@
 
 A pod that leaves ``cloud_id`` out is made from the cheapest in-stock offer that
 matches what it declares; an offer refused with a 409 passes the create to the
-next, up to :data:`~prime_pulumi._provider.offer_choice.MAX_OFFERS_TRIED`. Each
+next, up to :data:`~prime_pulumi.pod.offer_choice.MAX_OFFERS_TRIED`. Each
 schedule here is one ``pulumi up`` of a fleet of such pods, in a provider
 process of its own:
 
@@ -58,10 +58,10 @@ from typing import Any
 
 import grpc
 
-from prime_pulumi._provider.offer_choice import MAX_OFFERS_TRIED
-from prime_pulumi._provider.properties import URN_KEY
+from prime_pulumi.core.properties import URN_KEY
 from prime_pulumi.emulator import EmulatorBackend, EmulatorServer
 from prime_pulumi.emulator.control import EmulatorControl
+from prime_pulumi.pod.offer_choice import MAX_OFFERS_TRIED
 from tests.kit.campaign import (
     InvariantError,
     billing_pods,

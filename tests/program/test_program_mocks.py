@@ -30,7 +30,7 @@ from prime_pulumi import (
     get_disk_offers_output,
     get_gpu_offers_output,
 )
-from prime_pulumi._provider.properties import URN_KEY
+from prime_pulumi.core.properties import URN_KEY
 from prime_pulumi.disk_provider import DiskProvider
 from prime_pulumi.emulator import DEFAULT_ADMIN_KEY, DEFAULT_API_KEY
 from prime_pulumi.provider import PodProvider

@@ -17,7 +17,7 @@ from typing import Any
 import grpc
 import pytest
 
-from prime_pulumi._provider.properties import URN_KEY
+from prime_pulumi.core.properties import URN_KEY
 from prime_pulumi.emulator.control import EmulatorControl
 from tests.kit.fake_engine import FakeEngine, unused_address
 from tests.kit.fleet import concurrently

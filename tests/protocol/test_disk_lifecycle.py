@@ -15,7 +15,7 @@ import pytest
 from pulumi.runtime.proto import provider_pb2
 from pulumi.runtime.rpc import UNKNOWN
 
-from prime_pulumi._provider.properties import CHOSEN_KEY
+from prime_pulumi.core.properties import CHOSEN_KEY
 from prime_pulumi.emulator.control import EmulatorControl
 from tests.kit.harness import ProviderProcess, error_text
 from tests.protocol.support import API_KEY, DELETE_SECONDS, DISK_DELETE_SECONDS, provider_config

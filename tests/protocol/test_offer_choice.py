@@ -14,7 +14,7 @@ from typing import Any
 import grpc
 import pytest
 
-from prime_pulumi._provider.properties import CHOSEN_KEY, URN_KEY
+from prime_pulumi.core.properties import CHOSEN_KEY, URN_KEY
 from prime_pulumi.emulator.control import EmulatorControl
 from tests.kit.fake_engine import FakeEngine
 from tests.kit.harness import URN, ProviderProcess, error_text

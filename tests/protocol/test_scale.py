@@ -1,8 +1,8 @@
 """Many pods at once through the protocol: what the speed-ups rely on is pinned here.
 
 The provider widens the SDK's 4-worker gRPC server from ``configure()`` and
-shares one status poller among waiting creates (see ``prime_pulumi._provider.worker_pool``
-and ``prime_pulumi._provider.status_hub``). If a future SDK or grpc release takes the
+shares one status poller among waiting creates (see ``prime_pulumi.core.worker_pool``
+and ``prime_pulumi.core.shared_poller``). If a future SDK or grpc release takes the
 widening away, the timing asserts below fail, loudly, with the numbers.
 """
 

@@ -8,8 +8,8 @@ from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 from pulumi.dynamic.dynamic import serialize_provider
 
-from prime_pulumi._provider.runtime import RUNTIME
-from prime_pulumi._provider.settings import ProviderSettings
+from prime_pulumi.core.runtime import RUNTIME
+from prime_pulumi.core.settings import ProviderSettings
 from prime_pulumi.emulator.control import EmulatorControl
 from prime_pulumi.provider import PodProvider
 from tests.kit.harness import ProviderProcess

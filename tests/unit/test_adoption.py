@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from prime_pulumi._provider.adoption import look_up
-from prime_pulumi._provider.pod_inputs import PodInputs
-from prime_pulumi.client import PodDetails, PodNameTakenError
+from prime_pulumi.client import PodDetails
+from prime_pulumi.core.adoption import look_up
+from prime_pulumi.pod.errors import PodNameTakenError
+from prime_pulumi.pod.inputs import PodInputs
 
 SPEC = PodInputs.model_validate(
     {

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from prime_pulumi import ConfigurationError, PrimeClient, resolve_settings
-from prime_pulumi._provider.settings import ProviderSettings
 from prime_pulumi.client._constants import DEFAULT_BASE_URL
+from prime_pulumi.core.settings import ProviderSettings
 
 ENV = {"PRIME_API_KEY": "env-key", "PRIME_API_BASE_URL": "http://env:1", "PRIME_TEAM_ID": "env-t"}
 STACK = {"prime:apiKey": "stack-key", "prime:baseUrl": "http://stack:2", "prime:teamId": "stack-t"}
@@ -183,10 +183,11 @@ def test_get_cluster_without_a_key_says_where_to_set_one() -> None:
 
 
 def test_get_cluster_refuses_a_malformed_setting_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
-    from prime_pulumi import cluster, get_cluster
+    from prime_pulumi import get_cluster
+    from prime_pulumi.dynamic import functions
 
     stack = {**STACK, "prime:requestTimeoutSeconds": "-1"}
-    monkeypatch.setattr(cluster, "get_config", stack.get)
+    monkeypatch.setattr(functions, "get_config", stack.get)
     with pytest.raises(ConfigurationError) as info:
         get_cluster("cl-1")
     assert str(info.value) == (

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from prime_pulumi import Disk, DiskArgs
-from prime_pulumi._provider.disk_inputs import DISK_RULES, DiskInputs, auto_name
-from prime_pulumi._provider.disk_offers import DiskOffer
-from prime_pulumi._provider.disk_outputs import OUTPUT_NAMES
-from prime_pulumi._provider.properties import URN_KEY
+from prime_pulumi.core.properties import URN_KEY
+from prime_pulumi.disk.inputs import DISK_RULES, DiskInputs, auto_name
+from prime_pulumi.disk.offers import DiskOffer
+from prime_pulumi.disk.outputs import OUTPUT_NAMES
 from prime_pulumi.disk_provider import DiskProvider
 
 README = Path(__file__).resolve().parents[2] / "README.md"

@@ -9,13 +9,13 @@ from typing import Any
 import httpx
 import pytest
 
-from prime_pulumi._provider.disk_offers import (
+from prime_pulumi.client import DiskAvailability
+from prime_pulumi.disk.offers import (
     DiskOffer,
     DiskOfferQuery,
     describe_disk_offer,
     search_disk_offers,
 )
-from prime_pulumi.client import DiskAvailability
 from tests.unit.support import make_client
 
 

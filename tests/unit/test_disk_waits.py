@@ -6,20 +6,20 @@ from collections.abc import Sequence
 
 import pytest
 
-from prime_pulumi._provider.poller import Poller
-from prime_pulumi._provider.provisioning import (
-    NotReadyError,
-    wait_until_disk_active,
-    wait_until_disk_gone,
-)
 from prime_pulumi.client import (
     AuthenticationError,
-    DiskCleanupError,
     DiskDetails,
     InternalServerError,
     NotFoundError,
     RateLimitError,
 )
+from prime_pulumi.core.polling import Poller
+from prime_pulumi.core.waits import (
+    NotReadyError,
+    wait_until_disk_active,
+    wait_until_disk_gone,
+)
+from prime_pulumi.disk.errors import DiskCleanupError
 
 PATH = "/api/v1/disks/d1"
 

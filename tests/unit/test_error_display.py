@@ -7,18 +7,17 @@ import traceback
 
 import pytest
 
-from prime_pulumi._provider.engine_process import show_full_tracebacks
-from prime_pulumi._provider.error_display import errors_shown
 from prime_pulumi.client import (
     APIStatusError,
     AuthenticationError,
     ConfigurationError,
-    DiskError,
     InternalServerError,
-    PodCleanupError,
-    PodError,
-    UnexpectedError,
 )
+from prime_pulumi.core.engine_process import show_full_tracebacks
+from prime_pulumi.core.error_display import errors_shown
+from prime_pulumi.core.errors import UnexpectedError
+from prime_pulumi.disk.errors import DiskError
+from prime_pulumi.pod.errors import PodCleanupError, PodError
 
 LABEL = "Pod 'trainer-1a2b3c4' (pod-1)"
 

@@ -8,12 +8,11 @@ import pytest
 from prime_pulumi.client import (
     APIStatusError,
     CreateOutcomeUnknownError,
-    PodError,
-    PodNameTakenError,
     PrimeError,
     RateLimitError,
 )
 from prime_pulumi.client._exceptions import connection_error, status_error
+from prime_pulumi.pod.errors import PodError, PodNameTakenError
 
 
 def test_an_http_error_is_built_whole_with_its_attempt_and_wait() -> None:

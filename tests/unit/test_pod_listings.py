@@ -6,8 +6,8 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from prime_pulumi._provider.pod_listings import PodListings
 from prime_pulumi.client import InternalServerError, PodDetails
+from prime_pulumi.pod.listings import PodListings
 
 
 class Lister:

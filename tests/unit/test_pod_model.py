@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from prime_pulumi import PodArgs
-from prime_pulumi._provider.pod_inputs import (
+from prime_pulumi.core.properties import URN_KEY
+from prime_pulumi.pod.inputs import (
     POD_RULES,
     REPLACE_INPUTS,
     SECRET_INPUTS,
@@ -17,10 +18,9 @@ from prime_pulumi._provider.pod_inputs import (
     USER_INPUTS,
     auto_name,
 )
-from prime_pulumi._provider.pod_outputs import OUTPUT_NAMES
-from prime_pulumi._provider.properties import URN_KEY
+from prime_pulumi.pod.outputs import OUTPUT_NAMES
+from prime_pulumi.pod.resource import Pod
 from prime_pulumi.provider import PodProvider
-from prime_pulumi.resource import Pod
 
 
 @pytest.fixture(autouse=True)

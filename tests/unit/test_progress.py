@@ -7,8 +7,8 @@ import time
 
 from pulumi.runtime.proto import engine_pb2
 
-from prime_pulumi._provider.engine_process import engine_address, started_by_engine
-from prime_pulumi._provider.progress import FAILURES_BEFORE_SILENCE, NO_PROGRESS, EngineLog
+from prime_pulumi.core.engine_process import engine_address, started_by_engine
+from prime_pulumi.core.progress import FAILURES_BEFORE_SILENCE, NO_PROGRESS, EngineLog
 from tests.kit.fake_engine import FakeEngine, unused_address
 
 URN = "urn:pulumi:dev::quickstart::pulumi-python:dynamic/prime:Pod::trainer"

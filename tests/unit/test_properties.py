@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from pulumi.dynamic import CheckFailure
 
 from prime_pulumi import PrimeClient, PrimeError
-from prime_pulumi._provider.offers import OfferQuery, search
-from prime_pulumi._provider.pod_inputs import PodInputs
+from prime_pulumi.pod.inputs import PodInputs
+from prime_pulumi.pod.offers import OfferQuery, search
 from prime_pulumi.provider import PodProvider
 
 

@@ -10,8 +10,17 @@ from typing import Any
 
 import pytest
 
-from prime_pulumi._provider.poller import Poller
-from prime_pulumi._provider.provisioning import (
+from prime_pulumi.client import (
+    AuthenticationError,
+    InternalServerError,
+    NotFoundError,
+    PodDetails,
+    PodStatus,
+    RateLimitError,
+)
+from prime_pulumi.core.polling import Poller
+from prime_pulumi.core.shared_poller import StatusHub
+from prime_pulumi.core.waits import (
     DirectFeed,
     HubFeed,
     NotReadyError,
@@ -19,16 +28,7 @@ from prime_pulumi._provider.provisioning import (
     wait_until_gone,
     wait_until_ready,
 )
-from prime_pulumi._provider.status_hub import StatusHub
-from prime_pulumi.client import (
-    AuthenticationError,
-    InternalServerError,
-    NotFoundError,
-    PodCleanupError,
-    PodDetails,
-    PodStatus,
-    RateLimitError,
-)
+from prime_pulumi.pod.errors import PodCleanupError
 
 
 class Clock:

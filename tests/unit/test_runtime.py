@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from prime_pulumi._provider.runtime import ProviderRuntime
-from prime_pulumi._provider.settings import ProviderSettings
+from prime_pulumi.core.runtime import ProviderRuntime
+from prime_pulumi.core.settings import ProviderSettings
 
 STACK = {"prime:apiKey": "k", "prime:baseUrl": "http://prime.test", "prime:workerThreads": "0"}
 

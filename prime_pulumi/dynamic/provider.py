@@ -2,7 +2,7 @@
 
 Both validate, name and compare their inputs the same way: :func:`check_inputs`
 and :func:`diff_inputs` are their ``check`` and ``diff``, given the
-:class:`~prime_pulumi._provider.properties.InputRules` of each. Both take the
+:class:`~prime_pulumi.core.properties.InputRules` of each. Both take the
 stack's settings in :meth:`ProviderBase.configure`, into the one runtime of the
 provider process, and raise every failure through :func:`shown`.
 """
@@ -24,11 +24,11 @@ from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 from pydantic import ValidationError
 
-from prime_pulumi._provider.engine_process import show_full_tracebacks
-from prime_pulumi._provider.error_display import errors_shown
-from prime_pulumi._provider.properties import CHOSEN_KEY, HIDDEN, URN_KEY, InputRules
-from prime_pulumi._provider.runtime import RUNTIME
-from prime_pulumi._provider.settings import ProviderSettings
+from prime_pulumi.core.engine_process import show_full_tracebacks
+from prime_pulumi.core.error_display import errors_shown
+from prime_pulumi.core.properties import CHOSEN_KEY, HIDDEN, URN_KEY, InputRules
+from prime_pulumi.core.runtime import RUNTIME
+from prime_pulumi.core.settings import ProviderSettings
 
 
 class ProviderBase(ResourceProvider):

@@ -20,8 +20,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from prime_pulumi._provider.api_calls import ListsPods
 from prime_pulumi.client import PodDetails, PrimeError
+from prime_pulumi.pod.api_calls import ListsPods
 
 #: A refresh's reads share listings of all pods taken at most this long before them.
 READ_LISTING_SECONDS = 2.0

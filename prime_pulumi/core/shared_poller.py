@@ -17,10 +17,10 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
-from prime_pulumi._provider.api_calls import ReadsStatuses
-from prime_pulumi._provider.poller import POLL_BACKOFF_FACTOR, POLL_INITIAL_SECONDS
 from prime_pulumi.client import PodStatus, PrimeError
 from prime_pulumi.client._retries import is_transient, retry_after
+from prime_pulumi.core.polling import POLL_BACKOFF_FACTOR, POLL_INITIAL_SECONDS
+from prime_pulumi.pod.api_calls import ReadsStatuses
 
 logger = logging.getLogger("prime_pulumi.status_hub")
 

@@ -20,32 +20,30 @@ import logging
 from collections.abc import Callable
 from typing import NoReturn
 
-from prime_pulumi._provider.adoption import GOING_AWAY, look_up_disk
-from prime_pulumi._provider.creation_base import NOTHING_CREATED, CreationBase
-from prime_pulumi._provider.disk_inputs import DiskInputs
-from prime_pulumi._provider.disk_offers import (
-    DiskOffer,
-    DiskOfferQuery,
-    describe_disk_offer,
-    search_disk_offers,
-)
-from prime_pulumi._provider.provisioning import (
-    NotReadyError,
-    wait_until_disk_active,
-    wait_until_disk_gone,
-)
-from prime_pulumi._provider.runtime import ProviderRuntime
 from prime_pulumi.client import (
     ConflictError,
     CreateOutcomeUnknownError,
-    DiskCleanupError,
     DiskDetails,
-    DiskError,
-    DiskProvisioningError,
     NotFoundError,
     PodState,
     PrimeClient,
     PrimeError,
+)
+from prime_pulumi.core.adoption import GOING_AWAY, look_up_disk
+from prime_pulumi.core.creation import NOTHING_CREATED, CreationBase
+from prime_pulumi.core.runtime import ProviderRuntime
+from prime_pulumi.core.waits import (
+    NotReadyError,
+    wait_until_disk_active,
+    wait_until_disk_gone,
+)
+from prime_pulumi.disk.errors import DiskCleanupError, DiskError, DiskProvisioningError
+from prime_pulumi.disk.inputs import DiskInputs
+from prime_pulumi.disk.offers import (
+    DiskOffer,
+    DiskOfferQuery,
+    describe_disk_offer,
+    search_disk_offers,
 )
 
 logger = logging.getLogger("prime_pulumi.disk_creation")

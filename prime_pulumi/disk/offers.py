@@ -4,7 +4,7 @@
 flattened: where a disk can be made, which sizes it takes (whole GB) and its
 price per GB-hour. :class:`DiskOfferQuery` holds the filters. The filters the
 API takes go to it as query parameters, and every filter is applied here too
-(as for GPU offers, :mod:`prime_pulumi._provider.offers`), so that what comes
+(as for GPU offers, :mod:`prime_pulumi.pod.offers`), so that what comes
 back is what was asked for whatever the API did with them.
 """
 
@@ -17,8 +17,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from prime_pulumi._provider.offers import OUT_OF_STOCK
 from prime_pulumi.client import DiskAvailability, PrimeClient, ResourceOffer
+from prime_pulumi.pod.offers import OUT_OF_STOCK
 
 
 class DiskOffer(BaseModel):

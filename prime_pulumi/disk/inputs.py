@@ -12,10 +12,10 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from prime_pulumi._provider.disk_offers import DiskOffer
-from prime_pulumi._provider.offers import Region
-from prime_pulumi._provider.properties import InPlace, InputRules, Internal, generated_name
 from prime_pulumi.client import CreateDiskRequest, DiskSpec, ProviderSpec, TeamSpec
+from prime_pulumi.core.properties import InPlace, InputRules, Internal, generated_name
+from prime_pulumi.disk.offers import DiskOffer
+from prime_pulumi.pod.offers import Region
 
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 #: The API takes names of up to 255 characters.

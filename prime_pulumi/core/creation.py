@@ -12,9 +12,9 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import ClassVar, Generic, TypeVar
 
-from prime_pulumi._provider.adoption import NamedT, NameLookup
-from prime_pulumi._provider.runtime import ProviderRuntime
 from prime_pulumi.client import CreateOutcomeUnknownError, PrimeClient, PrimeError
+from prime_pulumi.core.adoption import NamedT, NameLookup
+from prime_pulumi.core.runtime import ProviderRuntime
 
 logger = logging.getLogger("prime_pulumi.creation")
 

@@ -11,9 +11,10 @@ what the filters left out and what ``max_price`` would have to be.
 
 from __future__ import annotations
 
-from prime_pulumi._provider.offers import GpuOffer, OfferQuery, OfferSearch, search
-from prime_pulumi._provider.pod_inputs import PodInputs
-from prime_pulumi.client import NoOfferError, PrimeClient
+from prime_pulumi.client import PrimeClient
+from prime_pulumi.pod.errors import NoOfferError
+from prime_pulumi.pod.inputs import PodInputs
+from prime_pulumi.pod.offers import GpuOffer, OfferQuery, OfferSearch, search
 
 #: How many matching offers a create posts to, at most, when each is refused as unavailable.
 MAX_OFFERS_TRIED = 5

@@ -15,9 +15,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from prime_pulumi._provider.offers import GpuOffer, Region
-from prime_pulumi._provider.properties import InPlace, InputRules, Internal, Secret, generated_name
 from prime_pulumi.client import CreatePodRequest, EnvVar, PodSpec, ProviderSpec, TeamSpec
+from prime_pulumi.core.properties import InPlace, InputRules, Internal, Secret, generated_name
+from prime_pulumi.pod.offers import GpuOffer, Region
 
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 ENV_VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

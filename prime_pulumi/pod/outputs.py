@@ -1,7 +1,7 @@
 """What a ``Pod`` reports besides its inputs: one model of a pod's outputs.
 
 The provider's outputs (:func:`pod_properties`), the resource's attributes
-(``prime_pulumi.resource``) and the documented list of outputs all derive
+(``prime_pulumi.dynamic.resource``) and the documented list of outputs all derive
 from :class:`PodOutputs`; a test checks that ``Pod``'s annotations name each field.
 """
 

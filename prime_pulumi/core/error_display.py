@@ -19,11 +19,11 @@ from prime_pulumi.client import (
     AuthenticationError,
     ConfigurationError,
     CreateOutcomeUnknownError,
-    DiskError,
-    PodError,
     PrimeError,
-    UnexpectedError,
 )
+from prime_pulumi.core.errors import UnexpectedError
+from prime_pulumi.disk.errors import DiskError
+from prime_pulumi.pod.errors import PodError
 
 KEY_HINT = "set it with `pulumi config set --secret prime:apiKey <key>`, or PRIME_API_KEY"
 #: What a failure inside prime-pulumi asks of the user.

@@ -14,21 +14,15 @@ import time
 from collections.abc import Callable
 from typing import Protocol
 
-from prime_pulumi._provider.api_calls import ReadsDisks, ReadsPods, ReadsStatuses
-from prime_pulumi._provider.poller import Poller
-from prime_pulumi._provider.progress import NO_PROGRESS
-from prime_pulumi._provider.status_hub import StatusHub
-from prime_pulumi.client import (
-    DiskCleanupError,
-    DiskDetails,
-    NotFoundError,
-    PodCleanupError,
-    PodState,
-    PodStatus,
-    PrimeError,
-)
+from prime_pulumi.client import DiskDetails, NotFoundError, PodState, PodStatus, PrimeError
 from prime_pulumi.client._retries import is_transient, retry_after
 from prime_pulumi.client.models import FAILED_STATES
+from prime_pulumi.core.polling import Poller
+from prime_pulumi.core.progress import NO_PROGRESS
+from prime_pulumi.core.shared_poller import StatusHub
+from prime_pulumi.disk.errors import DiskCleanupError
+from prime_pulumi.pod.api_calls import ReadsDisks, ReadsPods, ReadsStatuses
+from prime_pulumi.pod.errors import PodCleanupError
 
 
 class NotReadyError(Exception):

@@ -19,14 +19,14 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from prime_pulumi._provider.engine_process import engine_address
-from prime_pulumi._provider.pod_listings import PodListings
-from prime_pulumi._provider.poller import Poller
-from prime_pulumi._provider.progress import EngineLog, RowProgress
-from prime_pulumi._provider.settings import ProviderSettings
-from prime_pulumi._provider.status_hub import StatusHub
-from prime_pulumi._provider.worker_pool import raise_worker_bound
 from prime_pulumi.client import PrimeClient
+from prime_pulumi.core.engine_process import engine_address
+from prime_pulumi.core.polling import Poller
+from prime_pulumi.core.progress import EngineLog, RowProgress
+from prime_pulumi.core.settings import ProviderSettings
+from prime_pulumi.core.shared_poller import StatusHub
+from prime_pulumi.core.worker_pool import raise_worker_bound
+from prime_pulumi.pod.listings import PodListings
 
 logger = logging.getLogger("prime_pulumi.runtime")
 

@@ -13,35 +13,32 @@ import logging
 from collections.abc import Callable
 from typing import NoReturn
 
-from prime_pulumi._provider.adoption import NameLookup, look_up
-from prime_pulumi._provider.creation_base import NOTHING_CREATED, CreationBase
-from prime_pulumi._provider.offer_choice import offers_to_try
-from prime_pulumi._provider.offers import GpuOffer, describe_offer
-from prime_pulumi._provider.pod_inputs import PodInputs
-from prime_pulumi._provider.provisioning import (
-    DirectFeed,
-    HubFeed,
-    NotReadyError,
-    wait_until_gone,
-    wait_until_ready,
-)
-from prime_pulumi._provider.runtime import ProviderRuntime
 from prime_pulumi.client import (
     ConflictError,
     CreateOutcomeUnknownError,
     InstallationState,
-    NoOfferError,
     NotFoundError,
-    PodCleanupError,
     PodDetails,
-    PodError,
-    PodProvisioningError,
     PodState,
     PodStatus,
     PrimeClient,
     PrimeError,
 )
 from prime_pulumi.client._retries import is_transient
+from prime_pulumi.core.adoption import NameLookup, look_up
+from prime_pulumi.core.creation import NOTHING_CREATED, CreationBase
+from prime_pulumi.core.runtime import ProviderRuntime
+from prime_pulumi.core.waits import (
+    DirectFeed,
+    HubFeed,
+    NotReadyError,
+    wait_until_gone,
+    wait_until_ready,
+)
+from prime_pulumi.pod.errors import NoOfferError, PodCleanupError, PodError, PodProvisioningError
+from prime_pulumi.pod.inputs import PodInputs
+from prime_pulumi.pod.offer_choice import offers_to_try
+from prime_pulumi.pod.offers import GpuOffer, describe_offer
 
 logger = logging.getLogger("prime_pulumi.creation")
 

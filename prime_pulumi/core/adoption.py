@@ -17,9 +17,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, Protocol, TypeVar
 
-from prime_pulumi._provider.disk_inputs import DiskInputs
-from prime_pulumi._provider.pod_inputs import PodInputs
-from prime_pulumi.client import DiskDetails, DiskError, PodDetails, PodNameTakenError, PodState
+from prime_pulumi.client import DiskDetails, PodDetails, PodState
+from prime_pulumi.disk.errors import DiskError
+from prime_pulumi.disk.inputs import DiskInputs
+from prime_pulumi.pod.errors import PodNameTakenError
+from prime_pulumi.pod.inputs import PodInputs
 
 #: States a pod or disk does not come back from: such a one is never adopted.
 GOING_AWAY = frozenset({PodState.DELETING, PodState.TERMINATED, PodState.ERROR})

@@ -1,0 +1,1 @@
+"""Everything about disks: the ``Disk`` resource, its inputs and outputs, its operations, offers."""

@@ -1,0 +1,1 @@
+"""Everything about pods: the ``Pod`` resource, its inputs and outputs, its operations, offers."""
