@@ -28,7 +28,7 @@ from prime_pulumi.client import PrimeClient
 QUICKSTART = Path(__file__).resolve().parent / "quickstart"
 #: Where the demo installs a CLI of its own when none is on PATH (ignored by git).
 CLI_ROOT = QUICKSTART.parents[1] / ".pulumi-cli"
-#: The CLI version the demo installs: the one the README's transcripts come from.
+#: The CLI version the demo installs: the one docs/pod.md's transcripts come from.
 CLI_VERSION = "3.259.0"
 PROVISION_SECONDS = 3.0
 INSTALL_HINT = (

@@ -13,7 +13,7 @@ import pytest
 from prime_pulumi.emulator.server import EmulatorServer
 from tests.emulator.support import CLUSTER_SEED, OFFER_BODY
 
-# The pod fields the README lists ("What the API answers"), exactly.
+# The pod fields docs/api-client.md lists ("What the API answers"), exactly.
 POD_KEYS = {
     "id", "name", "gpuName", "gpuCount", "status", "createdAt", "updatedAt", "providerType",
     "installationStatus", "installationFailure", "installationProgress", "teamId", "userId",

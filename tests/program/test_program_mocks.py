@@ -226,7 +226,7 @@ def test_get_gpu_offers_output_is_typed_and_indexes_into_an_offer(
         offers = get_gpu_offers_output(
             gpu_type=pulumi.Output.from_input("H100_80GB"), gpu_count=1, max_price=2.0
         )
-        # The README's way to pin today's cheapest offer.
+        # docs/pod.md's way to pin today's cheapest offer ("Choosing an offer").
         return pulumi.Output.all(offers, offers[0].cloud_id).apply(seen.append)
 
     program()

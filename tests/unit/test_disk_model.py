@@ -15,7 +15,7 @@ from prime_pulumi.disk.offers import DiskOffer
 from prime_pulumi.disk.outputs import OUTPUT_NAMES
 from prime_pulumi.disk_provider import DiskProvider
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+DISK_PAGE = Path(__file__).resolve().parents[2] / "docs" / "disk.md"
 
 
 @pytest.fixture(autouse=True)
@@ -49,11 +49,11 @@ def test_a_name_changes_in_place_and_what_the_api_cannot_change_replaces() -> No
 
 def test_readme_documents_every_input_and_output() -> None:
     def table(heading: str) -> set[str]:
-        section = README.read_text().split(heading, 1)[1].split("\n#", 1)[0]
+        section = DISK_PAGE.read_text().split(heading, 1)[1].split("\n#", 1)[0]
         return set(re.findall(r"^\| `([a-z_]+)`", section, flags=re.MULTILINE))
 
-    assert table("### Disk inputs") == set(DISK_RULES.user)
-    assert table("### Disk outputs") == set(OUTPUT_NAMES)
+    assert table("## Disk inputs") == set(DISK_RULES.user)
+    assert table("## Disk outputs") == set(OUTPUT_NAMES)
 
 
 def test_an_unknown_input_lists_only_what_users_may_declare() -> None:

@@ -1,4 +1,4 @@
-"""The models read every variant of the API's answers (the README's "What the API answers")."""
+"""The models read every variant of the API answers (docs/api-client.md: "What the API answers")."""
 
 from __future__ import annotations
 

@@ -29,7 +29,7 @@ def _an_api_key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PRIME_API_KEY", "pk-unit-test")
 
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+POD_PAGE = Path(__file__).resolve().parents[2] / "docs" / "pod.md"
 
 
 def test_pod_args_are_exactly_the_user_inputs() -> None:
@@ -58,13 +58,13 @@ def test_an_unknown_input_lists_only_what_users_may_declare() -> None:
 
 def _readme_table(heading: str) -> set[str]:
     """The names in the first column of the table under ``heading``."""
-    section = README.read_text().split(heading, 1)[1].split("\n#", 1)[0]
+    section = POD_PAGE.read_text().split(heading, 1)[1].split("\n#", 1)[0]
     return set(re.findall(r"^\| `([a-z_]+)`", section, flags=re.MULTILINE))
 
 
 def test_readme_documents_every_input_and_output() -> None:
-    assert _readme_table("### Pod inputs") == set(USER_INPUTS)
-    assert _readme_table("### Pod outputs") == set(OUTPUT_NAMES)
+    assert _readme_table("## Pod inputs") == set(USER_INPUTS)
+    assert _readme_table("## Pod outputs") == set(OUTPUT_NAMES)
 
 
 def test_update_keeps_every_output_and_takes_the_new_urn() -> None:
