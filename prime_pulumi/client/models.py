@@ -340,6 +340,22 @@ class EnvVar(RequestModel):
 
 
 Security = Literal["secure_cloud", "community_cloud"]
+#: The regions the API knows (its ``regions`` filter takes these).
+Region = Literal[
+    "africa",
+    "asia_south",
+    "asia_northeast",
+    "australia",
+    "canada",
+    "eu_east",
+    "eu_north",
+    "eu_west",
+    "middle_east",
+    "south_america",
+    "united_states",
+]
+#: The stock status of an offer that cannot be had.
+OUT_OF_STOCK = "Unavailable"
 
 
 class PodSpec(RequestModel):

@@ -1,9 +1,9 @@
-"""Which pods or disks of a name are a create's own: the one place they are judged by name.
+"""Which resources of a name are a create's own: the one place they are judged by name.
 
 A name is how a create finds what an interrupted run, or a create whose answer
-was lost, made. Every path applies the same checks, to pods and disks alike.
-One of the name that matches what is declared (a pod's GPU type and count, a
-disk's size) is ours; any other is plainly someone else's. Of ours, a live one
+was lost, made. Every path applies the same checks, to every kind. One of the
+name that matches what is declared (each kind says how: ``pod/adoption.py``,
+``disk/adoption.py``) is ours; any other is plainly someone else's. Of ours, a live one
 is adopted (the oldest); one in ``ERROR`` is never adopted, but it is ours to
 delete, or it would bill with nobody tracking it; one ``DELETING`` or
 ``TERMINATED`` is on its way out. A name held only by someone else's live one
@@ -17,18 +17,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, Protocol, TypeVar
 
-from prime_pulumi.client import DiskDetails, PodDetails, PodState
-from prime_pulumi.disk.errors import DiskError
-from prime_pulumi.disk.inputs import DiskInputs
-from prime_pulumi.pod.errors import PodNameTakenError
-from prime_pulumi.pod.inputs import PodInputs
+from prime_pulumi.client import PodState
 
-#: States a pod or disk does not come back from: such a one is never adopted.
+#: States a resource does not come back from: such a one is never adopted.
 GOING_AWAY = frozenset({PodState.DELETING, PodState.TERMINATED, PodState.ERROR})
 
 
 class Named(Protocol):
-    """What judging by name reads of a pod or a disk."""
+    """What judging by name reads of a resource."""
 
     @property
     def id(self) -> str: ...
@@ -81,58 +77,25 @@ def judge(
     return NameLookup(None, failed)
 
 
-def mismatches(pod: PodDetails, spec: PodInputs) -> list[str]:
-    """How ``pod`` plainly differs from the declared pod (nothing the API left out counts)."""
-    found = []
-    if pod.gpu_name is not None and pod.gpu_name != spec.gpu_type:
-        found.append(f"GPU {pod.gpu_name}, not {spec.gpu_type}")
-    if pod.gpu_count is not None and pod.gpu_count != spec.gpu_count:
-        found.append(f"{pod.gpu_count} GPUs, not {spec.gpu_count}")
-    return found
+def look_up(
+    found: Sequence[NamedT],
+    name: str,
+    mismatches: Callable[[NamedT], list[str]],
+    *,
+    noun: str,
+    taken: Callable[[str, NamedT], Exception],
+) -> NameLookup[NamedT]:
+    """Judges the ones called ``name``: the oldest live one of ours to adopt, ours that failed.
 
-
-def look_up(found: Sequence[PodDetails], spec: PodInputs, name: str) -> NameLookup[PodDetails]:
-    """Judges the pods called ``name``: the oldest live one of ours to adopt, ours that failed.
-
-    Raises :class:`PodNameTakenError` when live pods have the name but none is ours.
+    Raises ``taken(message, holder)`` when live ones have the name but none is ours;
+    ``noun`` names the kind in that message (``"Pod"``).
     """
-    judged = judge(found, name, lambda pod: mismatches(pod, spec))
+    judged = judge(found, name, mismatches)
     if isinstance(judged, NameTaken):
-        raise PodNameTakenError(
-            f"Pod {name!r}: a pod of that name already exists ({judged.holder.id}) with "
-            f"{' and '.join(judged.differences)}; it was left alone and nothing was "
-            "created. Give this Pod another name",
-            pod_name=name,
-            pod_id=judged.holder.id,
-        )
-    return judged
-
-
-def disk_mismatches(disk: DiskDetails, spec: DiskInputs) -> list[str]:
-    """How ``disk`` plainly differs from the declared disk (nothing the API left out counts)."""
-    found = []
-    if disk.size is not None and disk.size != spec.size:
-        found.append(f"{disk.size} GB, not {spec.size}")
-    declared = spec.provider_type
-    if disk.provider_type is not None and declared is not None and disk.provider_type != declared:
-        found.append(f"provider {disk.provider_type}, not {declared}")
-    return found
-
-
-def look_up_disk(
-    found: Sequence[DiskDetails], spec: DiskInputs, name: str
-) -> NameLookup[DiskDetails]:
-    """Judges the disks called ``name``, as :func:`look_up` judges pods.
-
-    Raises :class:`DiskError` when live disks have the name but none is ours.
-    """
-    judged = judge(found, name, lambda disk: disk_mismatches(disk, spec))
-    if isinstance(judged, NameTaken):
-        raise DiskError(
-            f"Disk {name!r}: a disk of that name already exists ({judged.holder.id}) with "
-            f"{' and '.join(judged.differences)}; it was left alone and nothing was "
-            "created. Give this Disk another name",
-            disk_name=name,
-            disk_id=judged.holder.id,
+        raise taken(
+            f"{noun} {name!r}: a {noun.lower()} of that name already exists "
+            f"({judged.holder.id}) with {' and '.join(judged.differences)}; it was left alone "
+            f"and nothing was created. Give this {noun} another name",
+            judged.holder,
         )
     return judged

@@ -1,6 +1,6 @@
-"""What a pod's create and a disk's create share: what they know, and how they clean up.
+"""What every kind's create shares: what it knows, and how it cleans up.
 
-Both are all or nothing (``creation.py``, ``disk_creation.py``): a failure says
+A create is all or nothing (``pod/creation.py``, ``disk/creation.py``): a failure says
 what it leaves behind, and something of ours that must not bill is deleted, or
 the error says that it may bill and gives its id.
 """
@@ -10,10 +10,11 @@ from __future__ import annotations
 import logging
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from typing import ClassVar, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from prime_pulumi.client import CreateOutcomeUnknownError, PrimeClient, PrimeError
 from prime_pulumi.core.adoption import NamedT, NameLookup
+from prime_pulumi.core.kind import Kind
 from prime_pulumi.core.runtime import ProviderRuntime
 
 logger = logging.getLogger("prime_pulumi.creation")
@@ -26,19 +27,18 @@ SpecT = TypeVar("SpecT")
 class CreationBase(ABC, Generic[SpecT]):
     """One create: the declared resource, its name, and the process's shared state."""
 
-    #: The resource, as messages name it: ``"Pod"`` or ``"Disk"``.
-    kind: ClassVar[str]
-    #: What it becomes when a create succeeds: ``"ready"``, ``"ACTIVE"``.
-    ready: ClassVar[str]
-
     def __init__(
         self,
+        kind: Kind,
         runtime: ProviderRuntime,
         client: PrimeClient,
         spec: SpecT,
+        *,
         name: str,
         progress: Callable[[str], None],
     ) -> None:
+        #: What is being created, as messages name it (``kind.noun``: ``"Pod"``).
+        self.kind = kind
         self.runtime = runtime
         self.client = client
         self.spec = spec
@@ -52,9 +52,9 @@ class CreationBase(ABC, Generic[SpecT]):
         """What a failure of this create leaves, in words for its error."""
         if self.known is None:
             return NOTHING_CREATED
-        noun = self.kind.lower()
+        noun = self.kind.noun.lower()
         return (
-            f"{self.kind} {self.name!r} ({self.known}) may exist and bill: run the operation "
+            f"{self.kind.noun} {self.name!r} ({self.known}) may exist and bill: run the operation "
             f"again (a {noun} of that name is adopted, not made twice), or delete it by hand."
         )
 
@@ -87,7 +87,7 @@ class CreationBase(ABC, Generic[SpecT]):
         poller = self.runtime.poller()
         deadline = poller.clock() + settle
         deleted: list[str] = []
-        noun = self.kind.lower()
+        noun = self.kind.noun.lower()
         while lost.request_sent and poller.wait(deadline):
             try:
                 named = list_named()
@@ -107,30 +107,31 @@ class CreationBase(ABC, Generic[SpecT]):
                 return found.adopt
         if deleted:
             raise self.provisioning_error(
-                f"{self.kind} {self.name!r} ({deleted[-1]}) did not become {self.ready}: its "
-                f"create answer was lost, and the {noun} of that name had reached ERROR by the "
-                "time it was found. It was deleted, so nothing is left billing.",
+                f"{self.kind.noun} {self.name!r} ({deleted[-1]}) did not become "
+                f"{self.kind.ready}: its create answer was lost, and the {noun} of that name "
+                "had reached ERROR by the time it was found. It was deleted, so nothing is "
+                "left billing.",
                 deleted[-1],
             ) from lost
         raise CreateOutcomeUnknownError(
-            f"{self.kind} {self.name!r}: {lost}. No {noun} of that name appeared within "
+            f"{self.kind.noun} {self.name!r}: {lost}. No {noun} of that name appeared within "
             f"{settle:g} seconds. Run the operation again: a {noun} of that name that appears "
             "later is adopted, not made twice",
             name=self.name,
-            resource="disk" if self.kind == "Disk" else "pod",
+            resource=self.kind.noun.lower(),
             request_sent=lost.request_sent,
         ) from lost
 
     def delete_failed(self, failed_ids: list[str]) -> None:
         """Deletes earlier ones of ours that failed (ERROR): never adopted, they would bill
         with nobody tracking them."""
-        noun = self.kind.lower()
+        noun = self.kind.noun.lower()
         for failed in failed_ids:
             logger.info("deleting %s %s (%s): one of ours, in ERROR", noun, failed, self.name)
             self.delete_or_report(
                 failed,
-                f"{self.kind} {self.name!r}: an earlier {noun} of this name ({failed}) reached "
-                "ERROR, so nothing was created.",
+                f"{self.kind.noun} {self.name!r}: an earlier {noun} of this name ({failed}) "
+                "reached ERROR, so nothing was created.",
             )
 
     def delete_or_report(self, resource_id: str, where: str) -> None:
@@ -140,6 +141,6 @@ class CreationBase(ABC, Generic[SpecT]):
         except Exception as cleanup:  # whatever it was, the user must learn it may bill
             raise self.cleanup_error(
                 f"{where} Deleting it failed too ({cleanup}): it may still bill; delete "
-                f"{self.kind.lower()} {resource_id} by hand.",
+                f"{self.kind.noun.lower()} {resource_id} by hand.",
                 resource_id,
             ) from cleanup

@@ -1,4 +1,4 @@
-"""How a failed operation reaches the user: one line that names the pod or disk, and what is left.
+"""How a failed operation reaches the user: one line that names the resource, and what is left.
 
 The SDK sends a failed method's ``traceback.format_exc()`` to the engine, and
 the CLI prints it whole. In the provider process the traceback is cut to
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Literal
 
 from pydantic import ValidationError
 
@@ -21,9 +20,7 @@ from prime_pulumi.client import (
     CreateOutcomeUnknownError,
     PrimeError,
 )
-from prime_pulumi.core.errors import UnexpectedError
-from prime_pulumi.disk.errors import DiskError
-from prime_pulumi.pod.errors import PodError
+from prime_pulumi.core.errors import ResourceError, UnexpectedError
 
 KEY_HINT = "set it with `pulumi config set --secret prime:apiKey <key>`, or PRIME_API_KEY"
 #: What a failure inside prime-pulumi asks of the user.
@@ -36,27 +33,25 @@ REPORT_IT = (
 @contextmanager
 def errors_shown(
     label: str,
+    named: Callable[[str], ResourceError],
     *,
     outcome: str | Callable[[], str] = "",
-    kind: Literal["pod", "disk"] = "pod",
-    name: str | None = None,
-    id_: str | None = None,
     full: Callable[[], bool] = lambda: False,
 ) -> Iterator[None]:
     """Raises what fails inside as one of our errors, in one line, led by ``label``.
 
-    An error that already says what it concerns (a pod's, a disk's, or a
-    setting's) passes as it is. Another of ours becomes a :class:`PodError` (or a
-    :class:`DiskError` for ``kind="disk"``) carrying ``name`` and ``id_``,
-    anything else (a bug) an :class:`UnexpectedError`; both end with
-    ``outcome``, what is left of the resource, worked out when the error comes.
-    Unless ``full()``, the error shown carries no chained exceptions.
+    An error that already says what it concerns (a resource's, or a setting's)
+    passes as it is. Another of ours becomes the resource's own error,
+    ``named(message)`` (a ``PodError`` for a pod), anything else (a bug) an
+    :class:`UnexpectedError`; both end with ``outcome``, what is left of the
+    resource, worked out when the error comes. Unless ``full()``, the error shown
+    carries no chained exceptions.
     """
     try:
         yield
     except Exception as error:
         left = outcome() if callable(outcome) else outcome
-        shown = _as_shown(error, label, left, lambda text: _named(text, kind, name, id_))
+        shown = _as_shown(error, label, left, named)
         if full():
             if shown is error:
                 raise
@@ -64,19 +59,10 @@ def errors_shown(
         raise shown from None
 
 
-def _named(
-    message: str, kind: Literal["pod", "disk"], name: str | None, id_: str | None
-) -> PrimeError:
-    """The error of one pod or disk, carrying what is known of it."""
-    if kind == "disk":
-        return DiskError(message, disk_name=name, disk_id=id_)
-    return PodError(message, pod_name=name, pod_id=id_)
-
-
 def _as_shown(
-    error: Exception, label: str, outcome: str, named: Callable[[str], PrimeError]
+    error: Exception, label: str, outcome: str, named: Callable[[str], ResourceError]
 ) -> Exception:
-    if isinstance(error, (PodError, DiskError, CreateOutcomeUnknownError, ConfigurationError)):
+    if isinstance(error, (ResourceError, CreateOutcomeUnknownError, ConfigurationError)):
         return _flattened(error)
     if isinstance(error, PrimeError):
         message = str(error)

@@ -3,8 +3,8 @@
 A resource's inputs are one pydantic model whose fields carry marks
 (:class:`Secret`, :class:`InPlace`, :class:`Internal`); :class:`InputRules`
 derives from those marks which inputs a user may declare, which replace the
-resource and which change in place. ``prime_pulumi/_provider_base.py`` runs Check
-and Diff from these rules, for a ``Pod`` and a ``Disk`` alike.
+resource and which change in place. ``core/checks.py`` runs Check
+and Diff from these rules, for every kind alike.
 """
 
 from __future__ import annotations
@@ -126,3 +126,16 @@ def generated_name(seed: str, hashed: dict[str, Any], *, fallback: str) -> str:
     base = re.sub(r"[^a-z0-9-]+", "-", resource.lower()).strip("-")[:AUTO_NAME_MAX]
     material = json.dumps({"seed": seed, "inputs": hashed}, sort_keys=True, default=str)
     return f"{base or fallback}-{hashlib.sha256(material.encode()).hexdigest()[:7]}"
+
+
+def same_named(source: BaseModel, target: type[BaseModel]) -> dict[str, Any]:
+    """The values of ``source`` for each field of ``target`` that it has, by field name.
+
+    An API request model takes what an inputs model states under the same names: a
+    new input that the API takes needs no mapping written field by field.
+    """
+    return {
+        name: getattr(source, name)
+        for name in target.model_fields
+        if name in type(source).model_fields
+    }

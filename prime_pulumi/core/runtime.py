@@ -1,4 +1,5 @@
-"""What the provider process shares between its threads: the settings, clients, one poller.
+"""What the provider process shares between its threads: the settings, the client, and
+what each kind keeps for the whole process (:meth:`ProviderRuntime.shared`).
 
 It also holds the link to the engine, where each resource's progress goes.
 
@@ -16,19 +17,20 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any, TypeVar, cast
 
 from prime_pulumi.client import PrimeClient
 from prime_pulumi.core.engine_process import engine_address
 from prime_pulumi.core.polling import Poller
 from prime_pulumi.core.progress import EngineLog, RowProgress
 from prime_pulumi.core.settings import ProviderSettings
-from prime_pulumi.core.shared_poller import StatusHub
 from prime_pulumi.core.worker_pool import raise_worker_bound
-from prime_pulumi.pod.listings import PodListings
 
 logger = logging.getLogger("prime_pulumi.runtime")
+
+T = TypeVar("T")
 
 
 class ProviderRuntime:
@@ -40,8 +42,7 @@ class ProviderRuntime:
         self._client: PrimeClient | None = None
         self._leases: Counter[PrimeClient] = Counter()
         self.settings = ProviderSettings()
-        self.hub = StatusHub(self.lease, lambda: self.settings.poll_max)
-        self.pods = PodListings()
+        self._shared: dict[Callable[[ProviderRuntime], Any], Any] = {}
         self.engine_log = EngineLog(engine_address())
         #: How many gRPC server pools configure() widened (0: the SDK's 4 workers stand).
         self.widened_pools = 0
@@ -59,6 +60,13 @@ class ProviderRuntime:
             old.close()
         if settings.worker_threads:
             self.widened_pools = raise_worker_bound(settings.worker_threads)
+
+    def shared(self, make: Callable[[ProviderRuntime], T]) -> T:
+        """What ``make`` builds for this process, built once: a kind's shared poller, say."""
+        with self._lock:
+            if make not in self._shared:
+                self._shared[make] = make(self)
+            return cast("T", self._shared[make])
 
     def progress(self, urn: str | None) -> RowProgress:
         """The progress shown in the CLI row of resource ``urn`` (nothing without a URN)."""

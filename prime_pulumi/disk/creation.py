@@ -29,14 +29,12 @@ from prime_pulumi.client import (
     PrimeClient,
     PrimeError,
 )
-from prime_pulumi.core.adoption import GOING_AWAY, look_up_disk
+from prime_pulumi.core.adoption import GOING_AWAY
 from prime_pulumi.core.creation import NOTHING_CREATED, CreationBase
+from prime_pulumi.core.kind import Kind
 from prime_pulumi.core.runtime import ProviderRuntime
-from prime_pulumi.core.waits import (
-    NotReadyError,
-    wait_until_disk_active,
-    wait_until_disk_gone,
-)
+from prime_pulumi.core.waits import NotReadyError
+from prime_pulumi.disk.adoption import look_up_disk
 from prime_pulumi.disk.errors import DiskCleanupError, DiskError, DiskProvisioningError
 from prime_pulumi.disk.inputs import DiskInputs
 from prime_pulumi.disk.offers import (
@@ -45,6 +43,7 @@ from prime_pulumi.disk.offers import (
     describe_disk_offer,
     search_disk_offers,
 )
+from prime_pulumi.disk.waits import wait_until_disk_active, wait_until_disk_gone
 
 logger = logging.getLogger("prime_pulumi.disk_creation")
 
@@ -59,18 +58,17 @@ IN_USE_GRACE_SECONDS = 10.0
 class DiskCreation(CreationBase[DiskInputs]):
     """One create of a disk: the declared disk, its name, and the process's shared state."""
 
-    kind = "Disk"
-    ready = "ACTIVE"
-
     def __init__(
         self,
+        kind: Kind,
         runtime: ProviderRuntime,
         client: PrimeClient,
         spec: DiskInputs,
+        *,
         name: str,
         progress: Callable[[str], None],
     ) -> None:
-        super().__init__(runtime, client, spec, name, progress)
+        super().__init__(kind, runtime, client, spec, name=name, progress=progress)
         #: The disk offer the disk was posted to, when the create chose one.
         self.chosen: DiskOffer | None = None
 

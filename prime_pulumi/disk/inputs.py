@@ -13,9 +13,9 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from prime_pulumi.client import CreateDiskRequest, DiskSpec, ProviderSpec, TeamSpec
-from prime_pulumi.core.properties import InPlace, InputRules, Internal, generated_name
+from prime_pulumi.client.models import Region
+from prime_pulumi.core.properties import InPlace, InputRules, Internal, generated_name, same_named
 from prime_pulumi.disk.offers import DiskOffer
-from prime_pulumi.pod.offers import Region
 
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 #: The API takes names of up to 255 characters.
@@ -28,20 +28,39 @@ DISK_OFFER_FILLS = ("provider_type", "data_center_id", "country", "cloud_id")
 class DiskInputs(BaseModel):
     """Everything a ``Disk`` takes; the field names are the ``DiskArgs`` names."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # The attribute docstrings are the inputs' one description: ``DiskArgs`` repeats
+    # them word for word and docs/disk.md shows them (tests/unit/test_reference.py checks).
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, use_attribute_docstrings=True
+    )
 
     size: int = Field(ge=1)
+    """Required. Size in GB, at least 1."""
     name: Annotated[DiskName | None, InPlace()] = None
+    """The disk's name. Default: the resource name, ``-`` and 7 hex characters. Changes in
+    place (a rename)."""
     provider_type: NonEmpty | None = None
+    """The cloud provider (the API's ``provider.type``), for example ``runpod``; with
+    ``data_center_id``, the disk goes exactly there. Else a constraint, or taken from the
+    chosen offer."""
     data_center_id: NonEmpty | None = None
+    """The data center to put the disk in; pods that mount the disk run there. Else taken
+    from the chosen offer."""
     country: NonEmpty | None = None
+    """The country to put the disk in, for example ``US``: a constraint, or taken from the
+    chosen offer."""
     cloud_id: NonEmpty | None = None
+    """A disk offer's ``cloud_id``, for offers that have one."""
     team_id: NonEmpty | None = None
+    """The team that owns and pays for the disk. Default: ``prime:teamId`` /
+    ``PRIME_TEAM_ID``."""
     regions: list[Region] | None = Field(default=None, min_length=1)
-    #: Disks are usually ACTIVE within a minute or two.
+    """Regions the chosen disk offer may be in (the regions of a ``Pod``)."""
     ready_timeout: Annotated[float, InPlace()] = Field(default=600.0, gt=0, allow_inf_nan=False)
-    #: Set by ``Disk``: ``org/project/stack/resource``, the seed of a generated name.
+    """Seconds to wait until the disk is ``ACTIVE``. Default 600 (disks are usually
+    ``ACTIVE`` within a minute or two). Changes in place."""
     auto_name_seed: Annotated[str | None, Internal()] = None
+    """Set by ``Disk``: ``org/project/stack/resource``, the seed of a generated name."""
 
     @property
     def placed(self) -> bool:
@@ -63,14 +82,11 @@ class DiskInputs(BaseModel):
         """The API's create body for these inputs, under ``name``; the provider must be known."""
         if self.provider_type is None:
             raise ValueError("a disk's create needs provider_type: choose an offer")
+        # Everything the API's disk takes under the same name as an input.
+        disk = same_named(self, DiskSpec)
+        disk["name"] = name
         return CreateDiskRequest(
-            disk=DiskSpec(
-                size=self.size,
-                name=name,
-                country=self.country,
-                cloud_id=self.cloud_id,
-                data_center_id=self.data_center_id,
-            ),
+            disk=DiskSpec(**disk),
             provider=ProviderSpec(type=self.provider_type),
             team=TeamSpec(team_id=self.team_id) if self.team_id else None,
         )

@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from prime_pulumi.client import DiskAvailability, PrimeClient, ResourceOffer
-from prime_pulumi.pod.offers import OUT_OF_STOCK
+from prime_pulumi.client.models import OUT_OF_STOCK
 
 
 class DiskOffer(BaseModel):

@@ -31,9 +31,10 @@ class DiskOutputs(BaseModel):
     provider_type: str | None
     """The cloud provider holding the disk."""
     data_center_id: str | None
-    """The data center the disk is in: pods that mount it run there."""
+    """The data center the disk is in, declared or from the chosen offer (the API's disk
+    record does not say): pods that mount it run there."""
     country: str | None
-    """The country the disk is in."""
+    """The country the disk is in, when declared or chosen."""
     pods: list[str]
     """Ids of the pods the disk is attached to."""
     created_at: str | None

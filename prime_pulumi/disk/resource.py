@@ -27,24 +27,30 @@ class DiskArgs:
     """
 
     size: Input[int]
-    """Size in GB, at least 1."""
+    """Required. Size in GB, at least 1."""
     name: Input[str] | None = None
-    """Disk name; changes in place. Default: the resource name and a suffix."""
+    """The disk's name. Default: the resource name, ``-`` and 7 hex characters. Changes in
+    place (a rename)."""
     provider_type: Input[str] | None = None
-    """The cloud provider (the API's ``provider.type``), for example ``runpod``; taken from
-    the chosen offer when left out."""
+    """The cloud provider (the API's ``provider.type``), for example ``runpod``; with
+    ``data_center_id``, the disk goes exactly there. Else a constraint, or taken from the
+    chosen offer."""
     data_center_id: Input[str] | None = None
-    """Data center to put the disk in; taken from the chosen offer when left out."""
+    """The data center to put the disk in; pods that mount the disk run there. Else taken from
+    the chosen offer."""
     country: Input[str] | None = None
-    """Country to put the disk in, for example ``US``."""
+    """The country to put the disk in, for example ``US``: a constraint, or taken from the
+    chosen offer."""
     cloud_id: Input[str] | None = None
     """A disk offer's ``cloud_id``, for offers that have one."""
     team_id: Input[str] | None = None
-    """Team that owns and pays for the disk (default: ``prime:teamId`` / ``PRIME_TEAM_ID``)."""
+    """The team that owns and pays for the disk. Default: ``prime:teamId`` /
+    ``PRIME_TEAM_ID``."""
     regions: Input[Sequence[Input[str]]] | None = None
-    """Regions the chosen disk offer may be in, for example ``["united_states"]``."""
+    """Regions the chosen disk offer may be in (the regions of a ``Pod``)."""
     ready_timeout: Input[float] | None = None
-    """Seconds to wait for the disk to be ACTIVE (default 600). Changes in place."""
+    """Seconds to wait until the disk is ``ACTIVE``. Default 600 (disks are usually ``ACTIVE``
+    within a minute or two). Changes in place."""
 
 
 class Disk(Resource, module="prime", name="Disk"):

@@ -4,7 +4,7 @@ The engine records a pod only if create returns, so create either returns a
 ready pod or leaves nothing billing: a pod that will not become ready is
 deleted before the error is raised. A pod that reached ready is never deleted
 because a later read failed. Only what the API says of the pod ends a wait
-(see :func:`.provisioning.wait_until_ready`); a blip of the API does not.
+(see :func:`.waits.wait_until_ready`); a blip of the API does not.
 """
 
 from __future__ import annotations
@@ -25,20 +25,24 @@ from prime_pulumi.client import (
     PrimeError,
 )
 from prime_pulumi.client._retries import is_transient
-from prime_pulumi.core.adoption import NameLookup, look_up
+from prime_pulumi.core.adoption import NameLookup
 from prime_pulumi.core.creation import NOTHING_CREATED, CreationBase
+from prime_pulumi.core.kind import Kind
 from prime_pulumi.core.runtime import ProviderRuntime
-from prime_pulumi.core.waits import (
+from prime_pulumi.core.waits import NotReadyError
+from prime_pulumi.pod.adoption import look_up
+from prime_pulumi.pod.errors import NoOfferError, PodCleanupError, PodError, PodProvisioningError
+from prime_pulumi.pod.inputs import PodInputs
+from prime_pulumi.pod.listings import listings
+from prime_pulumi.pod.offer_choice import offers_to_try
+from prime_pulumi.pod.offers import GpuOffer, describe_offer
+from prime_pulumi.pod.waits import (
     DirectFeed,
     HubFeed,
-    NotReadyError,
+    status_poller,
     wait_until_gone,
     wait_until_ready,
 )
-from prime_pulumi.pod.errors import NoOfferError, PodCleanupError, PodError, PodProvisioningError
-from prime_pulumi.pod.inputs import PodInputs
-from prime_pulumi.pod.offer_choice import offers_to_try
-from prime_pulumi.pod.offers import GpuOffer, describe_offer
 
 logger = logging.getLogger("prime_pulumi.creation")
 
@@ -48,18 +52,17 @@ __all__ = ["NOTHING_CREATED", "PodCreation", "delete_and_wait"]
 class PodCreation(CreationBase[PodInputs]):
     """One create of a pod: the declared pod, its name, and the process's shared state."""
 
-    kind = "Pod"
-    ready = "ready"
-
     def __init__(
         self,
+        kind: Kind,
         runtime: ProviderRuntime,
         client: PrimeClient,
         spec: PodInputs,
+        *,
         name: str,
         progress: Callable[[str], None],
     ) -> None:
-        super().__init__(runtime, client, spec, name, progress)
+        super().__init__(kind, runtime, client, spec, name=name, progress=progress)
         #: The offer the pod was posted to, when the create chose it (or looked it up).
         self.chosen: GpuOffer | None = None
 
@@ -81,10 +84,10 @@ class PodCreation(CreationBase[PodInputs]):
         else:
             pod = self._find_or_post()
         self.known = pod.id
-        self.runtime.pods.drop()
+        listings(self.runtime).drop()
         created_here = not self.spec.adopt_pod_id
         settings = self.runtime.settings
-        feed = HubFeed(self.runtime.hub, pod.id) if settings.shared_polling else None
+        feed = HubFeed(status_poller(self.runtime), pod.id) if settings.shared_polling else None
         try:
             ready = wait_until_ready(
                 self.client,
@@ -112,7 +115,9 @@ class PodCreation(CreationBase[PodInputs]):
         """The pod called ``name`` if an earlier interrupted run made it, else a new one."""
         if self.runtime.settings.batch_reads:
             found = look_up(
-                self.runtime.pods.earlier_pods_named(self.client, self.name), self.spec, self.name
+                listings(self.runtime).earlier_pods_named(self.client, self.name),
+                self.spec,
+                self.name,
             )
             if found.adopt is not None:
                 self.known = found.adopt.id
@@ -149,7 +154,7 @@ class PodCreation(CreationBase[PodInputs]):
                 logger.info("offer %s refused (%s)", offer.cloud_id, unavailable.detail)
             except CreateOutcomeUnknownError as lost:
                 self.known = "id unknown" if lost.request_sent else None
-                self.runtime.pods.forget_earlier()
+                listings(self.runtime).forget_earlier()
                 self.progress("the answer to the create was lost; looking for the pod by name")
                 return self.await_lost_create(
                     lost,
@@ -250,7 +255,7 @@ def delete_and_wait(
     progress: Callable[[str], None],
 ) -> None:
     """Deletes a pod (already gone counts as done) and waits until it is really gone."""
-    runtime.pods.drop()
+    listings(runtime).drop()
     progress("deleting")
     client.delete_pod(pod_id, missing_ok=True)
     wait_until_gone(

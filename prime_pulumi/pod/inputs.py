@@ -16,8 +16,16 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from prime_pulumi.client import CreatePodRequest, EnvVar, PodSpec, ProviderSpec, TeamSpec
-from prime_pulumi.core.properties import InPlace, InputRules, Internal, Secret, generated_name
-from prime_pulumi.pod.offers import GpuOffer, Region
+from prime_pulumi.client.models import Region
+from prime_pulumi.core.properties import (
+    InPlace,
+    InputRules,
+    Internal,
+    Secret,
+    generated_name,
+    same_named,
+)
+from prime_pulumi.pod.offers import GpuOffer
 
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 ENV_VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -26,35 +34,73 @@ ENV_VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 class PodInputs(BaseModel):
     """Everything a ``Pod`` takes; the field names are the ``PodArgs`` names."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # The attribute docstrings are the inputs' one description: ``PodArgs`` repeats
+    # them word for word and docs/pod.md shows them (tests/unit/test_reference.py checks).
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, use_attribute_docstrings=True
+    )
 
     gpu_type: NonEmpty
+    """Required. The GPU type, for example ``H100_80GB``."""
     gpu_count: int = Field(ge=1, le=1024)
+    """Required. The number of GPUs, at least 1."""
     cloud_id: NonEmpty | None = None
+    """An offer's id (its ``cloudId``, see ``get_gpu_offers``); left out, create chooses the
+    cheapest matching offer."""
     socket: NonEmpty | None = None
+    """The GPU socket, for example ``PCIe`` or ``SXM5``: a constraint, or taken from the offer."""
     provider_type: NonEmpty | None = None
+    """The cloud provider (the API's ``provider.type``), for example ``runpod``: a
+    constraint, or taken from the offer."""
     name: NonEmpty | None = None
+    """The pod's name. Default: the resource name, ``-`` and 7 hex characters, the same
+    when an interrupted run is run again."""
     disk_size: int | None = Field(default=None, ge=1)
+    """Disk size in GB, at least 1."""
     vcpus: int | None = Field(default=None, ge=1)
+    """The number of vCPUs, at least 1."""
     memory: int | None = Field(default=None, ge=1)
+    """Memory in GB, at least 1."""
     image: NonEmpty | None = None
+    """The image, for example ``ubuntu_22_cuda_12``, or ``custom_template`` with
+    ``custom_template_id``."""
     custom_template_id: NonEmpty | None = None
+    """The template of ``image="custom_template"``."""
     data_center_id: NonEmpty | None = None
+    """The offer's data center: a constraint, or taken from the offer."""
     country: NonEmpty | None = None
+    """The offer's country: a constraint, or taken from the offer."""
     security: Literal["secure_cloud", "community_cloud"] | None = None
+    """``secure_cloud`` or ``community_cloud``."""
     regions: list[Region] | None = Field(default=None, min_length=1)
+    """Regions an offer may be in: ``africa``, ``asia_south``, ``asia_northeast``,
+    ``australia``, ``canada``, ``eu_east``, ``eu_north``, ``eu_west``, ``middle_east``,
+    ``south_america``, ``united_states``."""
     max_price: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+    """The highest price accepted, USD per hour, above 0: no offer above it is ever chosen
+    (the spend guard)."""
     env_vars: Annotated[dict[str, str] | None, Secret()] = None
+    """Environment variables of the pod, named ``[A-Za-z_][A-Za-z0-9_]*``. Secret in state
+    and outputs."""
     jupyter_password: Annotated[str | None, Secret()] = None
+    """The password of the pod's Jupyter server. Secret in state and outputs."""
     ssh_key_id: NonEmpty | None = None
+    """The id of an SSH key of the account, to install on the pod."""
     auto_restart: bool = False
+    """Restart the pod when it stops. Default false."""
     team_id: NonEmpty | None = None
+    """The team that owns and pays for the pod. Default: ``prime:teamId`` /
+    ``PRIME_TEAM_ID``."""
     disks: list[NonEmpty] | None = None
-    #: Large multi-GPU pods take 25 minutes to be ready.
+    """Ids of disks to attach (``[disk.disk_id]``), mounted at ``/workspace``; without
+    ``cloud_id``, only offers in the disks' data center are chosen."""
     ready_timeout: Annotated[float, InPlace()] = Field(default=1800.0, gt=0, allow_inf_nan=False)
+    """Seconds to wait until the pod is ready. Default 1800 (large multi-GPU pods take 25
+    minutes). Changes in place."""
     adopt_pod_id: NonEmpty | None = None
-    #: Set by ``Pod``: ``org/project/stack/resource``, the seed of a generated name.
+    """Bring an existing pod under management instead of creating one."""
     auto_name_seed: Annotated[str | None, Internal()] = None
+    """Set by ``Pod``: ``org/project/stack/resource``, the seed of a generated name."""
 
     @field_validator("env_vars")
     @classmethod
@@ -76,30 +122,15 @@ class PodInputs(BaseModel):
         """The API's create body for these inputs, under ``name``; the offer must be known."""
         if self.cloud_id is None or self.socket is None or self.provider_type is None:
             raise ValueError("a create needs cloud_id, socket and provider_type: choose an offer")
+        # Everything the API's pod takes under the same name as an input; the env vars
+        # go as a list of key/value pairs.
+        pod = same_named(self, PodSpec)
+        pod["name"] = name
+        pod["env_vars"] = [
+            EnvVar.model_validate({"key": k, "value": v}) for k, v in (self.env_vars or {}).items()
+        ]
         return CreatePodRequest(
-            pod=PodSpec(
-                name=name,
-                cloud_id=self.cloud_id,
-                gpu_type=self.gpu_type,
-                socket=self.socket,
-                gpu_count=self.gpu_count,
-                disk_size=self.disk_size,
-                vcpus=self.vcpus,
-                memory=self.memory,
-                max_price=self.max_price,
-                image=self.image,
-                custom_template_id=self.custom_template_id,
-                data_center_id=self.data_center_id,
-                country=self.country,
-                security=self.security,
-                env_vars=[
-                    EnvVar.model_validate({"key": k, "value": v})
-                    for k, v in (self.env_vars or {}).items()
-                ],
-                jupyter_password=self.jupyter_password,
-                ssh_key_id=self.ssh_key_id,
-                auto_restart=self.auto_restart,
-            ),
+            pod=PodSpec(**pod),
             provider=ProviderSpec(type=self.provider_type),
             disks=self.disks,
             team=TeamSpec(team_id=self.team_id) if self.team_id else None,

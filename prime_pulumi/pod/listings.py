@@ -17,11 +17,19 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from prime_pulumi.client import PodDetails, PrimeError
-from prime_pulumi.pod.api_calls import ListsPods
+from prime_pulumi.core.runtime import ProviderRuntime
+
+
+class ListsPods(Protocol):
+    """Lists every live pod."""
+
+    def iter_pods(self) -> Iterable[PodDetails]: ...
+
 
 #: A refresh's reads share listings of all pods taken at most this long before them.
 READ_LISTING_SECONDS = 2.0
@@ -108,3 +116,12 @@ class PodListings:
         """A create's answer was lost: it may have made a pod a later create must find."""
         with self._earlier_lock:
             self._earlier = None
+
+
+def listings(runtime: ProviderRuntime) -> PodListings:
+    """The process's one :class:`PodListings`, made on first use."""
+    return runtime.shared(_new_listings)
+
+
+def _new_listings(_runtime: ProviderRuntime) -> PodListings:
+    return PodListings()

@@ -18,23 +18,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from prime_pulumi.client import GPUAvailability, PrimeClient
+from prime_pulumi.client.models import OUT_OF_STOCK
 
-#: The regions the API knows (its ``regions`` filter takes these).
-Region = Literal[
-    "africa",
-    "asia_south",
-    "asia_northeast",
-    "australia",
-    "canada",
-    "eu_east",
-    "eu_north",
-    "eu_west",
-    "middle_east",
-    "south_america",
-    "united_states",
-]
-#: The stock of an offer that cannot be had.
-OUT_OF_STOCK = "Unavailable"
 #: Why an offer was left out, in the order the checks run: the last passed all before it.
 Reason = Literal["kind", "location", "stock", "price"]
 

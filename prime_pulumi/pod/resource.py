@@ -28,55 +28,64 @@ class PodArgs:
     """
 
     gpu_type: Input[str]
-    """GPU type, for example ``H100_80GB``."""
+    """Required. The GPU type, for example ``H100_80GB``."""
     gpu_count: Input[int]
-    """Number of GPUs, at least 1."""
+    """Required. The number of GPUs, at least 1."""
     cloud_id: Input[str] | None = None
-    """An offer's id (``cloudId``); left out, create chooses the cheapest matching offer."""
+    """An offer's id (its ``cloudId``, see ``get_gpu_offers``); left out, create chooses the
+    cheapest matching offer."""
     socket: Input[str] | None = None
-    """GPU socket, for example ``PCIe`` or ``SXM5``; taken from the offer when left out."""
+    """The GPU socket, for example ``PCIe`` or ``SXM5``: a constraint, or taken from the
+    offer."""
     provider_type: Input[str] | None = None
-    """The cloud provider (the API's ``provider.type``), for example ``runpod``; taken from
-    the offer when left out."""
+    """The cloud provider (the API's ``provider.type``), for example ``runpod``: a constraint,
+    or taken from the offer."""
     name: Input[str] | None = None
-    """Pod name. Default: the resource name and a suffix, stable across retries of one run."""
+    """The pod's name. Default: the resource name, ``-`` and 7 hex characters, the same when
+    an interrupted run is run again."""
     disk_size: Input[int] | None = None
-    """Disk size in GB."""
+    """Disk size in GB, at least 1."""
     vcpus: Input[int] | None = None
-    """Number of vCPUs."""
+    """The number of vCPUs, at least 1."""
     memory: Input[int] | None = None
-    """Memory in GB."""
+    """Memory in GB, at least 1."""
     image: Input[str] | None = None
-    """Image name, for example ``ubuntu_22_cuda_12``, or ``custom_template``."""
+    """The image, for example ``ubuntu_22_cuda_12``, or ``custom_template`` with
+    ``custom_template_id``."""
     custom_template_id: Input[str] | None = None
-    """Template id, with ``image="custom_template"``."""
+    """The template of ``image="custom_template"``."""
     data_center_id: Input[str] | None = None
-    """Data center of the offer."""
+    """The offer's data center: a constraint, or taken from the offer."""
     country: Input[str] | None = None
-    """Country of the offer."""
+    """The offer's country: a constraint, or taken from the offer."""
     security: Input[str] | None = None
     """``secure_cloud`` or ``community_cloud``."""
     regions: Input[Sequence[Input[str]]] | None = None
-    """Regions an offer may be in, for example ``["united_states", "canada"]``."""
+    """Regions an offer may be in: ``africa``, ``asia_south``, ``asia_northeast``,
+    ``australia``, ``canada``, ``eu_east``, ``eu_north``, ``eu_west``, ``middle_east``,
+    ``south_america``, ``united_states``."""
     max_price: Input[float] | None = None
-    """Highest price accepted, USD per hour: no offer above it is ever chosen."""
+    """The highest price accepted, USD per hour, above 0: no offer above it is ever chosen
+    (the spend guard)."""
     env_vars: Input[Mapping[str, Input[str]]] | None = None
-    """Environment variables of the pod. Secret in state and outputs."""
+    """Environment variables of the pod, named ``[A-Za-z_][A-Za-z0-9_]*``. Secret in state and
+    outputs."""
     jupyter_password: Input[str] | None = None
-    """Password of the pod's Jupyter server. Secret in state and outputs."""
+    """The password of the pod's Jupyter server. Secret in state and outputs."""
     ssh_key_id: Input[str] | None = None
-    """Id of an SSH key of the account to install on the pod."""
+    """The id of an SSH key of the account, to install on the pod."""
     auto_restart: Input[bool] | None = None
-    """Restart the pod when it stops."""
+    """Restart the pod when it stops. Default false."""
     team_id: Input[str] | None = None
-    """Team that owns and pays for the pod (default: ``prime:teamId`` / ``PRIME_TEAM_ID``)."""
+    """The team that owns and pays for the pod. Default: ``prime:teamId`` / ``PRIME_TEAM_ID``."""
     disks: Input[Sequence[Input[str]]] | None = None
-    """Ids of disks to attach, for example ``[disk.disk_id]``: mounted at ``/workspace``.
-    Without ``cloud_id``, only offers in the disks' data center are chosen."""
+    """Ids of disks to attach (``[disk.disk_id]``), mounted at ``/workspace``; without
+    ``cloud_id``, only offers in the disks' data center are chosen."""
     ready_timeout: Input[float] | None = None
-    """Seconds to wait for the pod to be ready (default 1800). Changes in place."""
+    """Seconds to wait until the pod is ready. Default 1800 (large multi-GPU pods take 25
+    minutes). Changes in place."""
     adopt_pod_id: Input[str] | None = None
-    """Bring an existing pod under management instead of creating one (see the README)."""
+    """Bring an existing pod under management instead of creating one."""
 
 
 class Pod(Resource, module="prime", name="Pod"):

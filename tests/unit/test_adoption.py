@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from prime_pulumi.client import PodDetails
-from prime_pulumi.core.adoption import look_up
+from prime_pulumi.pod.adoption import look_up
 from prime_pulumi.pod.errors import PodNameTakenError
 from prime_pulumi.pod.inputs import PodInputs
 

@@ -14,12 +14,12 @@ from prime_pulumi.client import (
     RateLimitError,
 )
 from prime_pulumi.core.polling import Poller
-from prime_pulumi.core.waits import (
-    NotReadyError,
+from prime_pulumi.core.waits import NotReadyError
+from prime_pulumi.disk.errors import DiskCleanupError
+from prime_pulumi.disk.waits import (
     wait_until_disk_active,
     wait_until_disk_gone,
 )
-from prime_pulumi.disk.errors import DiskCleanupError
 
 PATH = "/api/v1/disks/d1"
 

@@ -16,8 +16,8 @@ from prime_pulumi.client import (
 from prime_pulumi.core.engine_process import show_full_tracebacks
 from prime_pulumi.core.error_display import errors_shown
 from prime_pulumi.core.errors import UnexpectedError
-from prime_pulumi.disk.errors import DiskError
-from prime_pulumi.pod.errors import PodCleanupError, PodError
+from prime_pulumi.disk.errors import DiskError, disk_error
+from prime_pulumi.pod.errors import PodCleanupError, PodError, pod_error
 
 LABEL = "Pod 'trainer-1a2b3c4' (pod-1)"
 
@@ -33,12 +33,12 @@ def _api_error(kind: type[APIStatusError], status: int, detail: str) -> APIStatu
 
 
 def _shown(error: Exception, *, full: bool = False, kind: str = "pod") -> BaseException:
+    named = disk_error if kind == "disk" else pod_error
     with pytest.raises(Exception) as info:  # noqa: PT011 (any error: what it became is the test)
         with errors_shown(
             LABEL,
+            lambda message: named(message, None, f"{kind}-1"),
             outcome=lambda: f"The {kind} was left as it is.",
-            kind="disk" if kind == "disk" else "pod",
-            id_=f"{kind}-1",
             full=lambda: full,
         ):
             raise error

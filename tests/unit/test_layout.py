@@ -1,4 +1,10 @@
-"""The package's layers stay apart, and docs/architecture.md's "Contents" table matches the tree."""
+"""The package's layers stay apart, and docs/architecture.md's "Contents" table matches the tree.
+
+The layers, from the bottom: the API client; the core, which knows no kind; the
+dynamic face, which serves any kind; one folder per kind; the top-level modules
+(the public names, and each kind's provider class, whose import path is in state).
+The emulator stands alone.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +12,16 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
+
+from prime_pulumi.disk_provider import DiskProvider
+from prime_pulumi.provider import PodProvider
+
 PACKAGE = Path(__file__).resolve().parents[2] / "prime_pulumi"
 ARCHITECTURE = PACKAGE.parent / "docs" / "architecture.md"
+#: The folders of the package, each a layer; a kind's folder is named after its noun.
+KINDS = ("pod", "disk")
+LAYERS = ("client", "core", "dynamic", *KINDS)
 
 
 def _imports(path: Path) -> set[str]:
@@ -23,41 +37,92 @@ def _imports(path: Path) -> set[str]:
 
 def _layer(subpackage: str) -> dict[Path, set[str]]:
     """The ``prime_pulumi`` and ``pulumi`` modules each file of a subpackage imports."""
+    files = sorted((PACKAGE / subpackage).rglob("*.py"))
+    assert files, f"prime_pulumi/{subpackage}/ has no module"
     return {
         path: {m for m in _imports(path) if m.split(".")[0] in ("prime_pulumi", "pulumi")}
-        for path in (PACKAGE / subpackage).glob("*.py")
+        for path in files
+    }
+
+
+def _foreign(subpackage: str, allowed: tuple[str, ...]) -> dict[str, set[str]]:
+    return {
+        path.name: foreign
+        for path, imported in _layer(subpackage).items()
+        if (foreign := {m for m in imported if not m.startswith(allowed)})
     }
 
 
 def test_the_client_imports_nothing_of_pulumi_or_of_the_provider() -> None:
-    for path, imported in _layer("client").items():
-        foreign = {m for m in imported if not m.startswith("prime_pulumi.client")}
-        assert not foreign, f"{path.name} imports {foreign}"
+    assert _foreign("client", ("prime_pulumi.client",)) == {}
 
 
-def test_the_internals_never_import_the_public_face() -> None:
-    for path, imported in _layer("_provider").items():
-        # Of pulumi, only the engine's gRPC messages, which progress speaks (progress.py).
-        allowed = ("prime_pulumi._provider", "prime_pulumi.client", "pulumi.runtime.proto")
-        foreign = {m for m in imported if not m.startswith(allowed)}
-        assert not foreign, f"{path.name} imports {foreign}"
+def test_the_core_imports_no_kind_and_no_face() -> None:
+    # Of pulumi, only the engine's gRPC messages, which progress speaks (progress.py).
+    allowed = ("prime_pulumi.core", "prime_pulumi.client", "pulumi.runtime.proto")
+    assert _foreign("core", allowed) == {}
+
+
+def test_the_dynamic_face_imports_no_kind() -> None:
+    allowed = ("prime_pulumi.core", "prime_pulumi.client", "prime_pulumi.dynamic", "pulumi")
+    assert _foreign("dynamic", allowed) == {}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_kind_imports_no_other_kind(kind: str) -> None:
+    # Its resource class names its provider class, whose import path is fixed by state.
+    provider = "prime_pulumi.provider" if kind == "pod" else f"prime_pulumi.{kind}_provider"
+    allowed = (
+        "prime_pulumi.core",
+        "prime_pulumi.client",
+        "prime_pulumi.dynamic",
+        f"prime_pulumi.{kind}",
+        provider,
+        "pulumi",
+    )
+    assert _foreign(kind, allowed) == {}
+
+
+@pytest.mark.parametrize("layer", ["core", "dynamic"])
+def test_no_shared_module_branches_on_a_kind(layer: str) -> None:
+    """No comparison in shared code against a kind's name: a kind says what differs."""
+    nouns = {noun for kind in KINDS for noun in (kind, kind.capitalize())}
+    for path in sorted((PACKAGE / layer).glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Compare):
+                named = {
+                    c.value
+                    for c in ast.walk(node)
+                    if isinstance(c, ast.Constant) and isinstance(c.value, str)
+                }
+                assert not named & nouns, f"{path.name}:{node.lineno} compares with a kind"
 
 
 def test_the_emulator_stands_alone() -> None:
-    for path, imported in _layer("emulator").items():
-        foreign = {m for m in imported if not m.startswith("prime_pulumi.emulator")}
-        assert not foreign, f"{path.name} imports {foreign}"
+    assert _foreign("emulator", ("prime_pulumi.emulator",)) == {}
+
+
+def test_the_pickled_providers_keep_the_module_state_names() -> None:
+    # dill records a provider's class by module and name in every resource's state.
+    assert (PodProvider.__module__, PodProvider.__qualname__) == (
+        "prime_pulumi.provider",
+        "PodProvider",
+    )
+    assert (DiskProvider.__module__, DiskProvider.__qualname__) == (
+        "prime_pulumi.disk_provider",
+        "DiskProvider",
+    )
 
 
 def test_contents_table_names_every_module() -> None:
     section = ARCHITECTURE.read_text().split("## Contents", 1)[1].split("\n## ", 1)[0]
     listed = set(re.findall(r"^\| `([\w/]+\.py)`", section, flags=re.MULTILINE))
-    layers = {"client", "_provider"}
     on_disk = {
         str(path.relative_to(PACKAGE.parent if path.parent == PACKAGE else PACKAGE))
         for path in PACKAGE.rglob("*.py")
-        if (path.parent == PACKAGE or path.parent.name in layers) and path.read_text().strip()
+        if (path.parent == PACKAGE or path.parent.name in LAYERS) and path.read_text().strip()
     }
     assert listed == on_disk
-    for folder in ("client", "_provider", "emulator", "testing"):
+    for folder in (*LAYERS, "emulator"):
         assert f"`prime_pulumi/{folder}/`" in section
+    assert "`tests/kit/`" in section

@@ -19,16 +19,17 @@ from prime_pulumi.client import (
     RateLimitError,
 )
 from prime_pulumi.core.polling import Poller
-from prime_pulumi.core.shared_poller import StatusHub
-from prime_pulumi.core.waits import (
+from prime_pulumi.core.shared_poller import SharedPoller
+from prime_pulumi.core.waits import NotReadyError
+from prime_pulumi.pod.errors import PodCleanupError
+from prime_pulumi.pod.waits import (
     DirectFeed,
     HubFeed,
-    NotReadyError,
     StatusUnreadableError,
+    read_statuses,
     wait_until_gone,
     wait_until_ready,
 )
-from prime_pulumi.pod.errors import PodCleanupError
 
 
 class Clock:
@@ -185,7 +186,7 @@ def test_an_invalid_key_ends_the_wait() -> None:
 
 def test_the_shared_poller_hands_each_waiter_news_not_a_shared_exception() -> None:
     client = FakeClient([outage(), outage(), status(**READY)])
-    hub = StatusHub(lambda: nullcontext(client), lambda: 0.05)
+    hub = SharedPoller(lambda: nullcontext(client), read_statuses, lambda: 0.05)
     deadline = time.monotonic() + 5
 
     def waiter(feed: HubFeed) -> tuple[PodStatus | None, list[StatusUnreadableError]]:

@@ -1,0 +1,125 @@
+"""What a resource kind is, and the operations every face serves it by.
+
+A :class:`Kind` says what the shared machinery needs of a kind: its noun, its
+input rules, its error, what "ready" means. :class:`KindOperations` is the
+kind's check, diff, create, read, update and delete: they take and return
+plain values (:class:`~.checks.Checked`, :class:`~.checks.Changes`,
+:class:`Live`) and raise our errors, one line each, naming the resource.
+A face (``prime_pulumi.dynamic``) only translates them for Pulumi.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from prime_pulumi.core.checks import Changes, Checked, check_inputs, diff_inputs
+from prime_pulumi.core.error_display import errors_shown
+from prime_pulumi.core.errors import ResourceError
+from prime_pulumi.core.properties import PROVIDER_KEY, URN_KEY, InputRules
+from prime_pulumi.core.runtime import RUNTIME
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of resource, as the shared machinery sees it."""
+
+    #: Its inputs: who declares what, and what a change does.
+    rules: InputRules
+    #: Its error, about one resource: ``error(message, name, id)``.
+    error: Callable[[str, str | None, str | None], ResourceError]
+    #: What it becomes when a create succeeds, in messages: ``"ready"``, ``"ACTIVE"``.
+    ready: str
+
+    @property
+    def noun(self) -> str:
+        """How messages name it: ``"Pod"``."""
+        return self.rules.kind
+
+
+@dataclass(frozen=True)
+class Live:
+    """A resource as create or read found it: its id, and its properties for state."""
+
+    id: str
+    outputs: dict[str, Any]
+
+
+class KindOperations(ABC):
+    """A kind's operations; each failure is one line that names the resource.
+
+    Check, diff and update (of what changes only in state) are the same for every
+    kind, from its rules; create, read and delete are the kind's own.
+    """
+
+    kind: ClassVar[Kind]
+
+    def shown(
+        self,
+        label: str,
+        *,
+        outcome: str | Callable[[], str] = "",
+        name: str | None = None,
+        id_: str | None = None,
+    ) -> AbstractContextManager[None]:
+        """Failures inside as one line led by ``label``, as the settings say."""
+        return errors_shown(
+            label,
+            lambda message: self.kind.error(message, name, id_),
+            outcome=outcome,
+            full=lambda: RUNTIME.settings.full_tracebacks,
+        )
+
+    def shown_for(
+        self, id_: str, props: dict[str, Any], outcome: str
+    ) -> AbstractContextManager[None]:
+        """:meth:`shown` for an operation on the resource ``id_``, labelled with its name."""
+        name = props.get("name") if isinstance(props.get("name"), str) else None
+        noun = self.kind.noun
+        label = f"{noun} {name!r} ({id_})" if name else f"{noun} {id_}"
+        return self.shown(label, outcome=outcome, name=name, id_=id_)
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> Checked:
+        """Validates the inputs with the kind's model; one failure per bad property.
+
+        With no API key anywhere, it fails: ``pulumi preview`` then stops before
+        anything is created, with one line that says where to set the key.
+        """
+        with self.shown(self.kind.noun, outcome="Nothing was created."):
+            RUNTIME.settings.require_api_key()
+            return check_inputs(self.kind.rules, news)
+
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> Changes:
+        """Which declared inputs changed, and whether that replaces the resource."""
+        with self.shown_for(id_, olds, "Nothing was changed."):
+            return self.changes(olds, news)
+
+    def changes(self, olds: dict[str, Any], news: dict[str, Any]) -> Changes:
+        """What :meth:`diff` answers; a kind may refine it."""
+        return diff_inputs(self.kind.rules, olds, news)
+
+    def kept(self, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
+        """The properties after an update: every output kept, the in-place inputs taken."""
+        outs = {k: v for k, v in olds.items() if k != PROVIDER_KEY}
+        outs.update({k: news[k] for k in (*self.kind.rules.update, URN_KEY) if k in news})
+        return outs
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
+        """Changes in place what can be; by default only what never reaches the API."""
+        with self.shown_for(id_, olds, "Nothing was changed."):
+            return self.kept(olds, news)
+
+    @abstractmethod
+    def create(self, props: dict[str, Any]) -> Live:
+        """Creates (or adopts) the resource and returns once it is ready; all or nothing."""
+
+    @abstractmethod
+    def read(self, id_: str, props: dict[str, Any]) -> Live | None:
+        """The live resource; ``None`` when it is gone or going."""
+
+    @abstractmethod
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        """Deletes the resource and waits until it is gone; one already gone is done."""

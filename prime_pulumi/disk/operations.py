@@ -1,0 +1,131 @@
+"""A disk's operations: check, diff, create, read, update, delete, as plain values.
+
+Every face serves disks through :data:`DISK`; the dynamic provider
+(``prime_pulumi.disk_provider.DiskProvider``) only translates. The same provider
+process serves disks and pods, with one runtime: one client, one set of
+settings, one link to the engine.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prime_pulumi.client import DiskDetails, NotFoundError, PodState
+from prime_pulumi.core.checks import Changes, diff_inputs
+from prime_pulumi.core.creation import NOTHING_CREATED
+from prime_pulumi.core.kind import Kind, KindOperations, Live
+from prime_pulumi.core.properties import CHOSEN_KEY, hidden_of, urn_of
+from prime_pulumi.core.runtime import RUNTIME
+from prime_pulumi.disk.creation import DiskCreation, delete_disk_and_wait
+from prime_pulumi.disk.errors import disk_error
+from prime_pulumi.disk.inputs import DISK_OFFER_FILLS, DISK_RULES, DiskInputs
+from prime_pulumi.disk.offers import DiskOffer
+from prime_pulumi.disk.outputs import disk_properties
+
+
+class DiskOperations(KindOperations):
+    """Creates Prime Intellect network disks, waits until they are ACTIVE, renames and
+    deletes them."""
+
+    kind = Kind(DISK_RULES, disk_error, ready="ACTIVE")
+
+    def changes(self, olds: dict[str, Any], news: dict[str, Any]) -> Changes:
+        """A new ``name`` renames the disk in place; a new size or place replaces it.
+
+        The API can neither resize nor move a disk. What a create took from the
+        disk offer it chose was never declared, so the marketplace moving is no change,
+        and neither is declaring later the place it was given.
+        """
+        return diff_inputs(DISK_RULES, olds, news, chosen_may_be_declared=True)
+
+    def create(self, props: dict[str, Any]) -> Live:
+        """Creates (or adopts) the disk and returns once it is ACTIVE; all or nothing."""
+        inputs = DISK_RULES.inputs_of(props)
+        name = inputs.get("name") or "disk"
+        creation: DiskCreation | None = None
+
+        def left_behind() -> str:
+            return creation.left_behind() if creation is not None else NOTHING_CREATED
+
+        with self.shown(f"Disk {name!r}", outcome=left_behind, name=name):
+            spec = DiskInputs.model_validate(inputs)
+            name = spec.name or DISK_RULES.name_for(inputs)
+            progress = RUNTIME.progress(urn_of(props))
+            try:
+                with RUNTIME.lease() as client:
+                    creation = DiskCreation(
+                        self.kind, RUNTIME, client, spec, name=name, progress=progress
+                    )
+                    disk = creation.run()
+                chosen = _chosen(spec, creation.chosen, disk)
+                outputs = disk_properties(disk, {**inputs, **chosen, "name": name})
+            finally:
+                progress.settle()
+        hidden = {**hidden_of(props), CHOSEN_KEY: sorted(chosen)} if chosen else hidden_of(props)
+        return Live(disk.id, {**outputs, **hidden})
+
+    def read(self, id_: str, props: dict[str, Any]) -> Live | None:
+        """The live disk; a disk that is gone, ``DELETING`` or ``TERMINATED`` is ``None``.
+
+        Refresh then drops it from the stack, and the next ``up`` makes a new one.
+        """
+        with (
+            self.shown_for(id_, props, "The disk was left as it is."),
+            RUNTIME.lease() as client,
+        ):
+            try:
+                disk = client.get_disk(id_)
+            except NotFoundError:
+                return None
+        if disk.status in (PodState.DELETING, PodState.TERMINATED):
+            return None
+        outputs = disk_properties(disk, DISK_RULES.inputs_of(props))
+        return Live(disk.id, {**outputs, **hidden_of(props)})
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
+        """Renames the disk when ``name`` changed; ``ready_timeout`` changes only in state."""
+        with self.shown_for(id_, olds, "The disk was left as it is."):
+            outs = self.kept(olds, news)
+            name = news.get("name")
+            if isinstance(name, str) and name != olds.get("name"):
+                progress = RUNTIME.progress(urn_of(news) or urn_of(olds))
+                try:
+                    progress(f"renaming to {name!r}")
+                    with RUNTIME.lease() as client:
+                        disk = client.rename_disk(id_, name)
+                    outs.update(disk_properties(disk, DISK_RULES.inputs_of(outs)))
+                finally:
+                    progress.settle()
+            return outs
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        """Deletes the disk and waits until it is gone; a disk already gone is done."""
+        outcome = (
+            f"Disk {id_} may still exist and bill: run the operation again, or delete it by hand."
+        )
+        with self.shown_for(id_, props, outcome), RUNTIME.lease() as client:
+            progress = RUNTIME.progress(urn_of(props))
+            try:
+                delete_disk_and_wait(RUNTIME, client, id_, progress)
+            finally:
+                progress.settle()
+
+
+#: The disk kind's operations, served by every face.
+DISK = DiskOperations()
+
+
+def _chosen(spec: DiskInputs, offer: DiskOffer | None, disk: DiskDetails) -> dict[str, Any]:
+    """What the create took from the disk offer it chose, where the inputs left it open.
+
+    A disk adopted by name (an interrupted run made it) came from an offer this
+    create never saw: only what the disk itself reports is known (its provider).
+    A disk that says where it goes took nothing.
+    """
+    if spec.placed:
+        return {}
+    source: Any = offer if offer is not None else disk
+    taken = {
+        key: getattr(source, key, None) for key in DISK_OFFER_FILLS if getattr(spec, key) is None
+    }
+    return {k: v for k, v in taken.items() if v is not None}

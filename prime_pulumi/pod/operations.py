@@ -1,0 +1,119 @@
+"""A pod's operations: check, diff, create, read, update, delete, as plain values.
+
+Every face serves pods through :data:`POD`; the dynamic provider
+(``prime_pulumi.provider.PodProvider``) only translates. Each failure is one line
+naming the pod (``core/error_display.py``); each long wait shows progress in the
+pod's row (``core/progress.py``). The settings and the client live in the
+process's ``RUNTIME``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prime_pulumi.client import NotFoundError, PodDetails, PodState
+from prime_pulumi.core.checks import Changes
+from prime_pulumi.core.creation import NOTHING_CREATED
+from prime_pulumi.core.kind import Kind, KindOperations, Live
+from prime_pulumi.core.properties import CHOSEN_KEY, hidden_of, urn_of
+from prime_pulumi.core.runtime import RUNTIME
+from prime_pulumi.pod.creation import PodCreation, delete_and_wait
+from prime_pulumi.pod.errors import pod_error
+from prime_pulumi.pod.inputs import OFFER_FILLS, POD_RULES, PodInputs
+from prime_pulumi.pod.listings import listings
+from prime_pulumi.pod.offers import GpuOffer
+from prime_pulumi.pod.outputs import pod_properties
+
+
+class PodOperations(KindOperations):
+    """Creates Prime Intellect pods, waits until they are ready, and deletes them."""
+
+    kind = Kind(POD_RULES, pod_error, ready="ready")
+
+    def changes(self, olds: dict[str, Any], news: dict[str, Any]) -> Changes:
+        """Every input that reaches the API replaces the pod; ``ready_timeout`` updates in place.
+
+        A pod that mounts disks is deleted before its replacement is made. The hidden
+        properties, and what a create took from the offer it chose, are not compared.
+        """
+        changes = super().changes(olds, news)
+        if changes.replaces and (olds.get("disks") or news.get("disks")):
+            # A disk that is not multi-node serves one pod at a time, and two pods must
+            # never write to one disk at once: the old pod goes before the new one comes.
+            return Changes(changes.changes, changes.replaces, changes.stables, True)
+        return changes
+
+    def create(self, props: dict[str, Any]) -> Live:
+        """Creates (or adopts) the pod and returns once it is ready; all or nothing."""
+        inputs = POD_RULES.inputs_of(props)
+        name = inputs.get("name") or "pod"
+        creation: PodCreation | None = None
+
+        def left_behind() -> str:
+            return creation.left_behind() if creation is not None else NOTHING_CREATED
+
+        with self.shown(f"Pod {name!r}", outcome=left_behind, name=name):
+            spec = PodInputs.model_validate(inputs)
+            name = spec.name or POD_RULES.name_for(inputs)
+            progress = RUNTIME.progress(urn_of(props))
+            try:
+                with RUNTIME.lease() as client:
+                    creation = PodCreation(
+                        self.kind, RUNTIME, client, spec, name=name, progress=progress
+                    )
+                    ready = creation.run()
+                chosen = _chosen(inputs, creation.chosen, ready)
+                outputs = pod_properties(ready, {**inputs, **chosen, "name": name})
+            finally:
+                progress.settle()
+        hidden = {**hidden_of(props), CHOSEN_KEY: sorted(chosen)} if chosen else hidden_of(props)
+        return Live(ready.id, {**outputs, **hidden})
+
+    def read(self, id_: str, props: dict[str, Any]) -> Live | None:
+        """The live pod; a pod that is gone or going is ``None``.
+
+        Refresh then drops it from the stack, and the next ``up`` makes a new one.
+        """
+        with (
+            self.shown_for(id_, props, "The pod was left as it is."),
+            RUNTIME.lease() as client,
+        ):
+            batched = RUNTIME.settings.batch_reads
+            listed = listings(RUNTIME).lookup(client, id_) if batched else None
+            try:
+                # Not in the listing: read it alone, so that "gone" is the API's own 404.
+                pod = listed or client.get_pod(id_)
+            except NotFoundError:
+                return None
+        if pod.status in (PodState.DELETING, PodState.TERMINATED):
+            return None
+        outputs = pod_properties(pod, POD_RULES.inputs_of(props))
+        return Live(pod.id, {**outputs, **hidden_of(props)})
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        """Deletes the pod and waits until it is gone; a pod already gone is done."""
+        outcome = (
+            f"Pod {id_} may still be running and billing: run the operation again, or "
+            "delete it by hand."
+        )
+        with self.shown_for(id_, props, outcome), RUNTIME.lease() as client:
+            progress = RUNTIME.progress(urn_of(props))
+            try:
+                delete_and_wait(RUNTIME, client, id_, progress)
+            finally:
+                progress.settle()
+
+
+#: The pod kind's operations, served by every face.
+POD = PodOperations()
+
+
+def _chosen(inputs: dict[str, Any], offer: GpuOffer | None, pod: PodDetails) -> dict[str, Any]:
+    """What the create took from the offer it chose, where the inputs left it open.
+
+    A pod adopted by name (an interrupted run made it) came from an offer this
+    create never saw: only what the pod itself reports is known.
+    """
+    source: Any = offer if offer is not None else pod
+    taken = {key: getattr(source, key, None) for key in OFFER_FILLS if inputs.get(key) is None}
+    return {k: v for k, v in taken.items() if v is not None}

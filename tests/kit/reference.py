@@ -1,0 +1,104 @@
+"""The reference tables of docs/, made from the models that state each input and output once.
+
+``python -m tests.kit.reference`` (``make docs``) writes each table between its
+markers, ``<!-- table: NAME -->`` and ``<!-- end table -->``;
+``tests/unit/test_reference.py`` fails while a page differs from what this makes.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+from pathlib import Path
+from typing import Any, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel
+
+from prime_pulumi.core.properties import InputRules
+from prime_pulumi.disk.inputs import DISK_RULES
+from prime_pulumi.disk.outputs import DiskOutputs
+from prime_pulumi.pod.inputs import POD_RULES
+from prime_pulumi.pod.outputs import PodOutputs
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+_TABLE = re.compile(r"(<!-- table: (?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- end table -->)", re.S)
+
+
+def type_name(annotation: Any) -> str:
+    """A field's type as the docs say it: ``str``, ``list of str``, ``mapping str → str``."""
+    origin = get_origin(annotation)
+    if origin in (Union, types.UnionType):
+        (inner,) = [a for a in get_args(annotation) if a is not type(None)]
+        return type_name(inner)
+    if origin is typing.Annotated:
+        return type_name(get_args(annotation)[0])
+    if origin is Literal:
+        return type_name(type(get_args(annotation)[0]))
+    if origin is list:
+        (item,) = get_args(annotation)
+        return "list" if get_origin(item) is dict else f"list of {type_name(item)}"
+    if origin is dict:
+        key, value = get_args(annotation)
+        return f"mapping {type_name(key)} → {type_name(value)}"
+    return str(getattr(annotation, "__name__", annotation))
+
+
+def described(model: type[BaseModel], name: str) -> str:
+    """A field's description in one line, in Markdown."""
+    text = " ".join((model.model_fields[name].description or "").split())
+    return text.replace("``", "`")
+
+
+def _table(head: str, model: type[BaseModel], names: tuple[str, ...]) -> str:
+    rows = [f"| {head} | type | notes |", "| --- | --- | --- |"]
+    for name in names:
+        annotation = model.model_fields[name].annotation
+        rows.append(f"| `{name}` | {type_name(annotation)} | {described(model, name)} |")
+    return "\n".join(rows) + "\n"
+
+
+def inputs_table(rules: InputRules) -> str:
+    """Every input a user declares: its name, type and description."""
+    return _table("input", rules.model, rules.user)
+
+
+def outputs_table(model: type[BaseModel]) -> str:
+    """Every output besides the inputs: its name, type and description."""
+    return _table("output", model, tuple(model.model_fields))
+
+
+#: Each table of docs/ and what makes it.
+TABLES = {
+    "pod-inputs": lambda: inputs_table(POD_RULES),
+    "pod-outputs": lambda: outputs_table(PodOutputs),
+    "disk-inputs": lambda: inputs_table(DISK_RULES),
+    "disk-outputs": lambda: outputs_table(DiskOutputs),
+}
+
+
+def written(text: str) -> str:
+    """``text`` (a docs page) with each of its tables as the models make it now."""
+
+    def table(match: re.Match[str]) -> str:
+        return f"{match.group(1)}{TABLES[match.group('name')]()}{match.group(4)}"
+
+    return _TABLE.sub(table, text)
+
+
+def tables_in(text: str) -> dict[str, str]:
+    """The tables of a docs page, by name, as the page has them."""
+    return {m.group("name"): m.group("body") for m in _TABLE.finditer(text)}
+
+
+def main() -> None:
+    """Writes every table of docs/ anew."""
+    for page in sorted(DOCS.glob("*.md")):
+        text = page.read_text()
+        if written(text) != text:
+            page.write_text(written(text))
+            print(f"wrote the tables of {page.name}")
+
+
+if __name__ == "__main__":
+    main()
