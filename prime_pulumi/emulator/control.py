@@ -1,6 +1,7 @@
 """Steers a running emulator over HTTP, as a test, the fault campaign or a benchmark does.
 
-The ``/_emulator`` control endpoints (documented in :mod:`prime_pulumi.emulator.app`)
+The ``/_emulator`` control endpoints (documented in :mod:`prime_pulumi.emulator.app`
+and in each resource's ``routes`` module)
 reset it, change its timing, queue pod and disk fates and faults, add and change GPU
 offers, and show its pods, disks and request counts. The API itself, with the key,
 lists offers, and makes and deletes pods and disks behind the provider's back: by

@@ -1,4 +1,4 @@
-"""The errors the emulator answers with; each one renders its own body.
+"""The errors the emulator answers with, and their bodies; each error renders its own.
 
 ::
 
@@ -26,7 +26,27 @@ from collections.abc import Iterable, Mapping
 from http import HTTPStatus
 from typing import Any
 
-from prime_pulumi.emulator.schemas import ErrorBody, ValidationErrorBody, ValidationIssue
+from pydantic import BaseModel
+
+
+class ErrorBody(BaseModel):
+    """The API's usual error body."""
+
+    detail: str
+
+
+class ValidationIssue(BaseModel):
+    """One problem with a request, as FastAPI reports it."""
+
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ValidationErrorBody(BaseModel):
+    """The API's 422 body."""
+
+    detail: list[ValidationIssue]
 
 
 class EmulatorError(Exception):

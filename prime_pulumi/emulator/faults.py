@@ -1,147 +1,180 @@
-"""ASGI middleware that counts API requests and inflicts the faults tests queue.
+"""Faults and request counts: the route names they are keyed by, faults, and their queue.
 
-It wraps the whole application, outside FastAPI's routing and error handling,
-because two of its actions need the raw ASGI channel:
-
-``status``
-    Answers with the fault's status and ``{"detail": ...}`` (plus
-    ``Retry-After`` when asked); the endpoint never runs.
-``delay``
-    Reads the request body, sleeps, then lets the endpoint run normally. The
-    body is read first so the request is processed even if the client gave up
-    (timed out) meanwhile: a slow success, as a real overloaded server gives.
-``drop``
-    The endpoint never runs. The server starts a response (a 503 head) whose
-    ``Content-Length`` promises a body, sends none of it and closes the
-    connection. No complete HTTP response reaches the client; httpx raises
-    ``httpx.RemoteProtocolError`` ("peer closed connection without sending
-    complete message body").
-``drop_after``
-    The endpoint runs (a pod *is* created), its response is thrown away and the
-    connection is dropped as for ``drop``, with the real status in the head.
-
-Dropping works by raising :class:`ConnectionDropped` once the response has
-started: every ASGI server must then close the connection, since the promised
-body can never come. :func:`quiet_dropped_connections` keeps uvicorn from
-logging those deliberate drops as application errors.
+The route names are those of every resource's route table (an
+:class:`~prime_pulumi.emulator.wire.ApiRoute`, in the resource's ``wire`` module), in
+:data:`API_ROUTES` order; the app serves an API route only through its table, so
+every route has a name here and no name lacks a route. What each fault action does
+on the connection is in :mod:`prime_pulumi.emulator.fault_injector`, which counts the
+requests and inflicts the faults; :class:`FaultBackend` holds the queue it draws from.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from collections.abc import Sequence
-from typing import NoReturn
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final, Literal
 
-from starlette.responses import JSONResponse
-from starlette.routing import BaseRoute, Match
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from pydantic import Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
-from prime_pulumi.emulator.backend import EmulatorBackend
-from prime_pulumi.emulator.errors import ConnectionDropped, InjectedFaultError
-from prime_pulumi.emulator.schemas import ROUTE_NAMES, RouteName
+from prime_pulumi.emulator.availability.wire import AvailabilityRoute
+from prime_pulumi.emulator.clusters.wire import ClusterRoute
+from prime_pulumi.emulator.core import BackendCore
+from prime_pulumi.emulator.disks.wire import DiskRoute
+from prime_pulumi.emulator.pods.wire import PodRoute
+from prime_pulumi.emulator.wire import ApiRoute, Control
 
-# The promised body length of a dropped response; any positive number will do.
-_PROMISED_LENGTH = b"64"
+#: Every API route, resource by resource: the app serves exactly these.
+API_ROUTES: Final[tuple[ApiRoute, ...]] = (*PodRoute, *AvailabilityRoute, *ClusterRoute, *DiskRoute)
+
+#: The API routes by name: request counts and faults are keyed by these.
+ROUTE_NAMES: Final[tuple[str, ...]] = tuple(route.name for route in API_ROUTES)
+
+if TYPE_CHECKING:
+    FaultRoute = str
+else:
+    # One literal, so a wrong route is one issue at "route", listing the names.
+    FaultRoute = Literal[(*ROUTE_NAMES, "*")]
+
+FaultAction = Literal["status", "delay", "drop", "drop_after"]
+
+#: The fault settings only one action uses, and that action.
+_FAULT_SETTING_USER: Final[dict[str, FaultAction]] = {
+    "status": "status",
+    "retry_after": "status",
+    "detail": "status",
+    "delay": "delay",
+}
 
 
-class FaultInjector:
-    """Counts every request to a named API route, then applies its fault, if one is queued."""
+class Fault(Control):
+    """A fault for the next ``times`` requests to ``route`` (``"*"``: any API route).
 
-    def __init__(self, app: ASGIApp, backend: EmulatorBackend, routes: Sequence[BaseRoute]) -> None:
-        self.app = app
-        self.backend = backend
-        self.routes = routes
+    ``status`` answers ``status`` with ``{"detail": detail}`` (and ``Retry-After``
+    when ``retry_after`` is set) without processing; ``delay`` waits ``delay``
+    seconds and then processes the request; ``drop`` closes the connection
+    without processing; ``drop_after`` processes the request, then closes the
+    connection so the response is lost. A setting other than its default for an
+    action that ignores it (``status`` with ``drop``, say) is refused
+    (``unused_by_action``).
+    """
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        route = self._route_name(scope)
-        fault = self.backend.intercept(route) if route is not None else None
-        if fault is None:
-            await self.app(scope, receive, send)
-        elif fault.action == "status":
-            error = InjectedFaultError(fault.status, fault.detail, fault.retry_after)
-            response = JSONResponse(error.body(), error.status_code, error.headers())
-            await response(scope, receive, send)
-        elif fault.action == "delay":
-            receive = await _buffered(receive)
-            await asyncio.sleep(fault.delay)
-            await self.app(scope, receive, send)
-        elif fault.action == "drop":
-            # Read the body first: closing before it has arrived makes the kernel answer
-            # its late bytes with a reset, and the client sees ECONNRESET, not a drop.
-            await _buffered(receive)
-            await _drop(send, 503)
-        else:
-            await _drop(send, await _run_discarding_response(self.app, scope, receive))
+    route: FaultRoute
+    action: FaultAction
+    status: int = Field(default=503, ge=400, le=599)
+    retry_after: float | None = Field(default=None, ge=0)
+    delay: float = Field(default=0.0, ge=0)
+    detail: str | None = None
+    times: int = Field(default=1, ge=1)
 
-    def _route_name(self, scope: Scope) -> RouteName | None:
-        """The API route a request is for, or None (control routes, unknown paths)."""
-        if scope["type"] != "http":
+    @field_validator(*_FAULT_SETTING_USER)
+    @classmethod
+    def _used_by_the_action(cls, value: Any, info: ValidationInfo) -> Any:
+        field = str(info.field_name)
+        action = info.data.get("action")  # absent when the action itself was refused
+        user = _FAULT_SETTING_USER[field]
+        if action in (None, user) or value == cls.model_fields[field].default:
+            return value
+        raise PydanticCustomError(
+            "unused_by_action",
+            "{field} applies only to the {user} action, not to {action}",
+            {"field": field, "user": user, "action": action},
+        )
+
+
+class FaultId(Control):
+    """The id of a queued fault."""
+
+    id: str
+
+
+class PendingFault(Fault):
+    """A queued fault and how many requests it still affects (``times``)."""
+
+    id: str
+
+
+class PendingFaults(Control):
+    """Every fault still queued, oldest first."""
+
+    data: list[PendingFault]
+
+
+class Cleared(Control):
+    """How many items a clearing call removed."""
+
+    cleared: int
+
+
+class RequestCounts(Control):
+    """API requests received per route (faulted and rejected ones included)."""
+
+    counts: dict[str, int]
+    total: int
+
+
+@dataclass
+class _ArmedFault:
+    id: str
+    fault: Fault
+    remaining: int
+
+    def matches(self, route: str) -> bool:
+        return self.fault.route in ("*", route)
+
+
+class FaultBackend(BackendCore):
+    """The backend's queue of faults for the next requests, and its request counts."""
+
+    _faults: list[_ArmedFault]
+    _counts: Counter[str]
+
+    def _forget(self) -> None:
+        super()._forget()
+        self._faults = []
+        self._counts = Counter()
+
+    def add_fault(self, fault: Fault) -> str:
+        """Queue a fault for the next matching requests; returns its id."""
+        with self._lock:
+            armed = _ArmedFault(self._next_id("fault"), fault, fault.times)
+            self._faults.append(armed)
+            return armed.id
+
+    def clear_faults(self) -> int:
+        """Drop every queued fault; returns how many there were."""
+        with self._lock:
+            cleared = len(self._faults)
+            self._faults.clear()
+            return cleared
+
+    def pending_faults(self) -> list[PendingFault]:
+        """The faults still queued, oldest first, with the requests each still affects."""
+        with self._lock:
+            return [
+                PendingFault.model_validate(
+                    {**armed.fault.model_dump(), "times": armed.remaining, "id": armed.id}
+                )
+                for armed in self._faults
+            ]
+
+    def intercept(self, route: str) -> Fault | None:
+        """Count one API request on ``route`` and hand out the fault it must suffer, if any.
+
+        Faults are consumed first in, first out among those matching the route.
+        """
+        with self._lock:
+            self._counts[route] += 1
+            for armed in self._faults:
+                if armed.matches(route):
+                    armed.remaining -= 1
+                    if armed.remaining == 0:
+                        self._faults.remove(armed)
+                    return armed.fault
             return None
-        for route in self.routes:
-            match, _ = route.matches(scope)
-            if match is Match.FULL:
-                name = getattr(route, "name", None)
-                return next((known for known in ROUTE_NAMES if known == name), None)
-        return None
 
-
-async def _buffered(receive: Receive) -> Receive:
-    """Read the whole request body now and replay it to the endpoint later."""
-    chunks: list[bytes] = []
-    more = True
-    while more:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunks.append(message.get("body", b""))
-        more = message.get("more_body", False)
-    pending: list[Message] = [{"type": "http.request", "body": b"".join(chunks)}]
-
-    async def replay() -> Message:
-        return pending.pop() if pending else await receive()
-
-    return replay
-
-
-async def _run_discarding_response(app: ASGIApp, scope: Scope, receive: Receive) -> int:
-    """Process the request fully and return the status of the response it would have had."""
-    status = 500
-
-    async def discard(message: Message) -> None:
-        nonlocal status
-        if message["type"] == "http.response.start":
-            status = message["status"]
-
-    await app(scope, receive, discard)
-    return status
-
-
-async def _drop(send: Send, status: int) -> NoReturn:
-    """Start a response that promises a body, then abandon it so the server drops the line."""
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", _PROMISED_LENGTH),
-            ],
-        }
-    )
-    raise ConnectionDropped(f"connection dropped on purpose after a {status} head")
-
-
-class _HideDeliberateDrops(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not (record.exc_info and isinstance(record.exc_info[1], ConnectionDropped))
-
-
-_DROP_FILTER = _HideDeliberateDrops()
-
-
-def quiet_dropped_connections() -> None:
-    """Keep uvicorn from logging deliberately dropped connections as errors (idempotent)."""
-    logger = logging.getLogger("uvicorn.error")
-    if _DROP_FILTER not in logger.filters:
-        logger.addFilter(_DROP_FILTER)
+    def request_counts(self) -> RequestCounts:
+        """API requests received per route, every route listed, and their total."""
+        with self._lock:
+            counts: dict[str, int] = {route: self._counts[route] for route in ROUTE_NAMES}
+        return RequestCounts(counts=counts, total=sum(counts.values()))

@@ -27,7 +27,7 @@ from prime_pulumi.emulator.defaults import (
     SERVER_START_TIMEOUT,
     SERVER_STOP_TIMEOUT,
 )
-from prime_pulumi.emulator.faults import quiet_dropped_connections
+from prime_pulumi.emulator.fault_injector import quiet_dropped_connections
 
 
 def bind_socket(host: str, port: int) -> socket.socket:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from prime_pulumi.emulator import EmulatorBackend, Fate, Fault, PodFailure, WireCluster
+from prime_pulumi.emulator.disks.wire import WireCreateDiskRequest
 from prime_pulumi.emulator.errors import (
     ForbiddenError,
     InvalidApiKeyError,
@@ -16,7 +17,7 @@ from prime_pulumi.emulator.errors import (
     RequestRefusedError,
     UnknownResourceError,
 )
-from prime_pulumi.emulator.schemas import WireCreateDiskRequest, WireCreatePodRequest, WirePod
+from prime_pulumi.emulator.pods.wire import WireCreatePodRequest, WirePod
 from tests.emulator.support import OFFER_BODY, FakeClock
 
 

@@ -9,17 +9,17 @@ from typing import Any
 import pytest
 
 from prime_pulumi.emulator import DiskFate, EmulatorBackend
+from prime_pulumi.emulator.disks.wire import (
+    WireCreateDiskRequest,
+    WireDisk,
+    WireUpdateDiskRequest,
+)
 from prime_pulumi.emulator.errors import (
     ConflictError,
     RequestRefusedError,
     UnknownResourceError,
 )
-from prime_pulumi.emulator.schemas import (
-    WireCreateDiskRequest,
-    WireCreatePodRequest,
-    WireDisk,
-    WireUpdateDiskRequest,
-)
+from prime_pulumi.emulator.pods.wire import WireCreatePodRequest
 from tests.emulator.support import OFFER_BODY, FakeClock
 
 #: The data center of the catalogue offer OFFER_BODY makes pods from.

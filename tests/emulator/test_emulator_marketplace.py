@@ -12,9 +12,10 @@ import httpx
 import pytest
 
 from prime_pulumi.emulator import DEFAULT_API_KEY, EmulatorBackend
+from prime_pulumi.emulator.availability.wire import OfferUpdate, PriceUpdate
 from prime_pulumi.emulator.control import EmulatorControl
 from prime_pulumi.emulator.errors import ConflictError, UnknownResourceError
-from prime_pulumi.emulator.schemas import OfferUpdate, PriceUpdate, WireCreatePodRequest
+from prime_pulumi.emulator.pods.wire import WireCreatePodRequest
 from prime_pulumi.emulator.server import EmulatorServer
 from tests.emulator.support import OFFER_BODY
 

@@ -2,7 +2,8 @@
 
 A :class:`DiskStore` holds one backend's disks and the fates queued for the next
 ones. It holds no lock of its own and knows nothing of HTTP, ids or wall time:
-the backend calls it under its lock and renders its records.
+:class:`DiskBackend`, the backend's part that serves disks, calls it under the
+backend's lock and renders its records.
 
 As for pods, no background task moves a disk on: its status is computed from
 the clock on every read. With disk provision time ``P`` and disk delete time
@@ -30,16 +31,29 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
+from prime_pulumi.emulator.availability.wire import WireDiskAvailability
+from prime_pulumi.emulator.core import BackendCore
 from prime_pulumi.emulator.defaults import DISK_MOUNT_PATH
-from prime_pulumi.emulator.errors import ConflictError, RequestRefusedError, disk_not_found
-from prime_pulumi.emulator.schemas import (
+from prime_pulumi.emulator.disks.wire import (
+    DeletedDisk,
+    DiskFate,
     DiskFateKind,
-    PodStatusValue,
-    WireAttachedResource,
-    WireDiskAvailability,
+    DiskList,
+    EmulatedDisk,
+    WireCreateDiskRequest,
+    WireDisk,
+    WireDiskInfo,
+    WireUpdateDiskRequest,
 )
+from prime_pulumi.emulator.errors import ConflictError, RequestRefusedError, disk_not_found
+from prime_pulumi.emulator.pods.wire import WireAttachedResource
+from prime_pulumi.emulator.wire import PodStatusValue
+
+if TYPE_CHECKING:  # other resources' stores, only named: their modules import this one
+    from prime_pulumi.emulator.availability.state import Marketplace
+    from prime_pulumi.emulator.pods.state import PodStore
 
 
 @dataclass
@@ -193,3 +207,127 @@ class DiskStore:
             record.deleted = now
             record.terminated = now + delete_seconds
         return "TERMINATED" if record.gone(now) else "DELETING"
+
+
+class DiskBackend(BackendCore):
+    """The backend's disks: what the disk routes serve, and their fates."""
+
+    _disks: DiskStore
+    _offers: Marketplace  # a disk is made where a disk offer is
+    _pods: PodStore  # a disk shows, and is held by, the pods that are not terminated
+
+    def _forget(self) -> None:
+        super()._forget()
+        self._disks = DiskStore()
+
+    def queue_disk_fates(self, fates: Iterable[DiskFate | DiskFateKind]) -> int:
+        """Queue fates for the next disks created, in order; returns how many are queued."""
+        with self._lock:
+            queue = self._disks.fates
+            queue.extend(f.kind if isinstance(f, DiskFate) else f for f in fates)
+            return len(queue)
+
+    def all_disks(self) -> list[EmulatedDisk]:
+        """Every disk held, in its current state (gone ones TERMINATED), in creation order."""
+        with self._lock:
+            now = self._clock()
+            return [
+                EmulatedDisk(**dict(self._disk(record, now)), fate=record.fate)
+                for record in self._disks.all()
+            ]
+
+    def create_disk(self, request: WireCreateDiskRequest) -> WireDisk:
+        """Create a disk where the disk offer it names is; it takes the next queued disk fate.
+
+        Refused, making no disk: 400 when no disk offer of its provider matches, or the
+        size is outside the offer's range; 409 when the offer is out of stock.
+        """
+        with self._lock:
+            offer = self._offers.disk_offer_for(request)
+            now = self._clock()
+            disk_id = self._next_id("disk")
+            record = DiskRecord(
+                id=disk_id,
+                name=request.disk.name or f"disk-{disk_id[:8]}",
+                size=request.disk.size,
+                provider_type=request.provider.type,
+                team_id=request.team.team_id if request.team else None,
+                offer=offer,
+                fate=self._disks.next_fate(),
+                provision_seconds=self._disk_provision_seconds,
+                created=now,
+            )
+            self._disks.add(record)
+            return self._disk(record, now)
+
+    def list_disks(self, offset: int = 0, limit: int = 100) -> DiskList:
+        """One page of the disks the API shows (DELETING ones included), oldest first."""
+        with self._lock:
+            now = self._clock()
+            listed = self._disks.listed(now)
+            page = [self._disk(r, now) for r in listed[offset : offset + limit]]
+        return DiskList(total_count=len(listed), offset=offset, limit=limit, data=page)
+
+    def get_disk(self, disk_id: str) -> WireDisk:
+        """One disk (DELETING ones included); 404 for unknown or gone ones."""
+        with self._lock:
+            now = self._clock()
+            return self._disk(self._disks.active(disk_id, now), now)
+
+    def update_disk(self, disk_id: str, change: WireUpdateDiskRequest) -> WireDisk:
+        """Rename a disk (DELETING ones too); 404 for unknown or gone ones."""
+        with self._lock:
+            now = self._clock()
+            record = self._disks.active(disk_id, now)
+            record.name = change.name
+            record.renamed = now
+            return self._disk(record, now)
+
+    def delete_disk(self, disk_id: str) -> DeletedDisk:
+        """Delete a disk: DELETING for ``disk_delete_seconds``, then gone.
+
+        Answers the disk's status right after (DELETING, or TERMINATED when the
+        delete time is 0); a DELETE while it is DELETING answers the same and keeps
+        the end of the window. 404 when unknown or gone; 409 while a pod that is not
+        terminated uses it.
+        """
+        with self._lock:
+            now = self._clock()
+            status = self._disks.delete(
+                disk_id, now, self._disk_delete_seconds, lambda pod_id: self._pods.live(pod_id, now)
+            )
+        return DeletedDisk(status=status)
+
+    def _disk(self, record: DiskRecord, now: float) -> WireDisk:
+        status, _ = record.phase(now)
+        offer = record.offer
+        return WireDisk(
+            id=record.id,
+            name=record.name,
+            remote_id=record.remote_id,
+            created_at=self._wall(record.created),
+            updated_at=self._wall(record.updated(now)),
+            terminated_at=(
+                self._wall(record.terminated)
+                if record.terminated is not None and record.gone(now)
+                else None
+            ),
+            status=status,
+            provider_type=record.provider_type,
+            size=record.size,
+            info=WireDiskInfo(
+                country=offer.country,
+                data_center_id=offer.data_center,
+                cloud_id=offer.cloud_id,
+                is_multinode=offer.is_multinode,
+            ),
+            price_hr=record.price_hr,
+            # A disk bills whether or not a pod runs on it.
+            stopped_price_hr=record.price_hr,
+            provisioning_price_hr=0.0,
+            user_id=self._user_id,
+            team_id=record.team_id,
+            wallet_id=self._wallet_id,
+            pods=[pod_id for pod_id in record.pod_ids if self._pods.live(pod_id, now)],
+            clusters=[],
+        )

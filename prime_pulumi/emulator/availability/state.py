@@ -1,29 +1,36 @@
 """The offers one backend holds: which match an availability query, and how tests change them.
 
 A :class:`Marketplace` starts as the default catalogue
-(:func:`~prime_pulumi.emulator.catalogue.default_offers` and
-:func:`~prime_pulumi.emulator.catalogue.default_disk_offers`); tests add GPU offers
-and change their stock and prices through the control API, and a reset gives the
-backend a fresh one. It holds no lock of its own: the backend calls it under its lock.
+(:func:`~prime_pulumi.emulator.availability.catalogue.default_offers` and
+:func:`~prime_pulumi.emulator.availability.catalogue.default_disk_offers`); tests add
+GPU offers and change their stock and prices through the control API, and a reset
+gives the backend a fresh one. It holds no lock of its own: :class:`AvailabilityBackend`,
+the backend's part that serves the offers, calls it under the backend's lock. Pods and
+disks are made from its offers (:meth:`Marketplace.offer_for_pod`,
+:meth:`Marketplace.disk_offer_for`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from prime_pulumi.emulator.catalogue import Offer, default_disk_offers, default_offers
-from prime_pulumi.emulator.errors import ConflictError, RequestRefusedError, UnknownResourceError
-from prime_pulumi.emulator.schemas import (
+from prime_pulumi.emulator.availability.catalogue import Offer, default_disk_offers, default_offers
+from prime_pulumi.emulator.availability.wire import (
+    AvailabilityPage,
+    DiskOfferPage,
     OfferUpdate,
-    Region,
-    Security,
-    Socket,
-    WireCreateDiskRequest,
     WireDiskAvailability,
     WireGPUAvailability,
 )
+from prime_pulumi.emulator.core import BackendCore
+from prime_pulumi.emulator.disks.wire import WireCreateDiskRequest
+from prime_pulumi.emulator.errors import ConflictError, RequestRefusedError, UnknownResourceError
+from prime_pulumi.emulator.wire import Region, Security, Socket
+
+if TYPE_CHECKING:  # another resource's store, only named: its module imports this one
+    from prime_pulumi.emulator.disks.state import DiskStore
 
 
 class _Placed(Protocol):
@@ -213,3 +220,105 @@ class Marketplace:
             offer = offer.model_copy(update={"prices": offer.prices.model_copy(update=prices)})
         self._offers[cloud_id] = replace(current, availability=offer)
         return offer
+
+
+class AvailabilityBackend(BackendCore):
+    """The backend's offers: what the availability routes serve, and how tests change them."""
+
+    _offers: Marketplace
+    _disks: DiskStore  # the ``disks`` filter keeps offers where the disks are
+
+    def _forget(self) -> None:
+        super()._forget()
+        self._offers = Marketplace.default()
+
+    def add_offer(
+        self, offer: WireGPUAvailability, *, multi_node: bool = False
+    ) -> WireGPUAvailability:
+        """Add an offer, served after the others; 409 when its ``cloudId`` is taken.
+
+        ``multi_node`` serves it from ``/availability/multi-node`` instead of ``/gpus``.
+        """
+        with self._lock:
+            return self._offers.add(offer, multi_node=multi_node)
+
+    def update_offer(self, cloud_id: str, change: OfferUpdate) -> WireGPUAvailability:
+        """Change an offer's stock and prices (each key given and not null); 404 when unknown.
+
+        Pods already made keep their price.
+        """
+        with self._lock:
+            return self._offers.update(cloud_id, change)
+
+    def availability(
+        self,
+        *,
+        multi_node: bool = False,
+        gpu_type: str | None = None,
+        gpu_count: int | None = None,
+        socket: Socket | None = None,
+        security: Security | None = None,
+        regions: Sequence[Region] = (),
+        data_center_id: str | None = None,
+        cloud_id: str | None = None,
+        disks: Sequence[str] = (),
+        page: int = 1,
+        page_size: int = 100,
+    ) -> AvailabilityPage:
+        """One page of the single-node (or multi-node) offers that match every filter given.
+
+        ``disks``: only offers in the data center of every one of these disks (none,
+        when one is unknown or gone).
+        """
+        place = PlaceFilter(
+            regions=tuple(regions), data_center_id=data_center_id, cloud_id=cloud_id
+        )
+        with self._lock:
+            now = self._clock()
+            filters = OfferFilter(
+                place=place,
+                gpu_type=gpu_type,
+                gpu_count=gpu_count,
+                socket=socket,
+                security=security,
+                disk_data_centers=[self._disks.data_center(d, now) for d in disks],
+            )
+            offers = self._offers.select(filters, multi_node=multi_node)
+        start = (page - 1) * page_size
+        return AvailabilityPage(items=offers[start : start + page_size], total_count=len(offers))
+
+    def legacy_availability(
+        self,
+        *,
+        gpu_type: str | None = None,
+        gpu_count: int | None = None,
+        regions: Sequence[Region] = (),
+    ) -> dict[str, list[WireGPUAvailability]]:
+        """Single-node offers keyed by GPU type, as older documentation shows them."""
+        filters = OfferFilter(
+            place=PlaceFilter(regions=tuple(regions)), gpu_type=gpu_type, gpu_count=gpu_count
+        )
+        grouped: dict[str, list[WireGPUAvailability]] = {}
+        with self._lock:
+            offers = self._offers.select(filters, multi_node=False)
+        for offer in offers:
+            grouped.setdefault(offer.gpu_type, []).append(offer)
+        return grouped
+
+    def disk_availability(
+        self,
+        *,
+        regions: Sequence[Region] = (),
+        data_center_id: str | None = None,
+        cloud_id: str | None = None,
+        page: int = 1,
+        page_size: int = 100,
+    ) -> DiskOfferPage:
+        """One page of the disk offers that match every filter given."""
+        filters = PlaceFilter(
+            regions=tuple(regions), data_center_id=data_center_id, cloud_id=cloud_id
+        )
+        with self._lock:
+            offers = self._offers.select_disk_offers(filters)
+        start = (page - 1) * page_size
+        return DiskOfferPage(items=offers[start : start + page_size], total_count=len(offers))

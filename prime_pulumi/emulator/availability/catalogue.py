@@ -13,7 +13,7 @@ provider, so a pod of any offer can mount a disk made beside it. Their prices
 are per GB-hour; the cheapest is out of stock, some have no ``cloudId`` (as the
 API allows), and sizes top out at different ``maxCount``.
 
-Each backend holds its own copy (see :mod:`prime_pulumi.emulator.marketplace`),
+Each backend holds its own copy (see :mod:`prime_pulumi.emulator.availability.state`),
 which tests change through the control API and a reset restores.
 """
 
@@ -21,17 +21,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from prime_pulumi.emulator.schemas import (
-    Region,
+from prime_pulumi.emulator.availability.wire import (
     ResourceSpec,
-    Security,
-    Socket,
-    StockStatus,
     WireDiskAvailability,
     WireDiskOfferSpec,
     WireGPUAvailability,
     WirePrices,
 )
+from prime_pulumi.emulator.wire import Region, Security, Socket, StockStatus
 
 _INTERCONNECT = {"SXM5": (900, "NVLink"), "SXM4": (600, "NVLink"), "PCIe": (64, "PCIe")}
 _IMAGES = ("ubuntu_22_cuda_12", "cuda_12_4_pytorch_2_5", "vllm_llama_3_1_8b", "custom_template")

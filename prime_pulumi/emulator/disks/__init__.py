@@ -1,0 +1,1 @@
+"""Disks: routes and JSON shapes (``wire``), lifecycle (``state``), endpoints (``routes``)."""

@@ -1,0 +1,1 @@
+"""Pods: routes and JSON shapes (``wire``), lifecycle (``state``), endpoints (``routes``)."""
