@@ -15,68 +15,34 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from prime_pulumi.client import *  # noqa: F403
-    from prime_pulumi.cluster import GetClusterResult as GetClusterResult
-    from prime_pulumi.cluster import get_cluster as get_cluster
-    from prime_pulumi.cluster import get_cluster_output as get_cluster_output
-    from prime_pulumi.core.errors import ResourceError as ResourceError
-    from prime_pulumi.core.errors import UnexpectedError as UnexpectedError
-    from prime_pulumi.disk.data import DiskOffer as DiskOffer
-    from prime_pulumi.disk.data import get_disk_offers as get_disk_offers
-    from prime_pulumi.disk.data import get_disk_offers_output as get_disk_offers_output
-    from prime_pulumi.disk.errors import DiskCleanupError as DiskCleanupError
-    from prime_pulumi.disk.errors import DiskError as DiskError
-    from prime_pulumi.disk.errors import DiskProvisioningError as DiskProvisioningError
-    from prime_pulumi.disk.resource import Disk as Disk
-    from prime_pulumi.disk.resource import DiskArgs as DiskArgs
-    from prime_pulumi.pod.data import GpuOffer as GpuOffer
-    from prime_pulumi.pod.data import get_gpu_offers as get_gpu_offers
-    from prime_pulumi.pod.data import get_gpu_offers_output as get_gpu_offers_output
-    from prime_pulumi.pod.errors import NoOfferError as NoOfferError
-    from prime_pulumi.pod.errors import PodCleanupError as PodCleanupError
-    from prime_pulumi.pod.errors import PodError as PodError
-    from prime_pulumi.pod.errors import PodNameTakenError as PodNameTakenError
-    from prime_pulumi.pod.errors import PodProvisioningError as PodProvisioningError
-    from prime_pulumi.pod.resource import Pod as Pod
-    from prime_pulumi.pod.resource import PodArgs as PodArgs
+    from prime_pulumi.cluster import *  # noqa: F403
+    from prime_pulumi.core.errors import *  # noqa: F403
+    from prime_pulumi.disk import *  # noqa: F403
+    from prime_pulumi.pod import *  # noqa: F403
 
-#: The names of the Pulumi-facing layer and their modules; every other public name is the
-#: client's.
-_PULUMI_FACING = {
-    "Pod": "prime_pulumi.pod.resource",
-    "PodArgs": "prime_pulumi.pod.resource",
-    "Disk": "prime_pulumi.disk.resource",
-    "DiskArgs": "prime_pulumi.disk.resource",
-    "GetClusterResult": "prime_pulumi.cluster",
-    "get_cluster": "prime_pulumi.cluster",
-    "get_cluster_output": "prime_pulumi.cluster",
-    "GpuOffer": "prime_pulumi.pod.data",
-    "get_gpu_offers": "prime_pulumi.pod.data",
-    "get_gpu_offers_output": "prime_pulumi.pod.data",
-    "DiskOffer": "prime_pulumi.disk.data",
-    "get_disk_offers": "prime_pulumi.disk.data",
-    "get_disk_offers_output": "prime_pulumi.disk.data",
-    "ResourceError": "prime_pulumi.core.errors",
-    "UnexpectedError": "prime_pulumi.core.errors",
-    "PodError": "prime_pulumi.pod.errors",
-    "PodProvisioningError": "prime_pulumi.pod.errors",
-    "PodCleanupError": "prime_pulumi.pod.errors",
-    "PodNameTakenError": "prime_pulumi.pod.errors",
-    "NoOfferError": "prime_pulumi.pod.errors",
-    "DiskError": "prime_pulumi.disk.errors",
-    "DiskProvisioningError": "prime_pulumi.disk.errors",
-    "DiskCleanupError": "prime_pulumi.disk.errors",
-}
+#: Where the public names are, besides the client's: each lists its own in ``__all__``.
+#: A new kind is one line here (and one above, for type checkers).
+_PUBLIC = (
+    "prime_pulumi.pod",
+    "prime_pulumi.disk",
+    "prime_pulumi.cluster",
+    "prime_pulumi.core.errors",
+)
 
 
 def __getattr__(name: str) -> Any:
-    client = importlib.import_module("prime_pulumi.client")
+    # The client first: its names need neither pulumi nor grpc.
+    homes = [importlib.import_module("prime_pulumi.client")]
     if name == "__all__":
-        value: Any = sorted([*_PULUMI_FACING, *client.__all__])
-    elif name in _PULUMI_FACING:
-        value = getattr(importlib.import_module(_PULUMI_FACING[name]), name)
-    elif name in client.__all__:
-        value = getattr(client, name)
+        homes += [importlib.import_module(module) for module in _PUBLIC]
+        value: Any = sorted(n for home in homes for n in home.__all__)
     else:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        for module in ("prime_pulumi.client", *_PUBLIC):
+            home = importlib.import_module(module)
+            if name in home.__all__:
+                value = getattr(home, name)
+                break
+        else:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     globals()[name] = value  # later look-ups skip this function
     return value

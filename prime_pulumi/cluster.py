@@ -15,6 +15,8 @@ from prime_pulumi.client import (
 )
 from prime_pulumi.dynamic.functions import with_client
 
+__all__ = ["GetClusterResult", "get_cluster", "get_cluster_output"]
+
 
 class GetClusterResult(ClusterDetails):
     """A cluster: its fields, ``nodes`` (each with ``connections``) and ``ssh_keys``."""

@@ -20,6 +20,8 @@ from typing import ClassVar
 
 from prime_pulumi.client import PrimeError
 
+__all__ = ["ResourceError", "UnexpectedError"]
+
 
 class UnexpectedError(PrimeError):
     """Something failed inside prime-pulumi that should not have: a bug to report.

@@ -66,3 +66,47 @@ def test_pod_errors_and_unknown_creates_are_ours() -> None:
     lost = CreateOutcomeUnknownError("lost", pod_name="a", request_sent=True)
     assert lost.request_sent is True
     assert type(taken).__module__ == "prime_pulumi", "shown where users import it"
+
+
+def test_a_pod_s_and_a_disk_s_errors_share_one_base_that_names_kind_name_and_id() -> None:
+    import prime_pulumi
+
+    pod = prime_pulumi.PodNameTakenError("taken", pod_name="trainer", pod_id="p1")
+    disk = prime_pulumi.DiskCleanupError("stuck", disk_id="d1", disk_name="data")
+    assert isinstance(pod, prime_pulumi.ResourceError)
+    assert isinstance(disk, prime_pulumi.ResourceError)
+    assert (pod.kind, pod.name, pod.id, pod.pod_name, pod.pod_id) == (
+        "pod",
+        "trainer",
+        "p1",
+        "trainer",
+        "p1",
+    )
+    assert (disk.kind, disk.name, disk.id, disk.disk_name, disk.disk_id) == (
+        "disk",
+        "data",
+        "d1",
+        "data",
+        "d1",
+    )
+    # Shown in the CLI as prime_pulumi.<Name>, where users import them.
+    assert type(pod).__module__ == type(disk).__module__ == "prime_pulumi"
+
+
+def test_the_client_exports_only_http_and_transport_errors() -> None:
+    import prime_pulumi.client as client
+
+    provider_errors = {
+        "PodError",
+        "PodProvisioningError",
+        "PodCleanupError",
+        "PodNameTakenError",
+        "NoOfferError",
+        "DiskError",
+        "DiskProvisioningError",
+        "DiskCleanupError",
+        "UnexpectedError",
+        "ResourceError",
+    }
+    assert not provider_errors & set(client.__all__)
+    assert not [name for name in provider_errors if hasattr(client, name)]

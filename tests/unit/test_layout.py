@@ -126,3 +126,27 @@ def test_contents_table_names_every_module() -> None:
     for folder in (*LAYERS, "emulator"):
         assert f"`prime_pulumi/{folder}/`" in section
     assert "`tests/kit/`" in section
+
+
+def test_the_package_needs_nothing_of_the_test_kit() -> None:
+    # The wheel is prime_pulumi/ alone: the test kit (tests/kit/) stays in the repository.
+    importing = {
+        str(path.relative_to(PACKAGE)): found
+        for path in PACKAGE.rglob("*.py")
+        if (found := {m for m in _imports(path) if m.split(".")[0] == "tests"})
+    }
+    assert importing == {}
+    assert not (PACKAGE / "testing").exists()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_kind_s_public_names_each_load_from_their_module(kind: str) -> None:
+    import importlib
+
+    import prime_pulumi
+
+    package = importlib.import_module(f"prime_pulumi.{kind}")
+    assert set(package.__all__) == set(package._HOMES)
+    for name in package.__all__:
+        assert getattr(prime_pulumi, name) is getattr(package, name)
+        assert name in prime_pulumi.__all__
