@@ -1,2 +1,3 @@
-"""Admin clusters: route and JSON shapes (``wire``), the clusters held (``state``),
-endpoints (``routes``)."""
+"""Admin clusters: route and JSON shapes (``wire``), clusters held (``state``), endpoints
+(``routes``).
+"""
