@@ -30,7 +30,7 @@ from typing import Any, Protocol
 
 import grpc
 
-import prime_pulumi.client
+import prime_pulumi
 from prime_pulumi.client import PrimeError
 from prime_pulumi.emulator import EmulatorBackend, EmulatorServer
 from prime_pulumi.emulator.control import EmulatorControl
@@ -92,7 +92,7 @@ def is_ours(kind: str) -> bool:
     prime-pulumi's errors show as ``prime_pulumi.<Name>``, where users import them.
     """
     module, _, name = kind.rpartition(".")
-    error = getattr(prime_pulumi.client, name, None)
+    error = getattr(prime_pulumi, name, None) if name in prime_pulumi.__all__ else None
     return module == "prime_pulumi" and isinstance(error, type) and issubclass(error, PrimeError)
 
 
