@@ -1,1 +1,2 @@
-"""What every resource kind shares; it knows no kind (no module here names a pod or a disk)."""
+"""What every resource kind shares; it knows no kind: nothing here imports a kind or
+branches on one (``tests/unit/test_layout.py``)."""
