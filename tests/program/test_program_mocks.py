@@ -130,7 +130,7 @@ def test_each_pod_carries_its_urn_in_a_hidden_input(mocks: Mocks) -> Any:
     top-level resources a `pulumi:pulumi:Stack$` prefix the engine does not; the
     end-to-end test checks the URNs a real engine gives.)
     """
-    _declare()
+    trainer = _declare()
     fleet = Trainers("fleet")
     child = Pod("w0", _declare_args(), pulumi.ResourceOptions(parent=fleet))
 
@@ -142,7 +142,10 @@ def test_each_pod_carries_its_urn_in_a_hidden_input(mocks: Mocks) -> Any:
         assert fleet_type.endswith("acme:fleet:Trainers")
         assert sent["w0"][URN_KEY] == f"{STACK}{fleet_type}${POD_TYPE}::w0"
 
-    return pulumi.Output.all(fleet.urn, child.id).apply(lambda values: check(values[:1]))
+    # Both pods' ids: the check reads what each sent, so both must be registered by then.
+    return pulumi.Output.all(fleet.urn, child.id, trainer.id).apply(
+        lambda values: check(values[:1])
+    )
 
 
 @pulumi.runtime.test
