@@ -22,11 +22,12 @@ if TYPE_CHECKING:
 
 #: Where the public names are, besides the client's: each lists its own in ``__all__``.
 #: A new kind is one line here (and one above, for type checkers).
+#: ``cluster`` comes last: of these, only it imports pulumi as it loads.
 _PUBLIC = (
+    "prime_pulumi.core.errors",
     "prime_pulumi.pod",
     "prime_pulumi.disk",
     "prime_pulumi.cluster",
-    "prime_pulumi.core.errors",
 )
 
 

@@ -34,8 +34,8 @@ class Backoff:
 
     @property
     def interval(self) -> float:
-        """The interval to wait now."""
-        return self._interval
+        """The interval to wait now, within the cap as it is now."""
+        return min(self._interval, self.cap())
 
     def grow(self) -> None:
         """The next interval: longer, up to the cap."""
@@ -43,7 +43,8 @@ class Backoff:
 
     def restart(self) -> None:
         """Back to the first interval (something new is being waited for)."""
-        self._interval = min(self.initial, self.cap())
+        # Capped when used, not here: a cap raised meanwhile lets the first interval through.
+        self._interval = self.initial
 
 
 @dataclass

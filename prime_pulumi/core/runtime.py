@@ -62,11 +62,18 @@ class ProviderRuntime:
             self.widened_pools = raise_worker_bound(settings.worker_threads)
 
     def shared(self, make: Callable[[ProviderRuntime], T]) -> T:
-        """What ``make`` builds for this process, built once: a kind's shared poller, say."""
+        """What ``make`` builds for this process, built once: a kind's shared poller, say.
+
+        ``make`` is the key: a module-level function, not a lambda made anew at each call.
+        It runs outside the runtime's lock (it may lease a client); should two threads
+        build at once, the first one stored is the one every caller gets.
+        """
         with self._lock:
-            if make not in self._shared:
-                self._shared[make] = make(self)
-            return cast("T", self._shared[make])
+            if make in self._shared:
+                return cast("T", self._shared[make])
+        built = make(self)
+        with self._lock:
+            return cast("T", self._shared.setdefault(make, built))
 
     def progress(self, urn: str | None) -> RowProgress:
         """The progress shown in the CLI row of resource ``urn`` (nothing without a URN)."""

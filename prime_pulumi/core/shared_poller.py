@@ -118,7 +118,7 @@ class SharedPoller(Generic[ClientT, StatusT]):
                 self._sleep(pause)
                 joined = False
             else:
-                joined = self._joined.wait(min(backoff.interval, self._poll_max()))
+                joined = self._joined.wait(backoff.interval)
             # A resource that joined meanwhile is polled at once, and the backoff starts over.
             if joined:
                 backoff.restart()

@@ -48,7 +48,11 @@ class DynamicProvider(ResourceProvider):
     def configure(self, req: ConfigureRequest) -> None:
         """Takes ``prime:apiKey``, ``prime:baseUrl`` and the tunables from the stack config."""
         try:
-            with errors_shown("The stack config", _not_a_resource):
+            with errors_shown(
+                "The stack config",
+                _not_a_resource,
+                full=lambda: RUNTIME.settings.full_tracebacks,
+            ):
                 RUNTIME.configure(ProviderSettings.from_lookup(req.config.get))
         finally:
             # As the settings say; one line until they say otherwise (a malformed one too).

@@ -18,7 +18,7 @@ from prime_pulumi.client import (
     PodStatus,
     RateLimitError,
 )
-from prime_pulumi.core.polling import Poller
+from prime_pulumi.core.polling import Backoff, Poller
 from prime_pulumi.core.shared_poller import SharedPoller
 from prime_pulumi.core.waits import NotReadyError
 from prime_pulumi.pod.errors import PodCleanupError
@@ -208,3 +208,32 @@ def test_the_shared_poller_hands_each_waiter_news_not_a_shared_exception() -> No
     assert mine and theirs, "each waiter hears of the failed rounds"
     assert not any(no_news.final for no_news in [*mine, *theirs])
     assert not {id(e) for e in mine} & {id(e) for e in theirs}, "one exception in two threads"
+
+
+def test_the_one_polling_policy_backs_off_to_the_cap_and_starts_over() -> None:
+    cap = [4.0]
+    backoff = Backoff(lambda: cap[0])
+    seen = []
+    for _ in range(6):
+        seen.append(backoff.interval)
+        backoff.grow()
+    assert seen == [1.0, 1.5, 2.25, 3.375, 4.0, 4.0]
+    backoff.restart()
+    assert backoff.interval == 1.0
+    cap[0] = 0.5  # the settings changed: the cap holds at once, and a raise lets the first through
+    assert backoff.interval == 0.5
+    cap[0] = 10.0
+    assert backoff.interval == 1.0
+
+
+def test_the_waits_and_the_shared_poller_sleep_the_same_intervals() -> None:
+    slept: list[float] = []
+    poller = Poller(cap=4.0, clock=lambda: 0.0, sleep=slept.append)
+    for _ in range(6):
+        assert poller.wait(deadline=100.0)
+    backoff = Backoff(lambda: 4.0)
+    expected = []
+    for _ in range(6):
+        expected.append(backoff.interval)
+        backoff.grow()
+    assert slept == expected
