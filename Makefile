@@ -14,8 +14,12 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The end-to-end tests and the demo run a real engine: a pinned `pulumi` CLI, on PATH or
+# cached under ~/.cache/prime-pulumi (built with `go` the first time: tests/kit/pulumi_cli.py).
+WITH_CLI = cli="$$($(PY) -m tests.kit.pulumi_cli)"; PATH="$${cli:+$$cli:}$$PATH"
+
 demo: $(STAMP)
-	$(PY) examples/demo.py
+	$(WITH_CLI) $(PY) examples/demo.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -26,7 +30,7 @@ typecheck: $(STAMP)
 	$(VENV)/bin/mypy examples/training-with-disk/__main__.py
 
 test: lint typecheck
-	$(PY) -m pytest
+	$(WITH_CLI) $(PY) -m pytest
 
 # The reference tables of docs/ (inputs and outputs), made anew from the models.
 docs: $(STAMP)

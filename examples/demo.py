@@ -1,35 +1,30 @@
 """The main job (`make demo`): the quickstart's whole life against a local emulator.
 
 `pulumi up`, `refresh` and `destroy` of examples/quickstart through the
-Automation API, state in a temporary local backend, with the `pulumi` CLI on
-PATH, or else one the SDK's own installer puts in `.pulumi-cli/` (a pinned
-version; offline that fails at once). Without a CLI: says what to install,
-then shows the same pod lifecycle through the API client
-(examples/client_session.py).
+Automation API (an inline program: it needs the `pulumi` CLI, not its Python
+language host), state in a temporary local backend. `make demo` puts the
+project's pinned CLI on PATH, building it with `go` the first time
+(tests/kit/pulumi_cli.py). Without a CLI: says what to install, then shows the
+same pod lifecycle through the API client (examples/client_session.py).
 """
 
 from __future__ import annotations
 
+import runpy
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from client_session import EMULATOR_KEY, run_session
 from pulumi import automation as auto
-from semver import VersionInfo
 
 from prime_pulumi.client import PrimeClient
 
 QUICKSTART = Path(__file__).resolve().parent / "quickstart"
-#: Where the demo installs a CLI of its own when none is on PATH (ignored by git).
-CLI_ROOT = QUICKSTART.parents[1] / ".pulumi-cli"
-#: The CLI version the demo installs: the one docs/pod.md's transcripts come from.
-CLI_VERSION = "3.259.0"
 PROVISION_SECONDS = 3.0
 INSTALL_HINT = (
     "Install the `pulumi` CLI with:  curl -fsSL https://get.pulumi.com | sh   "
@@ -65,33 +60,25 @@ def emulator() -> Iterator[str]:
         process.wait(timeout=10)
 
 
-def pulumi_cli() -> auto.PulumiCommand | None:
-    """The `pulumi` CLI on PATH, else one installed into CLI_ROOT; ``None`` if neither."""
-    if shutil.which("pulumi"):
-        return auto.PulumiCommand()
-    print(f"no `pulumi` CLI on PATH: installing {CLI_VERSION} into {CLI_ROOT} ...", flush=True)
-    started = time.monotonic()
-    try:
-        return auto.PulumiCommand.install(
-            root=str(CLI_ROOT), version=VersionInfo.parse(CLI_VERSION)
-        )
-    except Exception as error:  # offline, or the installer failed: fall back, say why
-        seconds = time.monotonic() - started
-        print(f"could not install it ({type(error).__name__} after {seconds:.1f}s).", flush=True)
-        return None
-
-
-def run_quickstart(base_url: str, cli: auto.PulumiCommand) -> None:
+def run_quickstart(base_url: str) -> None:
     """`pulumi up`, `refresh`, `destroy` of the quickstart against ``base_url``."""
+
+    def program() -> None:
+        runpy.run_path(str(QUICKSTART / "__main__.py"), run_name="__main__")
+
     with tempfile.TemporaryDirectory(prefix="prime-quickstart-state-") as state:
         stack = auto.create_or_select_stack(
             stack_name="demo",
-            work_dir=str(QUICKSTART),
+            project_name="prime-quickstart",
+            program=program,
             opts=auto.LocalWorkspaceOptions(
-                pulumi_command=cli,
+                project_settings=auto.ProjectSettings(name="prime-quickstart", runtime="python"),
                 env_vars={
                     "PULUMI_BACKEND_URL": f"file://{state}",
                     "PULUMI_CONFIG_PASSPHRASE": "prime-pulumi-demo",
+                    "PULUMI_SKIP_UPDATE_CHECK": "true",
+                    # The engine starts the dynamic provider with this interpreter.
+                    "PULUMI_PYTHON_CMD": sys.executable,
                 },
             ),
         )
@@ -108,10 +95,9 @@ def run_quickstart(base_url: str, cli: auto.PulumiCommand) -> None:
 
 
 def main() -> int:
-    cli = pulumi_cli()
     with emulator() as base_url:
-        if cli is not None:
-            run_quickstart(base_url, cli)
+        if shutil.which("pulumi") is not None:
+            run_quickstart(base_url)
         else:
             print(INSTALL_HINT, flush=True)
             with PrimeClient(EMULATOR_KEY, base_url=base_url) as client:

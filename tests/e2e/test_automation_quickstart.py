@@ -1,7 +1,7 @@
 """`pulumi up`, `refresh` and `destroy` of the quickstart, through the Automation API.
 
-Needs the `pulumi` CLI on PATH; it cannot be installed on machines without
-internet access, so the test skips there and says so.
+Needs the `pulumi` CLI on PATH (``make test`` puts a pinned one there); without
+one the test skips and says why.
 """
 
 from __future__ import annotations
@@ -34,8 +34,17 @@ def test_up_refresh_destroy_leaves_nothing(prime_emulator: Any, tmp_path: Path) 
         (pod,) = [r for r in resources if "Pod" in r["type"]]
         assert pod["inputs"]["__urn"] == pod["outputs"]["__urn"] == pod["urn"]
         assert stack.preview().change_summary == {"same": 2}
+        assert stack.up(on_output=print).summary.resource_changes == {"same": 2}
 
         stack.refresh(on_output=print)
         for path in state.rglob("*.json"):
             assert DEFAULT_API_KEY not in path.read_text()
+
+        # Deleted behind Pulumi's back: refresh drops it, and the next up makes a new one.
+        prime_emulator.backend.delete_pod(up.outputs["pod_id"].value)
+        refreshed = stack.refresh(on_output=print)
+        assert refreshed.summary.resource_changes == {"same": 1, "delete": 1}
+        again = stack.up(on_output=print)
+        assert again.summary.resource_changes == {"same": 1, "create": 1}
+        assert again.outputs["pod_id"].value != up.outputs["pod_id"].value
     assert [p for p in prime_emulator.backend.all_pods() if p.status != "TERMINATED"] == []

@@ -1,6 +1,7 @@
 """`examples/training-with-disk` through the Automation API: the data outlives the pod.
 
-Needs the `pulumi` CLI on PATH; the test skips without it and says so.
+Needs the `pulumi` CLI on PATH (``make test`` puts a pinned one there); without one the
+test skips and says why.
 """
 
 from __future__ import annotations
