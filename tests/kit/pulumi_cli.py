@@ -37,6 +37,8 @@ CACHE = (
     / "prime-pulumi"
     / f"pulumi-v{PULUMI_VERSION}"
 )
+#: One step of the build (a download, a compile) that takes longer has hung: give up.
+BUILD_TIMEOUT_SECONDS = 1800
 LAUNCHER = "pulumi-resource-pulumi-python"
 _LAUNCHER_TEXT = """#!/bin/sh
 # Starts a Python dynamic provider, as the launcher official pulumi packages bundle does.
@@ -107,7 +109,13 @@ def _build(go: str, module: str, version: str, target: Path, ldflags: str = "") 
     def go_run(*args: str) -> None:
         # Go lists every module it adds: shown only when something fails.
         done = subprocess.run(
-            [go, *args], cwd=scratch, env=env, capture_output=True, text=True, check=False
+            [go, *args],
+            cwd=scratch,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=BUILD_TIMEOUT_SECONDS,
         )
         if done.returncode != 0:
             print(done.stdout + done.stderr, file=sys.stderr)
@@ -137,7 +145,7 @@ def build() -> Path | None:
         _build(go, _CLI_MODULE, PULUMI_VERSION, CACHE / "pulumi", stamp)
         _say("building the Pulumi YAML language host")
         _build(go, _YAML_MODULE, YAML_VERSION, CACHE / "pulumi-language-yaml")
-    except subprocess.CalledProcessError as failed:
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as failed:
         _say(f"the build failed ({failed}); the end-to-end tests will skip")
         return None
     launcher = CACHE / LAUNCHER
