@@ -16,6 +16,8 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from pydantic import BaseModel
+
 from prime_pulumi.core.checks import Changes, Checked, check_inputs, diff_inputs
 from prime_pulumi.core.error_display import errors_shown
 from prime_pulumi.core.errors import ResourceError
@@ -29,6 +31,8 @@ class Kind:
 
     #: Its inputs: who declares what, and what a change does.
     rules: InputRules
+    #: What it reports besides its inputs, one field each.
+    outputs: type[BaseModel]
     #: Its error, about one resource: ``error(message, name, id)``.
     error: Callable[[str, str | None, str | None], ResourceError]
     #: What it becomes when a create succeeds, in messages: ``"ready"``, ``"ACTIVE"``.

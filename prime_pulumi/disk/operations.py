@@ -20,14 +20,14 @@ from prime_pulumi.disk.creation import DiskCreation, delete_disk_and_wait
 from prime_pulumi.disk.errors import disk_error
 from prime_pulumi.disk.inputs import DISK_OFFER_FILLS, DISK_RULES, DiskInputs
 from prime_pulumi.disk.offers import DiskOffer
-from prime_pulumi.disk.outputs import disk_properties
+from prime_pulumi.disk.outputs import DiskOutputs, disk_properties
 
 
 class DiskOperations(KindOperations):
     """Creates Prime Intellect network disks, waits until they are ACTIVE, renames and
     deletes them."""
 
-    kind = Kind(DISK_RULES, disk_error, ready="ACTIVE")
+    kind = Kind(DISK_RULES, DiskOutputs, disk_error, ready="ACTIVE")
 
     def changes(self, olds: dict[str, Any], news: dict[str, Any]) -> Changes:
         """A new ``name`` renames the disk in place; a new size or place replaces it.

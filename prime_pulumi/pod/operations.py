@@ -22,13 +22,13 @@ from prime_pulumi.pod.errors import pod_error
 from prime_pulumi.pod.inputs import OFFER_FILLS, POD_RULES, PodInputs
 from prime_pulumi.pod.listings import listings
 from prime_pulumi.pod.offers import GpuOffer
-from prime_pulumi.pod.outputs import pod_properties
+from prime_pulumi.pod.outputs import PodOutputs, pod_properties
 
 
 class PodOperations(KindOperations):
     """Creates Prime Intellect pods, waits until they are ready, and deletes them."""
 
-    kind = Kind(POD_RULES, pod_error, ready="ready")
+    kind = Kind(POD_RULES, PodOutputs, pod_error, ready="ready")
 
     def changes(self, olds: dict[str, Any], news: dict[str, Any]) -> Changes:
         """Every input that reaches the API replaces the pod; ``ready_timeout`` updates in place.

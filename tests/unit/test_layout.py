@@ -21,7 +21,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "prime_pulumi"
 ARCHITECTURE = PACKAGE.parent / "docs" / "architecture.md"
 #: The folders of the package, each a layer; a kind's folder is named after its noun.
 KINDS = ("pod", "disk")
-LAYERS = ("client", "core", "dynamic", *KINDS)
+LAYERS = ("client", "core", "dynamic", "native", *KINDS)
 
 
 def _imports(path: Path) -> set[str]:
@@ -68,6 +68,16 @@ def test_the_dynamic_face_imports_no_kind() -> None:
     assert _foreign("dynamic", allowed) == {}
 
 
+def test_the_native_face_knows_the_kinds_only_through_their_list() -> None:
+    allowed = (
+        "prime_pulumi.core",
+        "prime_pulumi.client",
+        "prime_pulumi.native",
+        "prime_pulumi.kinds",
+    )
+    assert _foreign("native", allowed) == {}
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_kind_imports_no_other_kind(kind: str) -> None:
     # Its resource class names its provider class, whose import path is fixed by state.
@@ -83,7 +93,7 @@ def test_a_kind_imports_no_other_kind(kind: str) -> None:
     assert _foreign(kind, allowed) == {}
 
 
-@pytest.mark.parametrize("layer", ["core", "dynamic"])
+@pytest.mark.parametrize("layer", ["core", "dynamic", "native"])
 def test_no_shared_module_branches_on_a_kind(layer: str) -> None:
     """No comparison in shared code against a kind's name: a kind says what differs."""
     nouns = {noun for kind in KINDS for noun in (kind, kind.capitalize())}

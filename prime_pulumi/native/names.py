@@ -1,0 +1,18 @@
+"""Property names as Pulumi's schemas spell them: ``gpu_type`` is ``gpuType``.
+
+Only the names of properties change: the keys of a map a user wrote (``envVars``'s
+variable names) are values, and stay as written.
+"""
+
+from __future__ import annotations
+
+
+def camel(name: str) -> str:
+    """``gpu_type`` as ``gpuType``; a name without ``_`` as it is."""
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def snake(name: str) -> str:
+    """``gpuType`` as ``gpu_type``: the inverse of :func:`camel` for our names."""
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)

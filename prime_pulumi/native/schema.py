@@ -1,0 +1,149 @@
+"""The Pulumi package schema of prime-pulumi, made from the kinds' models.
+
+Each kind is a resource ``prime:index:<Noun>``: its input properties are the
+fields users declare (``InputRules.user``), its properties those and its
+outputs; each carries the field's description, ``secret`` where the field is
+marked so, and its name in camelCase (:mod:`.names`). The provider's
+configuration is the ``prime:*`` stack settings (``ProviderSettings``), with
+their defaults. ``python -m prime_pulumi.native.schema`` writes
+``schema.json`` beside this module; a test holds the two equal.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import sys
+import types
+import typing
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any, Literal, Union, get_args, get_origin
+
+from pydantic import SecretStr
+from pydantic.fields import FieldInfo
+
+from prime_pulumi.core.kind import KindOperations
+from prime_pulumi.core.settings import ProviderSettings
+from prime_pulumi.kinds import KINDS
+from prime_pulumi.native.names import camel
+
+#: The package's name: the first part of every type token, and of ``prime:*`` settings.
+PACKAGE = "prime"
+SCHEMA_FILE = Path(__file__).with_name("schema.json")
+_ANY = {"$ref": "pulumi.json#/Any"}
+_PRIMITIVES = {str: "string", int: "integer", float: "number", bool: "boolean"}
+
+
+def type_spec(annotation: Any) -> dict[str, Any]:
+    """A field's type as a schema's type spec."""
+    origin = get_origin(annotation)
+    if origin in (Union, types.UnionType):
+        (inner,) = [a for a in get_args(annotation) if a is not type(None)]
+        return type_spec(inner)
+    if origin is typing.Annotated:
+        return type_spec(get_args(annotation)[0])
+    if origin is Literal:
+        return type_spec(type(get_args(annotation)[0]))
+    if origin is list:
+        return {"type": "array", "items": type_spec(get_args(annotation)[0])}
+    if origin is dict:
+        value = get_args(annotation)[1]
+        return {"type": "object", "additionalProperties": type_spec(value)}
+    if annotation is SecretStr:
+        return {"type": "string"}
+    if annotation in _PRIMITIVES:
+        return {"type": _PRIMITIVES[annotation]}
+    return dict(_ANY)
+
+
+def _holds(annotation: Any, cls: type) -> bool:
+    """Whether ``cls`` is ``annotation`` or a part of it (``SecretStr | None``)."""
+    return annotation is cls or any(_holds(part, cls) for part in get_args(annotation))
+
+
+def _description(field: FieldInfo) -> str:
+    """The field's description in one paragraph, in the Markdown schemas use."""
+    return " ".join((field.description or "").split()).replace("``", "`")
+
+
+def _property(field: FieldInfo, *, secret: bool) -> dict[str, Any]:
+    spec = {**type_spec(field.annotation), "description": _description(field)}
+    return {**spec, "secret": True} if secret else spec
+
+
+def token(kind: KindOperations) -> str:
+    """The resource's type token: ``prime:index:Pod``."""
+    return f"{PACKAGE}:index:{kind.kind.noun}"
+
+
+def resource(kind: KindOperations) -> dict[str, Any]:
+    """One kind as a schema resource: what a program declares, and what it reads back."""
+    rules, outputs = kind.kind.rules, kind.kind.outputs
+    inputs = {
+        camel(name): _property(rules.model.model_fields[name], secret=name in rules.secret)
+        for name in rules.user
+    }
+    reported = {
+        camel(name): _property(field, secret=False) for name, field in outputs.model_fields.items()
+    }
+    # Always there (never null): what users must declare, and outputs that cannot be None.
+    always = [n for n in rules.user if rules.model.model_fields[n].is_required()]
+    always += [n for n, f in outputs.model_fields.items() if not _holds(f.annotation, type(None))]
+    return {
+        "description": inspect.getdoc(type(kind)) or "",
+        "inputProperties": inputs,
+        "requiredInputs": [
+            camel(n) for n in rules.user if rules.model.model_fields[n].is_required()
+        ],
+        "properties": {**inputs, **reported},
+        "required": sorted({camel(n) for n in always}),
+    }
+
+
+def configuration() -> dict[str, dict[str, Any]]:
+    """The provider's configuration: every ``prime:*`` setting, under its name after ``prime:``."""
+    variables: dict[str, dict[str, Any]] = {}
+    for field in ProviderSettings.model_fields.values():
+        if field.alias is None or not field.alias.startswith(f"{PACKAGE}:"):
+            raise ValueError(f"setting {field.alias!r} is not a {PACKAGE}:* key")
+        spec = _property(field, secret=_holds(field.annotation, SecretStr))
+        if field.default is not None:
+            spec["default"] = field.default
+        variables[field.alias.split(":", 1)[1]] = spec
+    return variables
+
+
+def schema() -> dict[str, Any]:
+    """The whole package schema."""
+    config = configuration()
+    return {
+        "name": PACKAGE,
+        "displayName": "Prime Intellect",
+        "version": version("prime-pulumi"),
+        "description": "Prime Intellect GPU pods and network disks, chosen by what they are.",
+        "keywords": ["pulumi", "prime-intellect", "gpu", "category/cloud"],
+        "license": "Apache-2.0",
+        "config": {"variables": config},
+        "provider": {
+            "description": "The Prime Intellect provider: an API key, and the API it talks to.",
+            "inputProperties": config,
+        },
+        "resources": {token(kind): resource(kind) for kind in KINDS},
+    }
+
+
+def rendered() -> str:
+    """The schema as ``schema.json`` holds it."""
+    return json.dumps(schema(), indent=2, sort_keys=True) + "\n"
+
+
+def main() -> int:
+    """Writes ``schema.json`` anew from the models."""
+    SCHEMA_FILE.write_text(rendered())
+    print(f"wrote {SCHEMA_FILE}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
