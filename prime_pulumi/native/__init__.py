@@ -1,7 +1,8 @@
-"""The native face (in progress, issue 17): the Pulumi package schema of every kind.
+"""The native face (in progress, issue 17): ``pulumi-resource-prime`` and its package schema.
 
-``schema.py`` makes the package schema from the same models the dynamic face
-serves (each input and output, its description, its secrecy; the provider's
-configuration from the ``prime:*`` settings), with property names in Pulumi's
-camelCase (``names.py``); ``schema.json`` is that schema, committed and shipped.
+``plugin.py`` is the process the engine starts; ``server.py`` serves Pulumi's
+``ResourceProvider`` protocol over the same kind operations the dynamic face
+serves, translating values (``values.py``, ``names.py``); ``schema.py`` makes the
+package schema from the same models, and ``schema.json`` is that schema,
+committed and shipped.
 """

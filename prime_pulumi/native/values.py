@@ -1,0 +1,59 @@
+"""Property values between Pulumi's protocol and a kind's operations.
+
+The engine sends properties as a protobuf ``Struct`` in the schema's camelCase,
+a secret as ``{SIG: SECRET, "value": ...}`` and a value not known yet as the
+``UNKNOWN`` sentinel. The operations take snake_case names and plain values
+(unknowns stay the sentinel, which they read). Hidden properties (``__urn``,
+``__chosen``) keep their names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from google.protobuf import json_format, struct_pb2
+
+from prime_pulumi.native.names import camel, snake
+
+#: The key that marks a special value in a map, and the mark of a secret (Pulumi's protocol).
+SIG_KEY = "4dabf18193072939515e22adb298388d"
+SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"  # noqa: S105 (a marker, not a secret)
+
+
+def _plain(value: Any) -> Any:
+    """``value`` with every secret unwrapped (what is secret is known from the schema)."""
+    if isinstance(value, dict):
+        if value.get(SIG_KEY) == SECRET_SIG:
+            return _plain(value.get("value"))
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _name_in(key: str) -> str:
+    return key if key.startswith("__") else snake(key)
+
+
+def _name_out(key: str) -> str:
+    return key if key.startswith("__") else camel(key)
+
+
+def from_struct(struct: struct_pb2.Struct) -> dict[str, Any]:
+    """The properties a request carries, as the operations take them."""
+    raw = json_format.MessageToDict(struct)
+    return {_name_in(key): _plain(value) for key, value in raw.items()}
+
+
+def to_struct(props: dict[str, Any], secret: Collection[str] = ()) -> struct_pb2.Struct:
+    """Properties for a response: camelCase, the ``secret`` ones (snake_case names) marked."""
+    shown: dict[str, Any] = {}
+    for key, value in props.items():
+        if value is None:
+            continue
+        marked = key in secret
+        shown[_name_out(key)] = {SIG_KEY: SECRET_SIG, "value": value} if marked else value
+    struct = struct_pb2.Struct()
+    struct.update(shown)
+    return struct

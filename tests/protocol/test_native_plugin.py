@@ -1,0 +1,187 @@
+"""``pulumi-resource-prime`` through the engine's protocol, against the emulator on loopback.
+
+The plugin serves the same operations as the dynamic face: these tests drive
+it as the engine does (its port on its first line, then gRPC), in the schema's
+camelCase, with secrets marked as the engine marks them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import grpc
+import pytest
+from google.protobuf import empty_pb2
+from pulumi.runtime.proto import provider_pb2
+
+from prime_pulumi.emulator.control import EmulatorControl
+from prime_pulumi.native.schema import SCHEMA_FILE
+from prime_pulumi.native.server import plugin_version
+from tests.kit.fake_engine import FakeEngine
+from tests.kit.plugin_process import PluginProcess, plain, secret, struct
+from tests.protocol.support import API_KEY
+
+POD_URN = "urn:pulumi:test::protocol::prime:index:Pod::{name}"
+DISK_URN = "urn:pulumi:test::protocol::prime:index:Disk::{name}"
+POD = {
+    "gpuType": "H100_80GB",
+    "gpuCount": 1.0,
+    "maxPrice": 3.0,
+    "jupyterPassword": secret("hunter2-jupyter"),
+    "envVars": secret({"WANDB_API_KEY": "wandb-secret"}),
+}
+
+
+@pytest.fixture(scope="module")
+def engine() -> Iterator[FakeEngine]:
+    with FakeEngine() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def plugin_process(
+    emulator_server: Any, engine: FakeEngine, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[PluginProcess]:
+    plugin = PluginProcess(tmp_path_factory.mktemp("plugin"), engine.address)
+    plugin.stub.Configure(
+        provider_pb2.ConfigureRequest(
+            args=struct(
+                {
+                    "apiKey": secret(API_KEY),
+                    "baseUrl": emulator_server.base_url,
+                    "pollMaxSeconds": "0.2",
+                    "deleteTimeoutSeconds": "30",
+                }
+            ),
+            acceptSecrets=True,
+        )
+    )
+    yield plugin
+    assert API_KEY not in plugin.close(), "the key never reaches the plugin's output"
+
+
+@pytest.fixture
+def plugin(plugin_process: PluginProcess, emulator: EmulatorControl) -> PluginProcess:
+    return plugin_process
+
+
+def _check(plugin: PluginProcess, news: dict[str, Any], urn: str) -> provider_pb2.CheckResponse:
+    checked: provider_pb2.CheckResponse = plugin.stub.Check(
+        provider_pb2.CheckRequest(urn=urn, news=struct(news))
+    )
+    return checked
+
+
+def test_it_reports_the_package_s_version_and_the_committed_schema(plugin: PluginProcess) -> None:
+    assert plugin.stub.GetPluginInfo(empty_pb2.Empty()).version == plugin_version()
+    schema = plugin.stub.GetSchema(provider_pb2.GetSchemaRequest()).schema
+    assert schema == SCHEMA_FILE.read_text()
+
+
+def test_a_pod_by_constraints_lives_and_goes_in_camel_case(
+    plugin: PluginProcess, emulator: EmulatorControl, engine: FakeEngine
+) -> None:
+    urn = POD_URN.format(name="trainer")
+    checked = _check(plugin, POD, urn)
+    assert list(checked.failures) == []
+    inputs = plain(checked.inputs)
+    assert inputs["name"].startswith("trainer-")
+    assert inputs["jupyterPassword"] == secret("hunter2-jupyter"), "secrets stay marked"
+
+    created = plugin.stub.Create(provider_pb2.CreateRequest(urn=urn, properties=checked.inputs))
+    outputs = plain(created.properties)
+    assert outputs["podId"] == created.id
+    assert outputs["sshConnection"].startswith("root@")
+    assert outputs["cloudId"] == "tensordock-h100-pcie-1x-nl-ams-1", "the cheapest in stock"
+    assert outputs["priceHr"] <= 3.0
+    assert outputs["envVars"] == secret({"WANDB_API_KEY": "wandb-secret"})
+    assert [p["id"] for p in emulator.pods()] == [created.id]
+    assert engine.messages(urn)[-1] == f"ready: {outputs['sshConnection']}"
+
+    read = plugin.stub.Read(
+        provider_pb2.ReadRequest(id=created.id, urn=urn, properties=created.properties)
+    )
+    assert read.id == created.id
+    assert plain(read.inputs)["gpuType"] == "H100_80GB"
+    diff = plugin.stub.Diff(
+        provider_pb2.DiffRequest(
+            id=created.id, urn=urn, olds=created.properties, news=checked.inputs
+        )
+    )
+    assert diff.changes == provider_pb2.DiffResponse.DIFF_NONE
+    bigger = plain(checked.inputs) | {"gpuCount": 2.0}
+    diff = plugin.stub.Diff(
+        provider_pb2.DiffRequest(
+            id=created.id, urn=urn, olds=created.properties, news=struct(bigger)
+        )
+    )
+    assert (diff.changes, list(diff.replaces)) == (
+        provider_pb2.DiffResponse.DIFF_SOME,
+        ["gpuCount"],
+    )
+
+    plugin.stub.Delete(
+        provider_pb2.DeleteRequest(id=created.id, urn=urn, properties=created.properties)
+    )
+    assert [p["id"] for p in emulator.pods() if p["status"] != "TERMINATED"] == []
+    gone = plugin.stub.Read(
+        provider_pb2.ReadRequest(id=created.id, urn=urn, properties=created.properties)
+    )
+    assert gone.id == "", "a pod gone out of band is dropped by refresh"
+
+
+def test_a_bad_input_is_one_failure_per_property_by_its_schema_name(plugin: PluginProcess) -> None:
+    checked = _check(plugin, {"gpuType": "H100_80GB", "gpuCount": 0.0}, POD_URN.format(name="x"))
+    assert [f.property for f in checked.failures] == ["gpuCount"]
+
+
+def test_a_failed_install_is_one_line_and_leaves_no_pod(
+    plugin: PluginProcess, emulator: EmulatorControl
+) -> None:
+    urn = POD_URN.format(name="doomed")
+    emulator.fates("error")
+    checked = _check(plugin, POD, urn)
+    with pytest.raises(grpc.RpcError) as info:
+        plugin.stub.Create(provider_pb2.CreateRequest(urn=urn, properties=checked.inputs))
+    shown = info.value.details() or ""
+    assert shown.startswith("prime_pulumi.PodProvisioningError: Pod 'doomed-")
+    assert "\n" not in shown and "nothing is left billing" in shown
+    assert [p["id"] for p in emulator.pods() if p["status"] != "TERMINATED"] == []
+
+
+def test_custom_timeouts_shorten_the_wait(plugin: PluginProcess, emulator: EmulatorControl) -> None:
+    urn = POD_URN.format(name="slow")
+    emulator.set_timing(provision_seconds=30)
+    checked = _check(plugin, POD, urn)
+    with pytest.raises(grpc.RpcError) as info:
+        plugin.stub.Create(
+            provider_pb2.CreateRequest(urn=urn, properties=checked.inputs, timeout=1.0)
+        )
+    assert "not ready within 1 seconds (ready_timeout)" in (info.value.details() or "")
+    assert [p["id"] for p in emulator.pods() if p["status"] != "TERMINATED"] == []
+
+
+def test_a_disk_is_served_by_the_same_process(
+    plugin: PluginProcess, emulator: EmulatorControl
+) -> None:
+    urn = DISK_URN.format(name="data")
+    checked = _check(plugin, {"size": 100.0, "regions": ["united_states"]}, urn)
+    assert list(checked.failures) == []
+    created = plugin.stub.Create(provider_pb2.CreateRequest(urn=urn, properties=checked.inputs))
+    outputs = plain(created.properties)
+    assert (outputs["diskId"], outputs["status"], outputs["size"]) == (created.id, "ACTIVE", 100)
+    plugin.stub.Delete(
+        provider_pb2.DeleteRequest(id=created.id, urn=urn, properties=created.properties)
+    )
+    assert [d["id"] for d in emulator.disks() if d["status"] != "TERMINATED"] == []
+
+
+def test_a_preview_creates_nothing(plugin: PluginProcess, emulator: EmulatorControl) -> None:
+    urn = POD_URN.format(name="planned")
+    checked = _check(plugin, POD, urn)
+    preview = plugin.stub.Create(
+        provider_pb2.CreateRequest(urn=urn, properties=checked.inputs, preview=True)
+    )
+    assert preview.id == ""
+    assert emulator.pods() == []
