@@ -1,0 +1,88 @@
+"""A Pulumi YAML program of ``prime:index:Pod``: a real engine and ``pulumi-resource-prime``.
+
+YAML needs no SDK: the engine reads the plugin's schema and starts it from PATH
+(the console script beside this interpreter). Needs the `pulumi` CLI with its
+YAML language host (``make test`` puts both on PATH).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from prime_pulumi.emulator import DEFAULT_API_KEY
+from tests.e2e.support import needs_cli
+
+pytestmark = [
+    needs_cli,
+    pytest.mark.skipif(
+        shutil.which("pulumi-language-yaml") is None,
+        reason="no Pulumi YAML language host beside the `pulumi` CLI",
+    ),
+]
+
+PROGRAM = """\
+name: prime-yaml
+runtime: yaml
+resources:
+  trainer:
+    type: prime:index:Pod
+    properties:
+      gpuType: H100_80GB
+      gpuCount: 1
+      maxPrice: 3
+outputs:
+  podId: ${trainer.podId}
+  sshConnection: ${trainer.sshConnection}
+  offer: ${trainer.cloudId}
+"""
+
+
+def _live(emulator: Any) -> list[str]:
+    return [p.id for p in emulator.backend.all_pods() if p.status != "TERMINATED"]
+
+
+def test_a_yaml_program_creates_refreshes_and_destroys_a_pod(
+    prime_emulator: Any, tmp_path: Path
+) -> None:
+    from pulumi import automation as auto
+
+    project = tmp_path / "project"
+    project.mkdir()
+    (tmp_path / "state").mkdir()
+    (project / "Pulumi.yaml").write_text(PROGRAM)
+    # The engine finds the plugin on PATH: the console script beside this interpreter.
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    stack = auto.create_or_select_stack(
+        stack_name="e2e",
+        work_dir=str(project),
+        opts=auto.LocalWorkspaceOptions(
+            env_vars={
+                "PULUMI_BACKEND_URL": f"file://{tmp_path / 'state'}",
+                "PULUMI_CONFIG_PASSPHRASE": "e2e-test-passphrase",
+                "PULUMI_SKIP_UPDATE_CHECK": "true",
+                "PATH": path,
+            }
+        ),
+    )
+    stack.set_config("prime:baseUrl", auto.ConfigValue(value=prime_emulator.base_url))
+    stack.set_config("prime:apiKey", auto.ConfigValue(value=DEFAULT_API_KEY, secret=True))
+    try:
+        shown: list[str] = []
+        up = stack.up(on_output=shown.append)
+        assert up.outputs["sshConnection"].value.startswith("root@")
+        assert up.outputs["offer"].value == "tensordock-h100-pcie-1x-nl-ams-1"
+        assert _live(prime_emulator) == [up.outputs["podId"].value]
+        row = [line for line in shown if "prime:index:Pod trainer" in line]
+        assert any("ready: root@" in line for line in row), shown
+        assert stack.preview().change_summary == {"same": 2}
+        assert stack.refresh(on_output=print).summary.resource_changes == {"same": 2}
+    finally:
+        stack.destroy(on_output=print)
+        stack.workspace.remove_stack("e2e")
+    assert _live(prime_emulator) == [], "destroy leaves no pod"
