@@ -18,7 +18,7 @@ from importlib.metadata import version
 from typing import Any, NoReturn
 
 import grpc
-from google.protobuf import empty_pb2
+from google.protobuf import empty_pb2, struct_pb2
 from pulumi.runtime.proto import plugin_pb2, provider_pb2, provider_pb2_grpc
 
 from prime_pulumi.core.errors import UnexpectedError
@@ -82,6 +82,17 @@ def name_seed(urn: str) -> str:
     return "/".join(("organization", project, head.rsplit(":", 1)[-1], name))
 
 
+def _in(kind: KindOperations, struct: struct_pb2.Struct) -> dict[str, Any]:
+    """A request's properties for ``kind``'s operations."""
+    return from_struct(struct, kind.kind.rules.internal)
+
+
+def _out(kind: KindOperations, props: dict[str, Any]) -> struct_pb2.Struct:
+    """``kind``'s properties for a response: its secrets marked, its internal inputs hidden."""
+    rules = kind.kind.rules
+    return to_struct(props, rules.secret, rules.internal)
+
+
 class PrimeProvider(provider_pb2_grpc.ResourceProviderServicer):
     """``pulumi-resource-prime``: every kind, served from one process with one runtime."""
 
@@ -117,14 +128,14 @@ class PrimeProvider(provider_pb2_grpc.ResourceProviderServicer):
         self, request: provider_pb2.CheckRequest, context: grpc.ServicerContext
     ) -> provider_pb2.CheckResponse:
         kind = _kind(request.type, request.urn, context)
-        news = {**from_struct(request.news), "auto_name_seed": name_seed(request.urn)}
+        news = {**_in(kind, request.news), "auto_name_seed": name_seed(request.urn)}
         with _answered(context):
-            checked = kind.check(from_struct(request.olds), news)
+            checked = kind.check(_in(kind, request.olds), news)
         failures = [
             provider_pb2.CheckFailure(property=camel(f.property), reason=f.reason)
             for f in checked.failures
         ]
-        inputs = to_struct(checked.inputs, kind.kind.rules.secret)
+        inputs = _out(kind, checked.inputs)
         return provider_pb2.CheckResponse(inputs=inputs, failures=failures)
 
     def Diff(
@@ -132,7 +143,7 @@ class PrimeProvider(provider_pb2_grpc.ResourceProviderServicer):
     ) -> provider_pb2.DiffResponse:
         kind = _kind(request.type, request.urn, context)
         with _answered(context):
-            changes = kind.diff(request.id, from_struct(request.olds), from_struct(request.news))
+            changes = kind.diff(request.id, _in(kind, request.olds), _in(kind, request.news))
         some = provider_pb2.DiffResponse.DIFF_SOME
         return provider_pb2.DiffResponse(
             changes=some if changes.changes else provider_pb2.DiffResponse.DIFF_NONE,
@@ -145,7 +156,7 @@ class PrimeProvider(provider_pb2_grpc.ResourceProviderServicer):
         self, request: provider_pb2.CreateRequest, context: grpc.ServicerContext
     ) -> provider_pb2.CreateResponse:
         kind = _kind(request.type, request.urn, context)
-        props = {**from_struct(request.properties), URN_KEY: request.urn}
+        props = {**_in(kind, request.properties), URN_KEY: request.urn}
         if request.preview:
             return provider_pb2.CreateResponse(properties=request.properties)
         if request.timeout > 0:
@@ -154,40 +165,37 @@ class PrimeProvider(provider_pb2_grpc.ResourceProviderServicer):
             props["ready_timeout"] = min(ready, request.timeout)
         with _answered(context):
             live = kind.create(props)
-        outputs = to_struct(live.outputs, kind.kind.rules.secret)
+        outputs = _out(kind, live.outputs)
         return provider_pb2.CreateResponse(id=live.id, properties=outputs)
 
     def Read(
         self, request: provider_pb2.ReadRequest, context: grpc.ServicerContext
     ) -> provider_pb2.ReadResponse:
         kind = _kind(request.type, request.urn, context)
-        props = {**from_struct(request.properties), URN_KEY: request.urn}
+        props = {**_in(kind, request.properties), URN_KEY: request.urn}
         with _answered(context):
             live = kind.read(request.id, props)
         if live is None:
             return provider_pb2.ReadResponse(id="")
-        secret = kind.kind.rules.secret
         inputs = kind.kind.rules.inputs_of(live.outputs)
         return provider_pb2.ReadResponse(
-            id=live.id,
-            properties=to_struct(live.outputs, secret),
-            inputs=to_struct(inputs, secret),
+            id=live.id, properties=_out(kind, live.outputs), inputs=_out(kind, inputs)
         )
 
     def Update(
         self, request: provider_pb2.UpdateRequest, context: grpc.ServicerContext
     ) -> provider_pb2.UpdateResponse:
         kind = _kind(request.type, request.urn, context)
-        news = {**from_struct(request.news), URN_KEY: request.urn}
+        news = {**_in(kind, request.news), URN_KEY: request.urn}
         with _answered(context):
-            outs = kind.update(request.id, from_struct(request.olds), news)
-        return provider_pb2.UpdateResponse(properties=to_struct(outs, kind.kind.rules.secret))
+            outs = kind.update(request.id, _in(kind, request.olds), news)
+        return provider_pb2.UpdateResponse(properties=_out(kind, outs))
 
     def Delete(
         self, request: provider_pb2.DeleteRequest, context: grpc.ServicerContext
     ) -> empty_pb2.Empty:
         kind = _kind(request.type, request.urn, context)
-        props = {**from_struct(request.properties), URN_KEY: request.urn}
+        props = {**_in(kind, request.properties), URN_KEY: request.urn}
         with _answered(context):
             kind.delete(request.id, props)
         return empty_pb2.Empty()

@@ -4,7 +4,9 @@ The engine sends properties as a protobuf ``Struct`` in the schema's camelCase,
 a secret as ``{SIG: SECRET, "value": ...}`` and a value not known yet as the
 ``UNKNOWN`` sentinel. The operations take snake_case names and plain values
 (unknowns stay the sentinel, which they read). Hidden properties (``__urn``,
-``__chosen``) keep their names.
+``__chosen``) keep their names, and an input prime-pulumi sets itself
+(``auto_name_seed``) travels hidden too (``__auto_name_seed``): the engine never
+shows a property whose name starts with ``__``.
 """
 
 from __future__ import annotations
@@ -32,28 +34,36 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _name_in(key: str) -> str:
-    return key if key.startswith("__") else snake(key)
+def _name_in(key: str, internal: Collection[str]) -> str:
+    if key.startswith("__"):
+        return key[2:] if key[2:] in internal else key
+    return snake(key)
 
 
-def _name_out(key: str) -> str:
+def _name_out(key: str, internal: Collection[str]) -> str:
+    if key in internal:
+        return f"__{key}"
     return key if key.startswith("__") else camel(key)
 
 
-def from_struct(struct: struct_pb2.Struct) -> dict[str, Any]:
-    """The properties a request carries, as the operations take them."""
+def from_struct(struct: struct_pb2.Struct, internal: Collection[str] = ()) -> dict[str, Any]:
+    """The properties a request carries, as the operations take them (``internal``: the
+    inputs prime-pulumi sets itself, hidden on the wire)."""
     raw = json_format.MessageToDict(struct)
-    return {_name_in(key): _plain(value) for key, value in raw.items()}
+    return {_name_in(key, internal): _plain(value) for key, value in raw.items()}
 
 
-def to_struct(props: dict[str, Any], secret: Collection[str] = ()) -> struct_pb2.Struct:
-    """Properties for a response: camelCase, the ``secret`` ones (snake_case names) marked."""
+def to_struct(
+    props: dict[str, Any], secret: Collection[str] = (), internal: Collection[str] = ()
+) -> struct_pb2.Struct:
+    """Properties for a response: camelCase, the ``secret`` ones (snake_case names) marked,
+    the ``internal`` ones hidden."""
     shown: dict[str, Any] = {}
     for key, value in props.items():
         if value is None:
             continue
         marked = key in secret
-        shown[_name_out(key)] = {SIG_KEY: SECRET_SIG, "value": value} if marked else value
+        shown[_name_out(key, internal)] = {SIG_KEY: SECRET_SIG, "value": value} if marked else value
     struct = struct_pb2.Struct()
     struct.update(shown)
     return struct

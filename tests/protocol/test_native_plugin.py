@@ -88,6 +88,9 @@ def test_a_pod_by_constraints_lives_and_goes_in_camel_case(
     inputs = plain(checked.inputs)
     assert inputs["name"].startswith("trainer-")
     assert inputs["jupyterPassword"] == secret("hunter2-jupyter"), "secrets stay marked"
+    # What prime-pulumi sets itself travels hidden: the CLI never shows a `__` property.
+    assert inputs["__auto_name_seed"] == "organization/protocol/test/trainer"
+    assert "autoNameSeed" not in inputs
 
     created = plugin.stub.Create(provider_pb2.CreateRequest(urn=urn, properties=checked.inputs))
     outputs = plain(created.properties)
