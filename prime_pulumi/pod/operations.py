@@ -87,7 +87,10 @@ class PodOperations(KindOperations):
                 return None
         if pod.status in (PodState.DELETING, PodState.TERMINATED):
             return None
-        outputs = pod_properties(pod, POD_RULES.inputs_of(props))
+        declared = POD_RULES.inputs_of(props)
+        if not declared:
+            return _imported(pod)
+        outputs = pod_properties(pod, declared)
         return Live(pod.id, {**outputs, **hidden_of(props)})
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
@@ -106,6 +109,32 @@ class PodOperations(KindOperations):
 
 #: The pod kind's operations, served by every face.
 POD = PodOperations()
+
+
+def _imported(pod: PodDetails) -> Live:
+    """A pod read with nothing known of it (``pulumi import``): the inputs it reports.
+
+    What the API says of a pod's make-up (name, GPU type and count, template,
+    restart, disks) are its inputs; what it says of its offer (socket, provider) is
+    recorded as chosen, so a program that leaves them open shows no change. What
+    the API never reports (env vars, the Jupyter password, ``cloud_id``, ``max_price``)
+    is missing, and a program that declares it replaces the pod.
+    """
+    disks = [a.id for a in pod.attached_resources if a.id and a.resource_type == "DISK"]
+    declared = {
+        "name": pod.name,
+        "gpu_type": pod.gpu_name,
+        "gpu_count": pod.gpu_count,
+        "custom_template_id": pod.custom_template_id,
+        "auto_restart": bool(pod.auto_restart),  # the API's default when it does not say
+        "disks": disks or None,
+        # Never reported, never sent: the default a program that leaves it out gets.
+        "ready_timeout": PodInputs.model_fields["ready_timeout"].default,
+    }
+    chosen = {key: getattr(pod, key, None) for key in OFFER_FILLS}
+    inputs = {k: v for k, v in {**declared, **chosen}.items() if v is not None}
+    hidden = {CHOSEN_KEY: sorted(k for k in chosen if k in inputs)}
+    return Live(pod.id, {**pod_properties(pod, inputs), **hidden})
 
 
 def _chosen(inputs: dict[str, Any], offer: GpuOffer | None, pod: PodDetails) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -47,15 +48,14 @@ def _live(emulator: Any) -> list[str]:
     return [p.id for p in emulator.backend.all_pods() if p.status != "TERMINATED"]
 
 
-def test_a_yaml_program_creates_refreshes_and_destroys_a_pod(
-    prime_emulator: Any, tmp_path: Path
-) -> None:
+def _yaml_stack(program: str, emulator: Any, tmp_path: Path) -> Any:
+    """The stack ``e2e`` of a YAML ``program`` on a file backend, pointed at the emulator."""
     from pulumi import automation as auto
 
     project = tmp_path / "project"
     project.mkdir()
     (tmp_path / "state").mkdir()
-    (project / "Pulumi.yaml").write_text(PROGRAM)
+    (project / "Pulumi.yaml").write_text(program)
     # The engine finds the plugin on PATH: the console script beside this interpreter.
     path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
     stack = auto.create_or_select_stack(
@@ -70,8 +70,15 @@ def test_a_yaml_program_creates_refreshes_and_destroys_a_pod(
             }
         ),
     )
-    stack.set_config("prime:baseUrl", auto.ConfigValue(value=prime_emulator.base_url))
+    stack.set_config("prime:baseUrl", auto.ConfigValue(value=emulator.base_url))
     stack.set_config("prime:apiKey", auto.ConfigValue(value=DEFAULT_API_KEY, secret=True))
+    return stack
+
+
+def test_a_yaml_program_creates_refreshes_and_destroys_a_pod(
+    prime_emulator: Any, tmp_path: Path
+) -> None:
+    stack = _yaml_stack(PROGRAM, prime_emulator, tmp_path)
     try:
         shown: list[str] = []
         up = stack.up(on_output=shown.append)
@@ -86,3 +93,38 @@ def test_a_yaml_program_creates_refreshes_and_destroys_a_pod(
         stack.destroy(on_output=print)
         stack.workspace.remove_stack("e2e")
     assert _live(prime_emulator) == [], "destroy leaves no pod"
+
+
+ADOPTING = """\
+name: prime-yaml-import
+runtime: yaml
+resources:
+  adopted:
+    type: prime:index:Pod
+    properties:
+      name: made-by-hand
+      gpuType: H100_80GB
+      gpuCount: 1
+    options:
+      import: {pod_id}
+outputs:
+  podId: ${{adopted.podId}}
+"""
+
+
+def test_an_existing_pod_is_imported_and_then_managed(prime_emulator: Any, tmp_path: Path) -> None:
+    from prime_pulumi.emulator.control import EmulatorControl
+
+    with closing(EmulatorControl(prime_emulator.base_url, DEFAULT_API_KEY)) as control:
+        by_hand = control.create_pod("made-by-hand", gpu_type="H100_80GB", socket="PCIe")
+    stack = _yaml_stack(ADOPTING.format(pod_id=by_hand["id"]), prime_emulator, tmp_path)
+    try:
+        up = stack.up(on_output=print)
+        assert up.summary.resource_changes == {"create": 1, "import": 1}
+        assert up.outputs["podId"].value == by_hand["id"]
+        assert _live(prime_emulator) == [by_hand["id"]], "imported, not made again"
+        assert stack.preview().change_summary == {"same": 2}
+    finally:
+        stack.destroy(on_output=print)
+        stack.workspace.remove_stack("e2e")
+    assert _live(prime_emulator) == [], "once imported, destroy deletes it"

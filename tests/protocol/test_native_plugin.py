@@ -188,3 +188,20 @@ def test_a_preview_creates_nothing(plugin: PluginProcess, emulator: EmulatorCont
     )
     assert preview.id == ""
     assert emulator.pods() == []
+
+
+def test_an_import_reads_the_inputs_the_api_reports(
+    plugin: PluginProcess, emulator: EmulatorControl
+) -> None:
+    by_hand = emulator.create_pod("made-by-hand", gpu_type="H100_80GB", socket="PCIe")
+    urn = POD_URN.format(name="adopted")
+    read = plugin.stub.Read(provider_pb2.ReadRequest(id=by_hand["id"], urn=urn))
+    inputs = plain(read.inputs)
+    assert (inputs["name"], inputs["gpuType"], inputs["gpuCount"]) == (
+        "made-by-hand",
+        "H100_80GB",
+        1,
+    )
+    # What came with its offer is recorded as chosen: a program may leave it open.
+    assert sorted(plain(read.properties)["__chosen"]) == ["provider_type", "socket"]
+    assert "envVars" not in inputs, "what the API never reports stays unknown"
