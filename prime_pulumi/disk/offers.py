@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 
 from prime_pulumi.client import DiskAvailability, PrimeClient, ResourceOffer
 from prime_pulumi.client.models import OUT_OF_STOCK
+from prime_pulumi.core.functions import DataFunction
 
 
 class DiskOffer(BaseModel):
@@ -86,17 +87,22 @@ class DiskOffer(BaseModel):
 class DiskOfferQuery(BaseModel):
     """What a user asks of a disk offer; unset filters let every offer through."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True)
 
     regions: tuple[str, ...] = ()
+    """Only offers in these regions."""
     data_center_id: str | None = None
+    """Only offers in this data center."""
     cloud_id: str | None = None
+    """Only the offer of this ``cloud_id``."""
     country: str | None = None
+    """Only offers in this country."""
     provider_types: tuple[str, ...] = ()
-    #: Only offers that can hold at least this many GB (``max_size >= min_size``).
+    """Only offers of these providers, for example ``runpod``."""
     min_size: int | None = None
-    #: Leaves out offers whose stock is ``Unavailable``.
+    """Only offers that can hold at least this many GB (``max_size >= min_size``)."""
     in_stock: bool = True
+    """Leave out offers whose stock is ``Unavailable`` (default true)."""
 
     def api_filters(self) -> dict[str, Any]:
         """The filters the API takes, as ``PrimeClient.list_disk_availability`` arguments."""
@@ -201,3 +207,22 @@ def _cheapest_per_gb_first(
 def _plain(amount: float) -> str:
     """A price in plain digits (``0.00007``, not ``7e-05``), to six significant figures."""
     return format(Decimal(f"{amount:.6g}"), "f")
+
+
+#: ``get_disk_offers`` as every face serves it (``prime:index:getDiskOffers``).
+DISK_OFFERS = DataFunction(
+    name="getDiskOffers",
+    description="The disk offers that match every filter given, cheapest per GB-hour first.",
+    query=DiskOfferQuery,
+    arguments=(
+        "regions",
+        "data_center_id",
+        "cloud_id",
+        "country",
+        "provider_types",
+        "min_size",
+        "in_stock",
+    ),
+    record=DiskOffer,
+    run=search_disk_offers,
+)

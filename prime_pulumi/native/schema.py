@@ -23,9 +23,10 @@ from typing import Any, Literal, Union, get_args, get_origin
 from pydantic import SecretStr
 from pydantic.fields import FieldInfo
 
+from prime_pulumi.core.functions import DataFunction
 from prime_pulumi.core.kind import KindOperations
 from prime_pulumi.core.settings import ProviderSettings
-from prime_pulumi.kinds import KINDS
+from prime_pulumi.kinds import FUNCTIONS, KINDS
 from prime_pulumi.native.names import camel
 
 #: The package's name: the first part of every type token, and of ``prime:*`` settings.
@@ -45,7 +46,7 @@ def type_spec(annotation: Any) -> dict[str, Any]:
         return type_spec(get_args(annotation)[0])
     if origin is Literal:
         return type_spec(type(get_args(annotation)[0]))
-    if origin is list:
+    if origin in (list, tuple):
         return {"type": "array", "items": type_spec(get_args(annotation)[0])}
     if origin is dict:
         value = get_args(annotation)[1]
@@ -101,6 +102,42 @@ def resource(kind: KindOperations) -> dict[str, Any]:
     }
 
 
+def record_type(function: DataFunction) -> str:
+    """The token of one record a data function answers: ``prime:index:GpuOffer``."""
+    return f"{PACKAGE}:index:{function.record.__name__}"
+
+
+def record(function: DataFunction) -> dict[str, Any]:
+    """One record of a data function, as a schema object type."""
+    fields = function.record.model_fields
+    return {
+        "type": "object",
+        "description": inspect.getdoc(function.record) or "",
+        "properties": {camel(n): _property(f, secret=False) for n, f in fields.items()},
+    }
+
+
+def function_spec(function: DataFunction) -> dict[str, Any]:
+    """A data function: its arguments (its filters) and what it answers (``offers``)."""
+    fields = function.query.model_fields
+    return {
+        "description": function.description,
+        "inputs": {
+            "properties": {camel(n): _property(fields[n], secret=False) for n in function.arguments}
+        },
+        "outputs": {
+            "properties": {
+                "offers": {
+                    "type": "array",
+                    "items": {"$ref": f"#/types/{record_type(function)}"},
+                    "description": "What matched, in the order the function promises.",
+                }
+            },
+            "required": ["offers"],
+        },
+    }
+
+
 def configuration() -> dict[str, dict[str, Any]]:
     """The provider's configuration: every ``prime:*`` setting, under its name after ``prime:``."""
     variables: dict[str, dict[str, Any]] = {}
@@ -130,6 +167,8 @@ def schema() -> dict[str, Any]:
             "inputProperties": config,
         },
         "resources": {token(kind): resource(kind) for kind in KINDS},
+        "functions": {f"{PACKAGE}:index:{f.name}": function_spec(f) for f in FUNCTIONS},
+        "types": {record_type(f): record(f) for f in FUNCTIONS},
     }
 
 

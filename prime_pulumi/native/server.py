@@ -26,13 +26,15 @@ from prime_pulumi.core.kind import KindOperations
 from prime_pulumi.core.properties import URN_KEY
 from prime_pulumi.core.runtime import RUNTIME
 from prime_pulumi.core.settings import ProviderSettings
-from prime_pulumi.kinds import KINDS
+from prime_pulumi.kinds import FUNCTIONS, KINDS
 from prime_pulumi.native.names import camel
 from prime_pulumi.native.schema import PACKAGE, SCHEMA_FILE, token
 from prime_pulumi.native.values import from_struct, to_struct
 
 #: Each kind's operations, by its type token.
 _BY_TOKEN = {token(kind): kind for kind in KINDS}
+#: Each data function, by its token.
+_FUNCTIONS = {f"{PACKAGE}:index:{function.name}": function for function in FUNCTIONS}
 
 
 def plugin_version() -> str:
@@ -200,6 +202,24 @@ class PrimeProvider(provider_pb2_grpc.ResourceProviderServicer):
             kind.delete(request.id, props)
         return empty_pb2.Empty()
 
+    def Invoke(
+        self, request: provider_pb2.InvokeRequest, context: grpc.ServicerContext
+    ) -> provider_pb2.InvokeResponse:
+        function = _FUNCTIONS.get(request.tok)
+        if function is None:
+            _refuse(context, f"{request.tok!r} is not a function of the {PACKAGE} provider")
+        with _answered(context):
+            query = function.query.model_validate(from_struct(request.args))
+            with RUNTIME.lease() as client:
+                found = function.run(client, query)
+        offers = [record.model_dump(mode="json") for record in found]
+        response = provider_pb2.InvokeResponse()
+        # `return` is a Python keyword: the field is reached by name.
+        getattr(response, "return").CopyFrom(
+            to_struct({"offers": [_camel_keys(offer) for offer in offers]})
+        )
+        return response
+
     def Cancel(self, request: empty_pb2.Empty, context: Any) -> empty_pb2.Empty:
         return empty_pb2.Empty()
 
@@ -212,6 +232,10 @@ class PrimeProvider(provider_pb2_grpc.ResourceProviderServicer):
         self, request: provider_pb2.GetMappingsRequest, context: Any
     ) -> provider_pb2.GetMappingsResponse:
         return provider_pb2.GetMappingsResponse()
+
+
+def _camel_keys(record: dict[str, Any]) -> dict[str, Any]:
+    return {camel(key): value for key, value in record.items()}
 
 
 def _settings(config: dict[str, Any]) -> ProviderSettings:

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from prime_pulumi.client import GPUAvailability, PrimeClient
 from prime_pulumi.client.models import OUT_OF_STOCK
+from prime_pulumi.core.functions import DataFunction
 
 #: Why an offer was left out, in the order the checks run: the last passed all before it.
 Reason = Literal["kind", "location", "stock", "price"]
@@ -86,18 +87,28 @@ class GpuOffer(BaseModel):
 class OfferQuery(BaseModel):
     """What a user asks of an offer; unset filters let every offer through."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True)
 
     gpu_type: str | None = None
+    """Only offers of this GPU type, for example ``H100_80GB``."""
     gpu_count: int | None = None
+    """Only offers of this many GPUs."""
     socket: str | None = None
+    """Only offers of this socket, for example ``SXM5``."""
     security: str | None = None
+    """Only ``secure_cloud`` or only ``community_cloud`` offers."""
     regions: tuple[str, ...] = ()
+    """Only offers in these regions."""
     data_center_id: str | None = None
+    """Only offers in this data center."""
     country: str | None = None
+    """Only offers in this country."""
     provider_types: tuple[str, ...] = ()
+    """Only offers of these providers, for example ``runpod``."""
     max_price: float | None = None
+    """Only offers at most this price, USD per hour."""
     in_stock: bool = True
+    """Leave out offers whose stock is ``Unavailable`` (default true)."""
     cloud_id: str | None = None
     #: Only offers in the same place as these disks. An offer does not say which disks
     #: it can mount, so this filter is the API's alone.
@@ -192,3 +203,29 @@ def search(client: PrimeClient, query: OfferQuery, *, ask: OfferQuery | None = N
             found.add(offer)
     found.matches.sort(key=cheapest_first)
     return found
+
+
+def _matching(client: PrimeClient, query: OfferQuery) -> list[GpuOffer]:
+    return search(client, query).matches
+
+
+#: ``get_gpu_offers`` as every face serves it (``prime:index:getGpuOffers``).
+GPU_OFFERS = DataFunction(
+    name="getGpuOffers",
+    description="The GPU offers that match every filter given, cheapest first.",
+    query=OfferQuery,
+    arguments=(
+        "gpu_type",
+        "gpu_count",
+        "socket",
+        "security",
+        "regions",
+        "data_center_id",
+        "country",
+        "provider_types",
+        "max_price",
+        "in_stock",
+    ),
+    record=GpuOffer,
+    run=_matching,
+)

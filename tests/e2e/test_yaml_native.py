@@ -37,10 +37,20 @@ resources:
       gpuType: H100_80GB
       gpuCount: 1
       maxPrice: 3
+variables:
+  offers:
+    fn::invoke:
+      function: prime:index:getGpuOffers
+      arguments:
+        gpuType: H100_80GB
+        gpuCount: 1
+        maxPrice: 3
+      return: offers
 outputs:
   podId: ${trainer.podId}
   sshConnection: ${trainer.sshConnection}
   offer: ${trainer.cloudId}
+  cheapest: ${offers[0].cloudId}
 """
 
 
@@ -84,6 +94,7 @@ def test_a_yaml_program_creates_refreshes_and_destroys_a_pod(
         up = stack.up(on_output=shown.append)
         assert up.outputs["sshConnection"].value.startswith("root@")
         assert up.outputs["offer"].value == "tensordock-h100-pcie-1x-nl-ams-1"
+        assert up.outputs["cheapest"].value == up.outputs["offer"].value, "getGpuOffers agrees"
         assert _live(prime_emulator) == [up.outputs["podId"].value]
         row = [line for line in shown if "prime:index:Pod trainer" in line]
         assert any("ready: root@" in line for line in row), shown

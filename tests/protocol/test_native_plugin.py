@@ -205,3 +205,22 @@ def test_an_import_reads_the_inputs_the_api_reports(
     # What came with its offer is recorded as chosen: a program may leave it open.
     assert sorted(plain(read.properties)["__chosen"]) == ["provider_type", "socket"]
     assert "envVars" not in inputs, "what the API never reports stays unknown"
+
+
+def test_the_offers_functions_answer_as_the_python_ones_do(plugin: PluginProcess) -> None:
+    gpus = plugin.stub.Invoke(
+        provider_pb2.InvokeRequest(
+            tok="prime:index:getGpuOffers",
+            args=struct({"gpuType": "H100_80GB", "gpuCount": 1.0, "maxPrice": 3.0}),
+        )
+    )
+    offers = plain(getattr(gpus, "return"))["offers"]
+    assert offers[0]["cloudId"] == "tensordock-h100-pcie-1x-nl-ams-1", "cheapest first"
+    assert all(o["priceHr"] <= 3.0 and o["gpuType"] == "H100_80GB" for o in offers)
+    disks = plugin.stub.Invoke(
+        provider_pb2.InvokeRequest(tok="prime:index:getDiskOffers", args=struct({"minSize": 500.0}))
+    )
+    assert all(o["maxSize"] >= 500 for o in plain(getattr(disks, "return"))["offers"])
+    with pytest.raises(grpc.RpcError) as info:
+        plugin.stub.Invoke(provider_pb2.InvokeRequest(tok="prime:index:getNothing"))
+    assert "is not a function of the prime provider" in (info.value.details() or "")

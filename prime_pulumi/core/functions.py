@@ -1,0 +1,36 @@
+"""A data function, as every face serves it: filters in, a list of records out.
+
+Each kind that has one describes it here (``GPU_OFFERS``, ``DISK_OFFERS``): its
+name, the model of its filters (the fields it takes, each described), the model
+of each record it answers, and how to run it with a client. The Python face
+wraps the same search in ``get_gpu_offers``; the native face serves it as
+``prime:index:getGpuOffers``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from prime_pulumi.client import PrimeClient
+
+
+@dataclass(frozen=True)
+class DataFunction:
+    """One data function of the provider."""
+
+    #: Its name in the schema: ``getGpuOffers``.
+    name: str
+    #: What it answers, in words.
+    description: str
+    #: Its filters: each field a function argument.
+    query: type[BaseModel]
+    #: The fields of ``query`` a caller may give (the others are internal).
+    arguments: tuple[str, ...]
+    #: One record of what it answers.
+    record: type[BaseModel]
+    #: The search itself, with a client.
+    run: Callable[[PrimeClient, Any], Sequence[BaseModel]]
