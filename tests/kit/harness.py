@@ -52,21 +52,26 @@ def from_struct(struct: struct_pb2.Struct) -> dict[str, Any]:
     return dict(rpc.deserialize_properties(struct, keep_unknowns=True))
 
 
-class ProviderProcess:
-    """One provider process and a gRPC stub talking to it."""
+class StartedByEngine:
+    """A provider process started as the engine starts one, and a gRPC stub talking to it.
+
+    The engine runs ``command`` with its own address as the last argument (where
+    progress goes), reads the port from the process's first line of output, and
+    speaks gRPC to it.
+    """
 
     def __init__(
         self,
+        command: list[str],
         workdir: Path,
         env: dict[str, str] | None = None,
         engine_address: str | None = None,
     ) -> None:
         child_env = {k: v for k, v in os.environ.items() if not k.startswith("PRIME_")}
-        child_env.update({"PULUMI_PROJECT": "protocol", **(env or {})})
-        # The engine passes its own address, where the provider may send log messages.
+        child_env.update(env or {})
         engine = [engine_address] if engine_address else []
         self.process = subprocess.Popen(
-            [sys.executable, "-u", "-m", "pulumi.dynamic", *engine],
+            [*command, *engine],
             cwd=workdir,
             env=child_env,
             stdout=subprocess.PIPE,
@@ -77,13 +82,38 @@ class ProviderProcess:
         port_line = self.process.stdout.readline().strip()
         if not port_line.isdigit():
             self.close()
-            raise RuntimeError(f"provider did not print its port: {port_line!r}")
+            raise RuntimeError(f"{command[-1]} did not print its port: {port_line!r}")
         # The engine (grpc-go) takes up to 16 MiB of headers, where a failed call's
         # traceback travels; grpc's Python default of 8 KiB would cut long ones off.
         self.channel = grpc.insecure_channel(
             f"127.0.0.1:{port_line}", options=[("grpc.max_metadata_size", 16 << 20)]
         )
         self.stub = provider_pb2_grpc.ResourceProviderStub(self.channel)
+
+    def close(self) -> str:
+        """Stops the process; returns what it wrote to stderr."""
+        if hasattr(self, "channel"):
+            self.channel.close()
+        self.process.kill()
+        _, stderr = self.process.communicate(timeout=10)
+        return stderr or ""
+
+
+class ProviderProcess(StartedByEngine):
+    """The dynamic provider (``python -u -m pulumi.dynamic``), driven as for a ``Pod``."""
+
+    def __init__(
+        self,
+        workdir: Path,
+        env: dict[str, str] | None = None,
+        engine_address: str | None = None,
+    ) -> None:
+        super().__init__(
+            [sys.executable, "-u", "-m", "pulumi.dynamic"],
+            workdir,
+            {"PULUMI_PROJECT": "protocol", **(env or {})},
+            engine_address,
+        )
         self.serialized_provider = serialize_provider(PodProvider())
         self.urn = URN
 
@@ -93,14 +123,6 @@ class ProviderProcess:
         disks.serialized_provider = serialize_provider(DiskProvider())
         disks.urn = DISK_URN
         return disks
-
-    def close(self) -> str:
-        """Stops the process; returns what it wrote to stderr."""
-        if hasattr(self, "channel"):
-            self.channel.close()
-        self.process.kill()
-        _, stderr = self.process.communicate(timeout=10)
-        return stderr or ""
 
     def _with_provider(self, props: dict[str, Any]) -> struct_pb2.Struct:
         return to_struct({**props, "__provider": self.serialized_provider})

@@ -19,7 +19,8 @@ from prime_pulumi.emulator.control import EmulatorControl
 from prime_pulumi.native.schema import SCHEMA_FILE
 from prime_pulumi.native.server import plugin_version
 from tests.kit.fake_engine import FakeEngine
-from tests.kit.plugin_process import PluginProcess, plain, secret, struct
+from tests.kit.harness import secret
+from tests.kit.plugin_process import PluginProcess, plain, struct
 from tests.protocol.support import API_KEY
 
 POD_URN = "urn:pulumi:test::protocol::prime:index:Pod::{name}"
