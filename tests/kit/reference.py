@@ -8,16 +8,15 @@ markers, ``<!-- table: NAME -->`` and ``<!-- end table -->``;
 from __future__ import annotations
 
 import re
-import types
-import typing
 from pathlib import Path
-from typing import Any, Literal, Union, get_args, get_origin
+from typing import Any
 
 from pydantic import BaseModel
 
 from prime_pulumi.core.properties import InputRules
 from prime_pulumi.disk.inputs import DISK_RULES
 from prime_pulumi.disk.outputs import DiskOutputs
+from prime_pulumi.native.schema import type_spec
 from prime_pulumi.pod.inputs import POD_RULES
 from prime_pulumi.pod.outputs import PodOutputs
 
@@ -26,22 +25,21 @@ _TABLE = re.compile(r"(<!-- table: (?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- end
 
 
 def type_name(annotation: Any) -> str:
-    """A field's type as the docs say it: ``str``, ``list of str``, ``mapping str → str``."""
-    origin = get_origin(annotation)
-    if origin in (Union, types.UnionType):
-        (inner,) = [a for a in get_args(annotation) if a is not type(None)]
-        return type_name(inner)
-    if origin is typing.Annotated:
-        return type_name(get_args(annotation)[0])
-    if origin is Literal:
-        return type_name(type(get_args(annotation)[0]))
-    if origin is list:
-        (item,) = get_args(annotation)
-        return "list" if get_origin(item) is dict else f"list of {type_name(item)}"
-    if origin is dict:
-        key, value = get_args(annotation)
-        return f"mapping {type_name(key)} → {type_name(value)}"
-    return str(getattr(annotation, "__name__", annotation))
+    """A field's type as the docs say it (``str``, ``list of str``, ``mapping str → str``),
+    read off its type in the package schema, so both say the same."""
+    return _spoken(type_spec(annotation))
+
+
+_SPOKEN = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+
+
+def _spoken(spec: dict[str, Any]) -> str:
+    if spec.get("type") == "array":
+        items = spec["items"]
+        return "list" if items.get("type") == "object" else f"list of {_spoken(items)}"
+    if spec.get("type") == "object":
+        return f"mapping str → {_spoken(spec['additionalProperties'])}"
+    return _SPOKEN.get(spec.get("type", ""), "any")
 
 
 def described(model: type[BaseModel], name: str) -> str:
