@@ -9,6 +9,7 @@ puts a pinned CLI on PATH; :data:`needs_cli` skips a test without one, and says 
 
 from __future__ import annotations
 
+import os
 import re
 import runpy
 import shutil
@@ -40,6 +41,32 @@ def project_name(example: str) -> str:
     return found.group(1)
 
 
+def workspace_env(state: Path) -> dict[str, str]:
+    """A stack's environment: a file backend in ``state``, this interpreter for dynamic
+    providers (the launcher reads it), and the plugin beside it on PATH."""
+    return {
+        "PULUMI_BACKEND_URL": f"file://{state}",
+        "PULUMI_CONFIG_PASSPHRASE": "e2e-test-passphrase",
+        "PULUMI_SKIP_UPDATE_CHECK": "true",
+        "PULUMI_PYTHON_CMD": sys.executable,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+    }
+
+
+@contextmanager
+def on_emulator(stack: Any, emulator: Any) -> Iterator[Any]:
+    """``stack`` pointed at the emulator; destroyed and removed after."""
+    from pulumi import automation as auto
+
+    stack.set_config("prime:baseUrl", auto.ConfigValue(value=emulator.base_url))
+    stack.set_config("prime:apiKey", auto.ConfigValue(value=DEFAULT_API_KEY, secret=True))
+    try:
+        yield stack
+    finally:
+        stack.destroy(on_output=print)
+        stack.workspace.remove_stack(stack.name)
+
+
 @contextmanager
 def example_stack(example: str, emulator: Any, state: Path) -> Iterator[Any]:
     """The stack ``e2e`` of ``examples/<example>``, on the emulator; destroyed and removed after."""
@@ -57,19 +84,8 @@ def example_stack(example: str, emulator: Any, state: Path) -> Iterator[Any]:
         program=program,
         opts=auto.LocalWorkspaceOptions(
             project_settings=auto.ProjectSettings(name=name, runtime="python"),
-            env_vars={
-                "PULUMI_BACKEND_URL": f"file://{state}",
-                "PULUMI_CONFIG_PASSPHRASE": "e2e-test-passphrase",
-                "PULUMI_SKIP_UPDATE_CHECK": "true",
-                # The dynamic provider runs with this interpreter (the launcher reads it).
-                "PULUMI_PYTHON_CMD": sys.executable,
-            },
+            env_vars=workspace_env(state),
         ),
     )
-    stack.set_config("prime:baseUrl", auto.ConfigValue(value=emulator.base_url))
-    stack.set_config("prime:apiKey", auto.ConfigValue(value=DEFAULT_API_KEY, secret=True))
-    try:
+    with on_emulator(stack, emulator):
         yield stack
-    finally:
-        stack.destroy(on_output=print)
-        stack.workspace.remove_stack("e2e")

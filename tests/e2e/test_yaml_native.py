@@ -7,9 +7,7 @@ YAML language host (``make test`` puts both on PATH).
 
 from __future__ import annotations
 
-import os
 import shutil
-import sys
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -17,7 +15,7 @@ from typing import Any
 import pytest
 
 from prime_pulumi.emulator import DEFAULT_API_KEY
-from tests.e2e.support import needs_cli
+from tests.e2e.support import needs_cli, on_emulator, workspace_env
 
 pytestmark = [
     needs_cli,
@@ -58,38 +56,25 @@ def _live(emulator: Any) -> list[str]:
     return [p.id for p in emulator.backend.all_pods() if p.status != "TERMINATED"]
 
 
-def _yaml_stack(program: str, emulator: Any, tmp_path: Path) -> Any:
-    """The stack ``e2e`` of a YAML ``program`` on a file backend, pointed at the emulator."""
+def _yaml_stack(program: str, tmp_path: Path) -> Any:
+    """The stack ``e2e`` of a YAML ``program`` on a file backend."""
     from pulumi import automation as auto
 
     project = tmp_path / "project"
     project.mkdir()
     (tmp_path / "state").mkdir()
     (project / "Pulumi.yaml").write_text(program)
-    # The engine finds the plugin on PATH: the console script beside this interpreter.
-    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
-    stack = auto.create_or_select_stack(
+    return auto.create_or_select_stack(
         stack_name="e2e",
         work_dir=str(project),
-        opts=auto.LocalWorkspaceOptions(
-            env_vars={
-                "PULUMI_BACKEND_URL": f"file://{tmp_path / 'state'}",
-                "PULUMI_CONFIG_PASSPHRASE": "e2e-test-passphrase",
-                "PULUMI_SKIP_UPDATE_CHECK": "true",
-                "PATH": path,
-            }
-        ),
+        opts=auto.LocalWorkspaceOptions(env_vars=workspace_env(tmp_path / "state")),
     )
-    stack.set_config("prime:baseUrl", auto.ConfigValue(value=emulator.base_url))
-    stack.set_config("prime:apiKey", auto.ConfigValue(value=DEFAULT_API_KEY, secret=True))
-    return stack
 
 
 def test_a_yaml_program_creates_refreshes_and_destroys_a_pod(
     prime_emulator: Any, tmp_path: Path
 ) -> None:
-    stack = _yaml_stack(PROGRAM, prime_emulator, tmp_path)
-    try:
+    with on_emulator(_yaml_stack(PROGRAM, tmp_path), prime_emulator) as stack:
         shown: list[str] = []
         up = stack.up(on_output=shown.append)
         assert up.outputs["sshConnection"].value.startswith("root@")
@@ -100,9 +85,6 @@ def test_a_yaml_program_creates_refreshes_and_destroys_a_pod(
         assert any("ready: root@" in line for line in row), shown
         assert stack.preview().change_summary == {"same": 2}
         assert stack.refresh(on_output=print).summary.resource_changes == {"same": 2}
-    finally:
-        stack.destroy(on_output=print)
-        stack.workspace.remove_stack("e2e")
     assert _live(prime_emulator) == [], "destroy leaves no pod"
 
 
@@ -128,14 +110,11 @@ def test_an_existing_pod_is_imported_and_then_managed(prime_emulator: Any, tmp_p
 
     with closing(EmulatorControl(prime_emulator.base_url, DEFAULT_API_KEY)) as control:
         by_hand = control.create_pod("made-by-hand", gpu_type="H100_80GB", socket="PCIe")
-    stack = _yaml_stack(ADOPTING.format(pod_id=by_hand["id"]), prime_emulator, tmp_path)
-    try:
+    program = ADOPTING.format(pod_id=by_hand["id"])
+    with on_emulator(_yaml_stack(program, tmp_path), prime_emulator) as stack:
         up = stack.up(on_output=print)
         assert up.summary.resource_changes == {"create": 1, "import": 1}
         assert up.outputs["podId"].value == by_hand["id"]
         assert _live(prime_emulator) == [by_hand["id"]], "imported, not made again"
         assert stack.preview().change_summary == {"same": 2}
-    finally:
-        stack.destroy(on_output=print)
-        stack.workspace.remove_stack("e2e")
     assert _live(prime_emulator) == [], "once imported, destroy deletes it"
