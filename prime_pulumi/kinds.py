@@ -6,14 +6,14 @@ A new kind is one line here.
 from __future__ import annotations
 
 from prime_pulumi.core.functions import DataFunction
-from prime_pulumi.core.kind import KindOperations
+from prime_pulumi.core.kind import AnyKind
 from prime_pulumi.disk.offers import DISK_OFFERS
 from prime_pulumi.disk.operations import DISK
 from prime_pulumi.pod.offers import GPU_OFFERS
 from prime_pulumi.pod.operations import POD
 
 #: Each kind's operations, in the order the schema lists them.
-KINDS: tuple[KindOperations, ...] = (POD, DISK)
+KINDS: tuple[AnyKind, ...] = (POD, DISK)
 
 #: Each data function, as the native face serves them (``prime:index:<name>``).
 FUNCTIONS: tuple[DataFunction, ...] = (GPU_OFFERS, DISK_OFFERS)

@@ -10,21 +10,24 @@ from __future__ import annotations
 import logging
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from prime_pulumi.client import CreateOutcomeUnknownError, PrimeClient, PrimeError
-from prime_pulumi.core.adoption import NamedT, NameLookup
-from prime_pulumi.core.kind import Kind
+from prime_pulumi.core.adoption import Named, NamedT, NameLookup
 from prime_pulumi.core.runtime import ProviderRuntime
+
+if TYPE_CHECKING:
+    from prime_pulumi.core.kind import Kind
 
 logger = logging.getLogger("prime_pulumi.creation")
 
 NOTHING_CREATED = "Nothing was created, so nothing is left billing."
 
 SpecT = TypeVar("SpecT")
+MadeT = TypeVar("MadeT", bound=Named)
 
 
-class CreationBase(ABC, Generic[SpecT]):
+class CreationBase(ABC, Generic[SpecT, MadeT]):
     """One create: the declared resource, its name, and the process's shared state."""
 
     def __init__(
@@ -47,6 +50,12 @@ class CreationBase(ABC, Generic[SpecT]):
         self.progress = progress
         #: The id of what this create made or found, once it may exist ("id unknown" if lost).
         self.known: str | None = None
+        #: The offer the resource was posted to, when the create chose one (the kind's own).
+        self.chosen: Any = None
+
+    @abstractmethod
+    def run(self) -> MadeT:
+        """What was made (or adopted), once ready; raises one of our errors, leaving nothing."""
 
     def left_behind(self) -> str:
         """What a failure of this create leaves, in words for its error."""

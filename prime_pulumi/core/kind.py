@@ -14,15 +14,28 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar, cast
 
 from pydantic import BaseModel
 
+from prime_pulumi.client import PrimeClient
+from prime_pulumi.core.adoption import Named
 from prime_pulumi.core.checks import Changes, Checked, check_inputs, diff_inputs
+from prime_pulumi.core.creation import NOTHING_CREATED, CreationBase
 from prime_pulumi.core.error_display import errors_shown
 from prime_pulumi.core.errors import ResourceError
-from prime_pulumi.core.properties import PROVIDER_KEY, URN_KEY, InputRules
+from prime_pulumi.core.properties import (
+    CHOSEN_KEY,
+    PROVIDER_KEY,
+    URN_KEY,
+    InputRules,
+    hidden_of,
+    urn_of,
+)
 from prime_pulumi.core.runtime import RUNTIME
+
+SpecT = TypeVar("SpecT", bound=BaseModel)
+MadeT = TypeVar("MadeT", bound=Named)
 
 
 @dataclass(frozen=True)
@@ -52,11 +65,13 @@ class Live:
     outputs: dict[str, Any]
 
 
-class KindOperations(ABC):
+class KindOperations(ABC, Generic[SpecT, MadeT]):
     """A kind's operations; each failure is one line that names the resource.
 
     Check, diff and update (of what changes only in state) are the same for every
-    kind, from its rules; create, read and delete are the kind's own.
+    kind, from its rules; so is create, all or nothing, given the kind's own
+    creation (:meth:`creation`), what it took from an offer (:meth:`chosen`) and its
+    properties in state (:meth:`properties`). Read and delete are the kind's own.
     """
 
     kind: ClassVar[Kind]
@@ -116,9 +131,46 @@ class KindOperations(ABC):
         with self.shown_for(id_, olds, "Nothing was changed."):
             return self.kept(olds, news)
 
-    @abstractmethod
     def create(self, props: dict[str, Any]) -> Live:
         """Creates (or adopts) the resource and returns once it is ready; all or nothing."""
+        rules, noun = self.kind.rules, self.kind.noun
+        inputs = rules.inputs_of(props)
+        name = inputs.get("name") or noun.lower()
+        creation: CreationBase[SpecT, MadeT] | None = None
+
+        def left_behind() -> str:
+            return creation.left_behind() if creation is not None else NOTHING_CREATED
+
+        with self.shown(f"{noun} {name!r}", outcome=left_behind, name=name):
+            spec = cast("SpecT", rules.model.model_validate(inputs))
+            name = getattr(spec, "name", None) or rules.name_for(inputs)
+            progress = RUNTIME.progress(urn_of(props))
+            try:
+                with RUNTIME.lease() as client:
+                    creation = self.creation(client, spec, name, progress)
+                    made = creation.run()
+                chosen = self.chosen(spec, creation, made)
+                outputs = self.properties(made, {**inputs, **chosen, "name": name})
+            finally:
+                progress.settle()
+        hidden = {**hidden_of(props), CHOSEN_KEY: sorted(chosen)} if chosen else hidden_of(props)
+        return Live(made.id, {**outputs, **hidden})
+
+    @abstractmethod
+    def creation(
+        self, client: PrimeClient, spec: SpecT, name: str, progress: Callable[[str], None]
+    ) -> CreationBase[SpecT, MadeT]:
+        """One create of the resource ``spec`` declares, under ``name``."""
+
+    @abstractmethod
+    def chosen(
+        self, spec: SpecT, creation: CreationBase[SpecT, MadeT], made: MadeT
+    ) -> dict[str, Any]:
+        """What the create took from the offer it chose, where the inputs left it open."""
+
+    @abstractmethod
+    def properties(self, made: MadeT, inputs: dict[str, Any]) -> dict[str, Any]:
+        """The resource's properties in state: its inputs, then what the API reports."""
 
     @abstractmethod
     def read(self, id_: str, props: dict[str, Any]) -> Live | None:
@@ -127,3 +179,7 @@ class KindOperations(ABC):
     @abstractmethod
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Deletes the resource and waits until it is gone; one already gone is done."""
+
+
+#: Any kind's operations, for the faces that serve every kind alike.
+AnyKind = KindOperations[Any, Any]

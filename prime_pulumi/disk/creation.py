@@ -55,7 +55,7 @@ MAX_DISK_OFFERS_TRIED = 5
 IN_USE_GRACE_SECONDS = 10.0
 
 
-class DiskCreation(CreationBase[DiskInputs]):
+class DiskCreation(CreationBase[DiskInputs, DiskDetails]):
     """One create of a disk: the declared disk, its name, and the process's shared state."""
 
     def __init__(

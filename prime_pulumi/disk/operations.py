@@ -8,22 +8,22 @@ settings, one link to the engine.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from prime_pulumi.client import DiskDetails, NotFoundError, PodState
+from prime_pulumi.client import DiskDetails, NotFoundError, PodState, PrimeClient
 from prime_pulumi.core.checks import Changes, diff_inputs
-from prime_pulumi.core.creation import NOTHING_CREATED
+from prime_pulumi.core.creation import CreationBase
 from prime_pulumi.core.kind import Kind, KindOperations, Live
-from prime_pulumi.core.properties import CHOSEN_KEY, hidden_of, urn_of
+from prime_pulumi.core.properties import hidden_of, urn_of
 from prime_pulumi.core.runtime import RUNTIME
 from prime_pulumi.disk.creation import DiskCreation, delete_disk_and_wait
 from prime_pulumi.disk.errors import disk_error
 from prime_pulumi.disk.inputs import DISK_OFFER_FILLS, DISK_RULES, DiskInputs
-from prime_pulumi.disk.offers import DiskOffer
 from prime_pulumi.disk.outputs import DiskOutputs, disk_properties
 
 
-class DiskOperations(KindOperations):
+class DiskOperations(KindOperations[DiskInputs, DiskDetails]):
     """Creates Prime Intellect network disks, waits until they are ACTIVE, renames and
     deletes them."""
 
@@ -38,31 +38,32 @@ class DiskOperations(KindOperations):
         """
         return diff_inputs(DISK_RULES, olds, news, chosen_may_be_declared=True)
 
-    def create(self, props: dict[str, Any]) -> Live:
-        """Creates (or adopts) the disk and returns once it is ACTIVE; all or nothing."""
-        inputs = DISK_RULES.inputs_of(props)
-        name = inputs.get("name") or "disk"
-        creation: DiskCreation | None = None
+    def creation(
+        self, client: PrimeClient, spec: DiskInputs, name: str, progress: Callable[[str], None]
+    ) -> DiskCreation:
+        return DiskCreation(self.kind, RUNTIME, client, spec, name=name, progress=progress)
 
-        def left_behind() -> str:
-            return creation.left_behind() if creation is not None else NOTHING_CREATED
+    def chosen(
+        self, spec: DiskInputs, creation: CreationBase[DiskInputs, DiskDetails], made: DiskDetails
+    ) -> dict[str, Any]:
+        """What the create took from the disk offer it chose, where the inputs left it open.
 
-        with self.shown(f"Disk {name!r}", outcome=left_behind, name=name):
-            spec = DiskInputs.model_validate(inputs)
-            name = spec.name or DISK_RULES.name_for(inputs)
-            progress = RUNTIME.progress(urn_of(props))
-            try:
-                with RUNTIME.lease() as client:
-                    creation = DiskCreation(
-                        self.kind, RUNTIME, client, spec, name=name, progress=progress
-                    )
-                    disk = creation.run()
-                chosen = _chosen(spec, creation.chosen, disk)
-                outputs = disk_properties(disk, {**inputs, **chosen, "name": name})
-            finally:
-                progress.settle()
-        hidden = {**hidden_of(props), CHOSEN_KEY: sorted(chosen)} if chosen else hidden_of(props)
-        return Live(disk.id, {**outputs, **hidden})
+        A disk adopted by name (an interrupted run made it) came from an offer this
+        create never saw: only what the disk itself reports is known (its provider).
+        A disk that says where it goes took nothing.
+        """
+        if spec.placed:
+            return {}
+        source: Any = creation.chosen if creation.chosen is not None else made
+        taken = {
+            key: getattr(source, key, None)
+            for key in DISK_OFFER_FILLS
+            if getattr(spec, key) is None
+        }
+        return {k: v for k, v in taken.items() if v is not None}
+
+    def properties(self, made: DiskDetails, inputs: dict[str, Any]) -> dict[str, Any]:
+        return disk_properties(made, inputs)
 
     def read(self, id_: str, props: dict[str, Any]) -> Live | None:
         """The live disk; a disk that is gone, ``DELETING`` or ``TERMINATED`` is ``None``.
@@ -113,19 +114,3 @@ class DiskOperations(KindOperations):
 
 #: The disk kind's operations, served by every face.
 DISK = DiskOperations()
-
-
-def _chosen(spec: DiskInputs, offer: DiskOffer | None, disk: DiskDetails) -> dict[str, Any]:
-    """What the create took from the disk offer it chose, where the inputs left it open.
-
-    A disk adopted by name (an interrupted run made it) came from an offer this
-    create never saw: only what the disk itself reports is known (its provider).
-    A disk that says where it goes took nothing.
-    """
-    if spec.placed:
-        return {}
-    source: Any = offer if offer is not None else disk
-    taken = {
-        key: getattr(source, key, None) for key in DISK_OFFER_FILLS if getattr(spec, key) is None
-    }
-    return {k: v for k, v in taken.items() if v is not None}

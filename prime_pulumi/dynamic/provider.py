@@ -27,7 +27,7 @@ from prime_pulumi.core.checks import UNKNOWN
 from prime_pulumi.core.engine_process import show_full_tracebacks
 from prime_pulumi.core.error_display import errors_shown
 from prime_pulumi.core.errors import ResourceError
-from prime_pulumi.core.kind import KindOperations
+from prime_pulumi.core.kind import AnyKind
 from prime_pulumi.core.runtime import RUNTIME
 from prime_pulumi.core.settings import ProviderSettings
 
@@ -43,7 +43,7 @@ class DynamicProvider(ResourceProvider):
     serialize_as_secret_always = False
 
     #: The kind's operations this provider serves.
-    operations: ClassVar[KindOperations]
+    operations: ClassVar[AnyKind]
 
     def configure(self, req: ConfigureRequest) -> None:
         """Takes ``prime:apiKey``, ``prime:baseUrl`` and the tunables from the stack config."""

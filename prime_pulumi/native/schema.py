@@ -24,7 +24,7 @@ from pydantic import SecretStr
 from pydantic.fields import FieldInfo
 
 from prime_pulumi.core.functions import DataFunction
-from prime_pulumi.core.kind import KindOperations
+from prime_pulumi.core.kind import AnyKind
 from prime_pulumi.core.settings import ProviderSettings
 from prime_pulumi.kinds import FUNCTIONS, KINDS
 from prime_pulumi.native.names import camel
@@ -73,12 +73,12 @@ def _property(field: FieldInfo, *, secret: bool) -> dict[str, Any]:
     return {**spec, "secret": True} if secret else spec
 
 
-def token(kind: KindOperations) -> str:
+def token(kind: AnyKind) -> str:
     """The resource's type token: ``prime:index:Pod``."""
     return f"{PACKAGE}:index:{kind.kind.noun}"
 
 
-def resource(kind: KindOperations) -> dict[str, Any]:
+def resource(kind: AnyKind) -> dict[str, Any]:
     """One kind as a schema resource: what a program declares, and what it reads back."""
     rules, outputs = kind.kind.rules, kind.kind.outputs
     inputs = {

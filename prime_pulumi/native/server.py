@@ -22,7 +22,7 @@ from google.protobuf import empty_pb2, struct_pb2
 from pulumi.runtime.proto import plugin_pb2, provider_pb2, provider_pb2_grpc
 
 from prime_pulumi.core.errors import UnexpectedError
-from prime_pulumi.core.kind import KindOperations
+from prime_pulumi.core.kind import AnyKind
 from prime_pulumi.core.properties import URN_KEY
 from prime_pulumi.core.runtime import RUNTIME
 from prime_pulumi.core.settings import ProviderSettings
@@ -57,7 +57,7 @@ def _answered(context: grpc.ServicerContext) -> Iterator[None]:
         context.abort(grpc.StatusCode.UNKNOWN, _shown(shown))
 
 
-def _kind(type_: str, urn: str, context: grpc.ServicerContext) -> KindOperations:
+def _kind(type_: str, urn: str, context: grpc.ServicerContext) -> AnyKind:
     """The operations of the resource's kind, by its type token (or its URN's)."""
     # A URN ends in ``::<parent types $-joined>$<type>::<name>``.
     token_ = type_ or (
@@ -84,12 +84,12 @@ def name_seed(urn: str) -> str:
     return "/".join(("organization", project, head.rsplit(":", 1)[-1], name))
 
 
-def _in(kind: KindOperations, struct: struct_pb2.Struct) -> dict[str, Any]:
+def _in(kind: AnyKind, struct: struct_pb2.Struct) -> dict[str, Any]:
     """A request's properties for ``kind``'s operations."""
     return from_struct(struct, kind.kind.rules.internal)
 
 
-def _out(kind: KindOperations, props: dict[str, Any]) -> struct_pb2.Struct:
+def _out(kind: AnyKind, props: dict[str, Any]) -> struct_pb2.Struct:
     """``kind``'s properties for a response: its secrets marked, its internal inputs hidden."""
     rules = kind.kind.rules
     return to_struct(props, rules.secret, rules.internal)

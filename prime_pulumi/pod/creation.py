@@ -49,7 +49,7 @@ logger = logging.getLogger("prime_pulumi.creation")
 __all__ = ["NOTHING_CREATED", "PodCreation", "delete_and_wait"]
 
 
-class PodCreation(CreationBase[PodInputs]):
+class PodCreation(CreationBase[PodInputs, PodDetails]):
     """One create of a pod: the declared pod, its name, and the process's shared state."""
 
     def __init__(

@@ -9,11 +9,12 @@ process's ``RUNTIME``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from prime_pulumi.client import NotFoundError, PodDetails, PodState
+from prime_pulumi.client import NotFoundError, PodDetails, PodState, PrimeClient
 from prime_pulumi.core.checks import Changes
-from prime_pulumi.core.creation import NOTHING_CREATED
+from prime_pulumi.core.creation import CreationBase
 from prime_pulumi.core.kind import Kind, KindOperations, Live
 from prime_pulumi.core.properties import CHOSEN_KEY, hidden_of, urn_of
 from prime_pulumi.core.runtime import RUNTIME
@@ -21,11 +22,10 @@ from prime_pulumi.pod.creation import PodCreation, delete_and_wait
 from prime_pulumi.pod.errors import pod_error
 from prime_pulumi.pod.inputs import OFFER_FILLS, POD_RULES, PodInputs
 from prime_pulumi.pod.listings import listings
-from prime_pulumi.pod.offers import GpuOffer
 from prime_pulumi.pod.outputs import PodOutputs, pod_properties
 
 
-class PodOperations(KindOperations):
+class PodOperations(KindOperations[PodInputs, PodDetails]):
     """Creates Prime Intellect pods, waits until they are ready, and deletes them."""
 
     kind = Kind(POD_RULES, PodOutputs, pod_error, ready="ready")
@@ -43,31 +43,27 @@ class PodOperations(KindOperations):
             return Changes(changes.changes, changes.replaces, changes.stables, True)
         return changes
 
-    def create(self, props: dict[str, Any]) -> Live:
-        """Creates (or adopts) the pod and returns once it is ready; all or nothing."""
-        inputs = POD_RULES.inputs_of(props)
-        name = inputs.get("name") or "pod"
-        creation: PodCreation | None = None
+    def creation(
+        self, client: PrimeClient, spec: PodInputs, name: str, progress: Callable[[str], None]
+    ) -> PodCreation:
+        return PodCreation(self.kind, RUNTIME, client, spec, name=name, progress=progress)
 
-        def left_behind() -> str:
-            return creation.left_behind() if creation is not None else NOTHING_CREATED
+    def chosen(
+        self, spec: PodInputs, creation: CreationBase[PodInputs, PodDetails], made: PodDetails
+    ) -> dict[str, Any]:
+        """What the create took from the offer it chose, where the inputs left it open.
 
-        with self.shown(f"Pod {name!r}", outcome=left_behind, name=name):
-            spec = PodInputs.model_validate(inputs)
-            name = spec.name or POD_RULES.name_for(inputs)
-            progress = RUNTIME.progress(urn_of(props))
-            try:
-                with RUNTIME.lease() as client:
-                    creation = PodCreation(
-                        self.kind, RUNTIME, client, spec, name=name, progress=progress
-                    )
-                    ready = creation.run()
-                chosen = _chosen(inputs, creation.chosen, ready)
-                outputs = pod_properties(ready, {**inputs, **chosen, "name": name})
-            finally:
-                progress.settle()
-        hidden = {**hidden_of(props), CHOSEN_KEY: sorted(chosen)} if chosen else hidden_of(props)
-        return Live(ready.id, {**outputs, **hidden})
+        A pod adopted by name (an interrupted run made it) came from an offer this
+        create never saw: only what the pod itself reports is known.
+        """
+        source: Any = creation.chosen if creation.chosen is not None else made
+        taken = {
+            key: getattr(source, key, None) for key in OFFER_FILLS if getattr(spec, key) is None
+        }
+        return {k: v for k, v in taken.items() if v is not None}
+
+    def properties(self, made: PodDetails, inputs: dict[str, Any]) -> dict[str, Any]:
+        return pod_properties(made, inputs)
 
     def read(self, id_: str, props: dict[str, Any]) -> Live | None:
         """The live pod; a pod that is gone or going is ``None``.
@@ -135,14 +131,3 @@ def _imported(pod: PodDetails) -> Live:
     inputs = {k: v for k, v in {**declared, **chosen}.items() if v is not None}
     hidden = {CHOSEN_KEY: sorted(k for k in chosen if k in inputs)}
     return Live(pod.id, {**pod_properties(pod, inputs), **hidden})
-
-
-def _chosen(inputs: dict[str, Any], offer: GpuOffer | None, pod: PodDetails) -> dict[str, Any]:
-    """What the create took from the offer it chose, where the inputs left it open.
-
-    A pod adopted by name (an interrupted run made it) came from an offer this
-    create never saw: only what the pod itself reports is known.
-    """
-    source: Any = offer if offer is not None else pod
-    taken = {key: getattr(source, key, None) for key in OFFER_FILLS if inputs.get(key) is None}
-    return {k: v for k, v in taken.items() if v is not None}
