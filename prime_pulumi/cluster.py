@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pulumi import Input, Output
+from pydantic import BaseModel, ConfigDict
 
 from prime_pulumi.client import (
     APIStatusError,
@@ -13,6 +14,7 @@ from prime_pulumi.client import (
     PermissionDeniedError,
     PrimeClient,
 )
+from prime_pulumi.core.functions import DataFunction
 from prime_pulumi.dynamic.functions import with_client
 
 __all__ = ["GetClusterResult", "get_cluster", "get_cluster_output"]
@@ -61,6 +63,26 @@ def _read(client: PrimeClient, cluster_id: str) -> GetClusterResult:
             **_status_of(exc),
         ) from exc
     return GetClusterResult.model_validate(cluster.model_dump())
+
+
+class ClusterQuery(BaseModel):
+    """Which cluster to read."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    cluster_id: str
+    """The cluster's id; reading it needs an API key with the admin permission."""
+
+
+#: ``get_cluster`` as every face serves it (``prime:index:getCluster``).
+CLUSTER = DataFunction(
+    name="getCluster",
+    description="One cluster of the admin API: its fields, its nodes and its SSH keys.",
+    query=ClusterQuery,
+    arguments=("cluster_id",),
+    record=GetClusterResult,
+    run=lambda client, query: _read(client, query.cluster_id),
+)
 
 
 def get_cluster_output(

@@ -5,6 +5,7 @@ A new kind is one line here.
 
 from __future__ import annotations
 
+from prime_pulumi.cluster import CLUSTER
 from prime_pulumi.core.functions import DataFunction
 from prime_pulumi.core.kind import AnyKind
 from prime_pulumi.disk.offers import DISK_OFFERS
@@ -16,4 +17,4 @@ from prime_pulumi.pod.operations import POD
 KINDS: tuple[AnyKind, ...] = (POD, DISK)
 
 #: Each data function, as the native face serves them (``prime:index:<name>``).
-FUNCTIONS: tuple[DataFunction, ...] = (GPU_OFFERS, DISK_OFFERS)
+FUNCTIONS: tuple[DataFunction, ...] = (CLUSTER, GPU_OFFERS, DISK_OFFERS)

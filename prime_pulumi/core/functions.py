@@ -2,9 +2,10 @@
 
 Each kind that has one describes it here (``GPU_OFFERS``, ``DISK_OFFERS``): its
 name, the model of its filters (the fields it takes, each described), the model
-of each record it answers, and how to run it with a client. The Python face
-wraps the same search in ``get_gpu_offers``; the native face serves it as
-``prime:index:getGpuOffers``.
+of each record it answers, and how to run it with a client. A function answers
+a list of records under one name (``offers``), or one record whose fields are
+its outputs (``getCluster``). The Python face wraps the same search in
+``get_gpu_offers``; the native face serves it as ``prime:index:getGpuOffers``.
 """
 
 from __future__ import annotations
@@ -32,5 +33,7 @@ class DataFunction:
     arguments: tuple[str, ...]
     #: One record of what it answers.
     record: type[BaseModel]
-    #: The search itself, with a client.
-    run: Callable[[PrimeClient, Any], Sequence[BaseModel]]
+    #: The search itself, with a client: a list of records, or the one record.
+    run: Callable[[PrimeClient, Any], Sequence[BaseModel] | BaseModel]
+    #: The output that holds the list of records; ``None``: the one record's fields are.
+    listed_under: str | None = None

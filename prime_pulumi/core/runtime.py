@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from typing import Any, TypeVar, cast
 
 from prime_pulumi.client import PrimeClient
+from prime_pulumi.core.cancellation import Cancellation
 from prime_pulumi.core.engine_process import engine_address
 from prime_pulumi.core.polling import Poller
 from prime_pulumi.core.progress import EngineLog, RowProgress
@@ -44,6 +45,8 @@ class ProviderRuntime:
         self.settings = ProviderSettings()
         self._shared: dict[Callable[[ProviderRuntime], Any], Any] = {}
         self.engine_log = EngineLog(engine_address())
+        #: The engine's Cancel: it ends the waits (the native face receives it).
+        self.cancellation = Cancellation()
         #: How many gRPC server pools configure() widened (0: the SDK's 4 workers stand).
         self.widened_pools = 0
 
@@ -79,8 +82,14 @@ class ProviderRuntime:
         """The progress shown in the CLI row of resource ``urn`` (nothing without a URN)."""
         return self.engine_log.row(urn)
 
-    def poller(self) -> Poller:
-        """Fresh polling intervals, capped by the settings (``prime:pollMaxSeconds``)."""
+    def poller(self, *, cancellable: bool = False) -> Poller:
+        """Fresh polling intervals, capped by the settings (``prime:pollMaxSeconds``).
+
+        A ``cancellable`` one raises :class:`~.cancellation.CancelledError` when the engine
+        cancels: for the waits until a resource is ready or gone.
+        """
+        if cancellable:
+            return Poller(cap=self.settings.poll_max, sleep=self.cancellation.sleep)
         return Poller(cap=self.settings.poll_max)
 
     @contextmanager

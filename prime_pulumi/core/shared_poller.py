@@ -21,6 +21,7 @@ from typing import Generic, TypeVar
 
 from prime_pulumi.client import PrimeError
 from prime_pulumi.client._retries import is_transient, retry_after
+from prime_pulumi.core.cancellation import Cancellation, CancelledError
 from prime_pulumi.core.polling import Backoff
 
 logger = logging.getLogger("prime_pulumi.status_hub")
@@ -59,6 +60,8 @@ class SharedPoller(Generic[ClientT, StatusT]):
         poll_max: Callable[[], float],
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        *,
+        cancellation: Cancellation | None = None,
     ) -> None:
         self._lease = lease
         self._read = read
@@ -70,6 +73,9 @@ class SharedPoller(Generic[ClientT, StatusT]):
         self._last: Round[StatusT] = Round(0, {})
         self._joined = threading.Event()
         self._thread: threading.Thread | None = None
+        self._cancellation = cancellation
+        if cancellation is not None:
+            cancellation.wake_on_request(self._wake)
 
     def watch(self, resource_id: str) -> int:
         """Starts watching a resource; returns the round number to wait beyond."""
@@ -91,14 +97,24 @@ class SharedPoller(Generic[ClientT, StatusT]):
                 del self._watched[resource_id]
 
     def next_round(self, after: int, deadline: float) -> Round[StatusT] | None:
-        """The first round after round ``after``; ``None`` if the deadline comes first."""
+        """The first round after round ``after``; ``None`` if the deadline comes first.
+
+        Raises :class:`~.cancellation.CancelledError` once the engine cancels.
+        """
         with self._cond:
             while self._last.number <= after:
+                if self._cancellation is not None and self._cancellation.requested:
+                    raise CancelledError
                 remaining = deadline - self._clock()
                 if remaining <= 0:
                     return None
                 self._cond.wait(remaining)
             return self._last
+
+    def _wake(self) -> None:
+        """Wakes every waiter, to see that the engine cancelled."""
+        with self._cond:
+            self._cond.notify_all()
 
     def _run(self) -> None:
         backoff = Backoff(self._poll_max)

@@ -11,7 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from prime_pulumi.client import NotFoundError, PodState, PrimeError
+from prime_pulumi.core.cancellation import CancelledError
 from prime_pulumi.core.polling import Poller
+
+#: A delete's last message in its row: the CLI shows ``deleted (0.41s) gone, nothing left billing``.
+GONE = "gone, nothing left billing"
 
 
 class NotReadyError(Exception):
@@ -30,21 +34,31 @@ def until_gone(
     progress: Callable[[str], None],
 ) -> str | None:
     """Polls until the status read is a 404 or TERMINATED (``None``), or the deadline passes
-    (the last state seen). A failed read is no news."""
+    (the last state seen). A failed read is no news.
+
+    A wait the engine cancels ends as done (``None``): the API took the delete, and
+    finishes it without us.
+    """
     deadline = poller.clock() + timeout
     state = "unknown"
     while True:
         try:
             status = read_status()
         except NotFoundError:
+            progress(GONE)
             return None
         except PrimeError as exc:
             state = f"unreadable ({exc})"
             progress("deleting; its state cannot be read just now, still waiting")
         else:
             if status == PodState.TERMINATED:
+                progress(GONE)
                 return None
             state = status
             progress(f"deleting, {state}")
-        if not poller.wait(deadline):
-            return state
+        try:
+            if not poller.wait(deadline):
+                return state
+        except CancelledError:
+            progress(f"deleting, {state}; cancelled (Ctrl-C): the API finishes the delete")
+            return None

@@ -92,7 +92,7 @@ class DiskCreation(CreationBase[DiskInputs, DiskDetails]):
                 self.client,
                 disk.id,
                 timeout=self.spec.ready_timeout,
-                poller=self.runtime.poller(),
+                poller=self.runtime.poller(cancellable=True),
                 progress=self.progress,
             )
         except NotReadyError as failure:
@@ -236,7 +236,8 @@ def delete_disk_and_wait(
             if grace_over or not poller.wait(deadline):
                 raise _not_deleted(disk_id, users, in_use, settings.delete_timeout) from in_use
     remaining = max(deadline - poller.clock(), 0.0)
-    wait_until_disk_gone(client, disk_id, timeout=remaining, poller=poller, progress=progress)
+    gone_poller = runtime.poller(cancellable=True)
+    wait_until_disk_gone(client, disk_id, timeout=remaining, poller=gone_poller, progress=progress)
 
 
 def _not_deleted(

@@ -225,4 +225,5 @@ DISK_OFFERS = DataFunction(
     ),
     record=DiskOffer,
     run=search_disk_offers,
+    listed_under="offers",
 )

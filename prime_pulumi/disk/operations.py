@@ -95,6 +95,7 @@ class DiskOperations(KindOperations[DiskInputs, DiskDetails]):
                     with RUNTIME.lease() as client:
                         disk = client.rename_disk(id_, name)
                     outs.update(disk_properties(disk, DISK_RULES.inputs_of(outs)))
+                    progress(f"renamed to {name!r}")
                 finally:
                     progress.settle()
             return outs

@@ -8,6 +8,7 @@ from typing import Protocol
 from prime_pulumi.client import DiskDetails, NotFoundError, PodState, PrimeError
 from prime_pulumi.client._retries import is_transient, retry_after
 from prime_pulumi.client.models import FAILED_STATES
+from prime_pulumi.core.cancellation import CancelledError
 from prime_pulumi.core.polling import Poller
 from prime_pulumi.core.progress import NO_PROGRESS
 from prime_pulumi.core.waits import NotReadyError, until_gone
@@ -58,7 +59,11 @@ def wait_until_disk_active(
                 raise NotReadyError(last, "it failed")
             if disk.status == PodState.DELETING:
                 raise NotReadyError(last, "it is being deleted outside Pulumi")
-        if not poller.wait(deadline, at_least=pause):
+        try:
+            waited = poller.wait(deadline, at_least=pause)
+        except CancelledError as cancelled:
+            raise NotReadyError(last, str(cancelled)) from None
+        if not waited:
             reason = f"it was not ACTIVE within {timeout:g} seconds (ready_timeout)"
             if outage:
                 reason += f", and its status could not be read at the end ({outage})"

@@ -16,6 +16,7 @@ import json
 import sys
 import types
 import typing
+from datetime import datetime
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Literal, Union, get_args, get_origin
@@ -51,8 +52,8 @@ def type_spec(annotation: Any) -> dict[str, Any]:
     if origin is dict:
         value = get_args(annotation)[1]
         return {"type": "object", "additionalProperties": type_spec(value)}
-    if annotation is SecretStr:
-        return {"type": "string"}
+    if annotation is SecretStr or annotation is datetime:
+        return {"type": "string"}  # a datetime travels as ISO 8601
     if annotation in _PRIMITIVES:
         return {"type": _PRIMITIVES[annotation]}
     return dict(_ANY)
@@ -69,7 +70,9 @@ def _description(field: FieldInfo) -> str:
 
 
 def _property(field: FieldInfo, *, secret: bool) -> dict[str, Any]:
-    spec = {**type_spec(field.annotation), "description": _description(field)}
+    spec = type_spec(field.annotation)
+    if _description(field):
+        spec["description"] = _description(field)
     return {**spec, "secret": True} if secret else spec
 
 
@@ -110,30 +113,38 @@ def record_type(function: DataFunction) -> str:
 def record(function: DataFunction) -> dict[str, Any]:
     """One record of a data function, as a schema object type."""
     fields = function.record.model_fields
-    return {
+    always = [n for n, f in fields.items() if not _holds(f.annotation, type(None))]
+    spec = {
         "type": "object",
         "description": inspect.getdoc(function.record) or "",
         "properties": {camel(n): _property(f, secret=False) for n, f in fields.items()},
     }
+    return {**spec, "required": sorted(camel(n) for n in always)} if always else spec
 
 
 def function_spec(function: DataFunction) -> dict[str, Any]:
-    """A data function: its arguments (its filters) and what it answers (``offers``)."""
+    """A data function: its arguments (its filters) and what it answers (``offers``, or the
+    fields of its one record)."""
     fields = function.query.model_fields
+    inputs = {
+        "properties": {camel(n): _property(fields[n], secret=False) for n in function.arguments},
+        "required": [camel(n) for n in function.arguments if fields[n].is_required()],
+    }
+    if not inputs["required"]:
+        del inputs["required"]
+    if function.listed_under is None:
+        return {"description": function.description, "inputs": inputs, "outputs": record(function)}
+    listed = {
+        "type": "array",
+        "items": {"$ref": f"#/types/{record_type(function)}"},
+        "description": "What matched, in the order the function promises.",
+    }
     return {
         "description": function.description,
-        "inputs": {
-            "properties": {camel(n): _property(fields[n], secret=False) for n in function.arguments}
-        },
+        "inputs": inputs,
         "outputs": {
-            "properties": {
-                "offers": {
-                    "type": "array",
-                    "items": {"$ref": f"#/types/{record_type(function)}"},
-                    "description": "What matched, in the order the function promises.",
-                }
-            },
-            "required": ["offers"],
+            "properties": {function.listed_under: listed},
+            "required": [function.listed_under],
         },
     }
 
@@ -168,7 +179,7 @@ def schema() -> dict[str, Any]:
         },
         "resources": {token(kind): resource(kind) for kind in KINDS},
         "functions": {f"{PACKAGE}:index:{f.name}": function_spec(f) for f in FUNCTIONS},
-        "types": {record_type(f): record(f) for f in FUNCTIONS},
+        "types": {record_type(f): record(f) for f in FUNCTIONS if f.listed_under},
     }
 
 

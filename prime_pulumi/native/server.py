@@ -12,7 +12,7 @@ runs them one by one, and wraps each error with its stack).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from importlib.metadata import version
 from typing import Any, NoReturn
@@ -20,8 +20,10 @@ from typing import Any, NoReturn
 import grpc
 from google.protobuf import empty_pb2, struct_pb2
 from pulumi.runtime.proto import plugin_pb2, provider_pb2, provider_pb2_grpc
+from pydantic import BaseModel
 
 from prime_pulumi.core.errors import UnexpectedError
+from prime_pulumi.core.functions import DataFunction
 from prime_pulumi.core.kind import AnyKind
 from prime_pulumi.core.properties import URN_KEY
 from prime_pulumi.core.runtime import RUNTIME
@@ -212,15 +214,14 @@ class PrimeProvider(provider_pb2_grpc.ResourceProviderServicer):
             query = function.query.model_validate(from_struct(request.args))
             with RUNTIME.lease() as client:
                 found = function.run(client, query)
-        offers = [record.model_dump(mode="json") for record in found]
         response = provider_pb2.InvokeResponse()
         # `return` is a Python keyword: the field is reached by name.
-        getattr(response, "return").CopyFrom(
-            to_struct({"offers": [_camel_keys(offer) for offer in offers]})
-        )
+        getattr(response, "return").CopyFrom(to_struct(_answer(function, found)))
         return response
 
     def Cancel(self, request: empty_pb2.Empty, context: Any) -> empty_pb2.Empty:
+        # Ctrl-C: the waits end now; each operation ends all or nothing, as on a failure.
+        RUNTIME.cancellation.request()
         return empty_pb2.Empty()
 
     def GetMapping(
@@ -234,8 +235,15 @@ class PrimeProvider(provider_pb2_grpc.ResourceProviderServicer):
         return provider_pb2.GetMappingsResponse()
 
 
-def _camel_keys(record: dict[str, Any]) -> dict[str, Any]:
-    return {camel(key): value for key, value in record.items()}
+def _answer(function: DataFunction, found: Sequence[BaseModel] | BaseModel) -> dict[str, Any]:
+    """What a function answered, as its schema says: a list under its name, or one record."""
+    if isinstance(found, BaseModel):
+        return _camel_keys(found)
+    return {function.listed_under or "records": [_camel_keys(record) for record in found]}
+
+
+def _camel_keys(record: BaseModel) -> dict[str, Any]:
+    return {camel(key): value for key, value in record.model_dump(mode="json").items()}
 
 
 def _settings(config: dict[str, Any]) -> ProviderSettings:

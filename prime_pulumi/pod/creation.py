@@ -94,7 +94,7 @@ class PodCreation(CreationBase[PodInputs, PodDetails]):
                 pod.id,
                 timeout=self.spec.ready_timeout,
                 install_failure_grace=settings.install_failure_grace,
-                feed=feed or DirectFeed(self.client, self.runtime.poller()),
+                feed=feed or DirectFeed(self.client, self.runtime.poller(cancellable=True)),
                 progress=self.progress,
             )
         except NotReadyError as failure:
@@ -262,6 +262,6 @@ def delete_and_wait(
         client,
         pod_id,
         timeout=runtime.settings.delete_timeout,
-        poller=runtime.poller(),
+        poller=runtime.poller(cancellable=True),
         progress=progress,
     )

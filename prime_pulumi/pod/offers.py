@@ -228,4 +228,5 @@ GPU_OFFERS = DataFunction(
     ),
     record=GpuOffer,
     run=_matching,
+    listed_under="offers",
 )

@@ -21,6 +21,7 @@ from prime_pulumi.client import (
 )
 from prime_pulumi.client._retries import is_transient, retry_after
 from prime_pulumi.client.models import FAILED_STATES
+from prime_pulumi.core.cancellation import CancelledError
 from prime_pulumi.core.polling import Poller
 from prime_pulumi.core.progress import NO_PROGRESS
 from prime_pulumi.core.runtime import ProviderRuntime
@@ -55,7 +56,12 @@ def status_poller(runtime: ProviderRuntime) -> PodStatusPoller:
 
 
 def _new_status_poller(runtime: ProviderRuntime) -> PodStatusPoller:
-    return SharedPoller(runtime.lease, read_statuses, lambda: runtime.settings.poll_max)
+    return SharedPoller(
+        runtime.lease,
+        read_statuses,
+        lambda: runtime.settings.poll_max,
+        cancellation=runtime.cancellation,
+    )
 
 
 def describe(status: PodStatus) -> str:
@@ -169,6 +175,8 @@ def wait_until_ready(
     while True:
         try:
             status = feed.next_status(pod_id, deadline)
+        except CancelledError as cancelled:
+            raise NotReadyError(last, str(cancelled)) from None
         except DeadlinePassedError:
             reason = f"it was not ready within {timeout:g} seconds (ready_timeout)"
             if unreadable_since is not None:

@@ -27,6 +27,7 @@ def emulator_server() -> Iterator[Any]:
 
     backend = EmulatorBackend(
         api_keys=[API_KEY],
+        admin_keys=[API_KEY],  # getCluster reads the admin API
         provision_seconds=PROVISION_SECONDS,
         delete_seconds=DELETE_SECONDS,
         disk_provision_seconds=DISK_PROVISION_SECONDS,

@@ -18,6 +18,7 @@ import grpc
 import pytest
 
 from prime_pulumi.core.properties import URN_KEY
+from prime_pulumi.core.waits import GONE
 from prime_pulumi.emulator.control import EmulatorControl
 from tests.kit.fake_engine import FakeEngine, unused_address
 from tests.kit.fleet import concurrently
@@ -155,7 +156,8 @@ def test_a_disk_shows_its_progress_in_its_own_row_beside_its_pod(
     stages = ("chose disk offer ", "PROVISIONING", "ACTIVE", "ready: ACTIVE")
     assert in_stage_order(disk_messages, stages), disk_messages
     assert disk_messages[-1] == "ready: ACTIVE"
-    assert all(m.startswith("deleting") for m in engine.messages(DISK_URN))
+    assert engine.messages(DISK_URN)[-1] == GONE, "the row's last message tells the outcome"
+    assert all(m.startswith("deleting") for m in engine.messages(DISK_URN)[:-1])
     assert {e.urn for e in engine.entries()} == {POD_URN, DISK_URN}, "each in its own row"
     assert all(e.ephemeral for e in engine.entries())
     assert emulator.live_disks() == [] and emulator.live_pods() == []
@@ -180,10 +182,10 @@ def test_each_pod_of_a_fleet_has_its_own_row(
             wait_for(partial(shown, engine, urn, "ready"), f"{urn} ready")
         for (pod_id, outs), urn in zip(created, urns, strict=True):
             provider.delete(pod_id, outs)
-            wait_for(partial(shown, engine, urn, "deleting"), f"{urn} deleting")
+            wait_for(partial(shown, engine, urn, GONE), f"{urn} gone")
     for (_, outs), urn in zip(created, urns, strict=True):
         messages = engine.messages(urn)
-        assert messages[-1].startswith("deleting")
+        assert messages[-1] == GONE
         ready = next(m for m in messages if m.startswith("ready"))
         assert ready == f"ready: {outs['ssh_connection']}", "each row shows its own pod"
     assert {e.urn for e in engine.entries()} == set(urns)
@@ -239,8 +241,8 @@ def test_a_failed_create_is_one_line_naming_the_pod_and_what_is_left(
         inputs = checked(provider)
         with pytest.raises(grpc.RpcError) as info:
             provider.create({**inputs, URN_KEY: POD_URN})
-        # The delete's last message: "deleting", or the state it was last seen in.
-        wait_for(partial(shown, engine, POD_URN, "deleting"), "deleting")
+        # The row's last message: the failed pod was deleted.
+        wait_for(partial(shown, engine, POD_URN, GONE), "gone")
     text = one_line(info.value)
     assert text.startswith(f"prime_pulumi.PodProvisioningError: Pod '{inputs['name']}' (")
     assert "installation failed: emulated install_failure" in text

@@ -7,7 +7,10 @@ camelCase, with secrets marked as the engine marks them.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import grpc
@@ -15,13 +18,14 @@ import pytest
 from google.protobuf import empty_pb2
 from pulumi.runtime.proto import provider_pb2
 
+from prime_pulumi.emulator import WireCluster
 from prime_pulumi.emulator.control import EmulatorControl
 from prime_pulumi.native.schema import SCHEMA_FILE
 from prime_pulumi.native.server import plugin_version
 from tests.kit.fake_engine import FakeEngine
 from tests.kit.harness import secret
 from tests.kit.plugin_process import PluginProcess, plain, struct
-from tests.protocol.support import API_KEY
+from tests.protocol.support import API_KEY, DISK_PROVISION_SECONDS, PROVISION_SECONDS
 
 POD_URN = "urn:pulumi:test::protocol::prime:index:Pod::{name}"
 DISK_URN = "urn:pulumi:test::protocol::prime:index:Disk::{name}"
@@ -40,17 +44,14 @@ def engine() -> Iterator[FakeEngine]:
         yield fake
 
 
-@pytest.fixture(scope="module")
-def plugin_process(
-    emulator_server: Any, engine: FakeEngine, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[PluginProcess]:
-    plugin = PluginProcess(tmp_path_factory.mktemp("plugin"), engine.address)
+def configured(plugin: PluginProcess, base_url: str) -> PluginProcess:
+    """``plugin`` configured as a stack's provider on the emulator at ``base_url``."""
     plugin.stub.Configure(
         provider_pb2.ConfigureRequest(
             args=struct(
                 {
                     "apiKey": secret(API_KEY),
-                    "baseUrl": emulator_server.base_url,
+                    "baseUrl": base_url,
                     "pollMaxSeconds": "0.2",
                     "deleteTimeoutSeconds": "30",
                 }
@@ -58,6 +59,15 @@ def plugin_process(
             acceptSecrets=True,
         )
     )
+    return plugin
+
+
+@pytest.fixture(scope="module")
+def plugin_process(
+    emulator_server: Any, engine: FakeEngine, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[PluginProcess]:
+    plugin = PluginProcess(tmp_path_factory.mktemp("plugin"), engine.address)
+    configured(plugin, emulator_server.base_url)
     yield plugin
     assert API_KEY not in plugin.close(), "the key never reaches the plugin's output"
 
@@ -225,3 +235,65 @@ def test_the_offers_functions_answer_as_the_python_ones_do(plugin: PluginProcess
     with pytest.raises(grpc.RpcError) as info:
         plugin.stub.Invoke(provider_pb2.InvokeRequest(tok="prime:index:getNothing"))
     assert "is not a function of the prime provider" in (info.value.details() or "")
+
+
+def test_get_cluster_answers_the_cluster_s_fields_in_camel_case(
+    plugin: PluginProcess, emulator_server: Any
+) -> None:
+    cluster = emulator_server.backend.add_cluster(
+        WireCluster.model_validate({"name": "c", "nodes": [{"id": "n1", "connections": [{}]}]})
+    )
+    answer = plugin.stub.Invoke(
+        provider_pb2.InvokeRequest(
+            tok="prime:index:getCluster", args=struct({"clusterId": cluster.id})
+        )
+    )
+    got = plain(getattr(answer, "return"))
+    assert (got["id"], got["name"]) == (cluster.id, "c")
+    assert got["nodes"][0]["id"] == "n1" and len(got["nodes"][0]["connections"]) == 1
+    assert "sshKeys" in got
+    with pytest.raises(grpc.RpcError) as info:
+        plugin.stub.Invoke(
+            provider_pb2.InvokeRequest(
+                tok="prime:index:getCluster", args=struct({"clusterId": "nope"})
+            )
+        )
+    details = info.value.details() or ""
+    assert "get_cluster('nope'): no cluster has that id" in details
+    assert "\n" not in details and API_KEY not in details
+
+
+def test_cancel_ends_the_waits_and_leaves_nothing_billing(
+    emulator: EmulatorControl, engine: FakeEngine, tmp_path: Path
+) -> None:
+    """Ctrl-C: the engine's Cancel ends a pod's and a disk's waits, each all or nothing."""
+    emulator.set_timing(provision_seconds=600, disk_provision_seconds=600)
+    plugin = configured(PluginProcess(tmp_path, engine.address), emulator.base_url)
+    try:
+        pod, disk = POD_URN.format(name="long"), DISK_URN.format(name="slow")
+        requests = [
+            provider_pb2.CreateRequest(urn=pod, properties=_check(plugin, POD, pod).inputs),
+            provider_pb2.CreateRequest(
+                urn=disk, properties=_check(plugin, {"size": 100.0}, disk).inputs
+            ),
+        ]
+        with ThreadPoolExecutor(2) as pool:
+            creates = [pool.submit(plugin.stub.Create, request) for request in requests]
+            while not (emulator.live_pods() and emulator.live_disks()):
+                time.sleep(0.05)
+            plugin.stub.Cancel(empty_pb2.Empty())
+            failures = [c.exception(timeout=60) for c in creates]
+    finally:
+        emulator.set_timing(
+            provision_seconds=PROVISION_SECONDS, disk_provision_seconds=DISK_PROVISION_SECONDS
+        )
+        assert API_KEY not in plugin.close()
+    shown = [f.details() if isinstance(f, grpc.RpcError) else repr(f) for f in failures]
+    for text, noun in zip(shown, ("Pod", "Disk"), strict=True):
+        assert text.startswith(f"prime_pulumi.{noun}ProvisioningError: {noun} '"), text
+        assert "the operation was cancelled (Ctrl-C)" in text and "\n" not in text
+        assert "nothing is left billing" in text, text
+    emulator_settles = time.monotonic() + 10
+    while (emulator.live_pods() or emulator.live_disks()) and time.monotonic() < emulator_settles:
+        time.sleep(0.05)
+    assert emulator.live_pods() == [] and emulator.live_disks() == []
