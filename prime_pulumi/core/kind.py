@@ -10,6 +10,7 @@ A face (``prime_pulumi.dynamic``) only translates them for Pulumi.
 
 from __future__ import annotations
 
+import logging
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -33,6 +34,8 @@ from prime_pulumi.core.properties import (
     urn_of,
 )
 from prime_pulumi.core.runtime import RUNTIME
+
+logger = logging.getLogger("prime_pulumi.kind")
 
 SpecT = TypeVar("SpecT", bound=BaseModel)
 MadeT = TypeVar("MadeT", bound=Named)
@@ -155,6 +158,25 @@ class KindOperations(ABC, Generic[SpecT, MadeT]):
                 progress.settle()
         hidden = {**hidden_of(props), CHOSEN_KEY: sorted(chosen)} if chosen else hidden_of(props)
         return Live(made.id, {**outputs, **hidden})
+
+    def preview(self, props: dict[str, Any]) -> None:
+        """Shows in the resource's row what a create would do today (:meth:`plan`).
+
+        A preview must never fail for it: whatever goes wrong is only logged.
+        """
+        try:
+            plan = self.plan(self.kind.rules.inputs_of(props))
+        except Exception:
+            logger.debug("no plan to show for the preview", exc_info=True)
+            return
+        if plan:
+            progress = RUNTIME.progress(urn_of(props))
+            progress(plan)
+            progress.settle()
+
+    def plan(self, inputs: dict[str, Any]) -> str | None:
+        """What a create would do today, in a few words; ``None``: nothing worth showing."""
+        return None
 
     @abstractmethod
     def creation(

@@ -162,6 +162,7 @@ class PrimeProvider(provider_pb2_grpc.ResourceProviderServicer):
         kind = _kind(request.type, request.urn, context)
         props = {**_in(kind, request.properties), URN_KEY: request.urn}
         if request.preview:
+            kind.preview(props)  # the row shows what the create would do today
             return provider_pb2.CreateResponse(properties=request.properties)
         if request.timeout > 0:
             # customTimeouts: the shorter of it and ready_timeout wins (0: none was set).

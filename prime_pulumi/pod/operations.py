@@ -12,16 +12,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from prime_pulumi.client import NotFoundError, PodDetails, PodState, PrimeClient
-from prime_pulumi.core.checks import Changes
+from prime_pulumi.client import NotFoundError, PodDetails, PodState, PrimeClient, PrimeError
+from prime_pulumi.core.checks import Changes, is_unknown
 from prime_pulumi.core.creation import CreationBase
 from prime_pulumi.core.kind import Kind, KindOperations, Live
 from prime_pulumi.core.properties import CHOSEN_KEY, hidden_of, urn_of
 from prime_pulumi.core.runtime import RUNTIME
 from prime_pulumi.pod.creation import PodCreation, delete_and_wait
-from prime_pulumi.pod.errors import pod_error
+from prime_pulumi.pod.errors import NoOfferError, pod_error
 from prime_pulumi.pod.inputs import OFFER_FILLS, POD_RULES, PodInputs
 from prime_pulumi.pod.listings import listings
+from prime_pulumi.pod.offer_choice import offers_to_try
+from prime_pulumi.pod.offers import describe_offer
 from prime_pulumi.pod.outputs import PodOutputs, pod_properties
 
 
@@ -42,6 +44,26 @@ class PodOperations(KindOperations[PodInputs, PodDetails]):
             # never write to one disk at once: the old pod goes before the new one comes.
             return Changes(changes.changes, changes.replaces, changes.stables, True)
         return changes
+
+    def plan(self, inputs: dict[str, Any]) -> str | None:
+        """The offer a create would choose today, and its price (a preview shows it).
+
+        A marketplace that cannot be read, or inputs not known yet, only say so.
+        """
+        if inputs.get("cloud_id") or inputs.get("adopt_pod_id"):
+            return None  # nothing to choose
+        if is_unknown({k: v for k, v in inputs.items() if k != "name"}):
+            return "the offer is chosen at create, once every input is known"
+        spec = PodInputs.model_validate(inputs)
+        name = spec.name or POD_RULES.name_for(inputs)
+        try:
+            with RUNTIME.lease() as client:
+                offer = offers_to_try(client, spec, name)[0]
+        except NoOfferError as nothing:
+            return f"no offer matches today: {nothing}"
+        except PrimeError as unreadable:
+            return f"the offers cannot be read just now ({unreadable}); one is chosen at create"
+        return f"would choose offer {describe_offer(offer)}" if offer else None
 
     def creation(
         self, client: PrimeClient, spec: PodInputs, name: str, progress: Callable[[str], None]

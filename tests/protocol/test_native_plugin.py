@@ -191,13 +191,34 @@ def test_a_disk_is_served_by_the_same_process(
     assert [d["id"] for d in emulator.disks() if d["status"] != "TERMINATED"] == []
 
 
-def test_a_preview_creates_nothing(plugin: PluginProcess, emulator: EmulatorControl) -> None:
+def test_a_preview_creates_nothing_and_shows_the_offer_it_would_choose(
+    plugin: PluginProcess, emulator: EmulatorControl, engine: FakeEngine
+) -> None:
     urn = POD_URN.format(name="planned")
     checked = _check(plugin, POD, urn)
     preview = plugin.stub.Create(
         provider_pb2.CreateRequest(urn=urn, properties=checked.inputs, preview=True)
     )
     assert preview.id == ""
+    assert emulator.pods() == []
+    assert engine.messages(urn)[-1] == (
+        "would choose offer tensordock-h100-pcie-1x-nl-ams-1 (tensordock, eu_west) at $1.89/h"
+    )
+
+
+def test_a_preview_does_not_fail_when_the_marketplace_cannot_be_read(
+    plugin: PluginProcess, emulator: EmulatorControl, engine: FakeEngine
+) -> None:
+    urn = POD_URN.format(name="unreadable")
+    checked = _check(plugin, POD, urn)
+    emulator.fault("gpu_availability", "status", status=403, detail="no marketplace for you")
+    preview = plugin.stub.Create(
+        provider_pb2.CreateRequest(urn=urn, properties=checked.inputs, preview=True)
+    )
+    assert preview.id == ""
+    message = engine.messages(urn)[-1]
+    assert message.startswith("the offers cannot be read just now (")
+    assert message.endswith("); one is chosen at create")
     assert emulator.pods() == []
 
 
@@ -288,7 +309,7 @@ def test_cancel_ends_the_waits_and_leaves_nothing_billing(
             provision_seconds=PROVISION_SECONDS, disk_provision_seconds=DISK_PROVISION_SECONDS
         )
         assert API_KEY not in plugin.close()
-    shown = [f.details() if isinstance(f, grpc.RpcError) else repr(f) for f in failures]
+    shown = [(f.details() or "") if isinstance(f, grpc.RpcError) else repr(f) for f in failures]
     for text, noun in zip(shown, ("Pod", "Disk"), strict=True):
         assert text.startswith(f"prime_pulumi.{noun}ProvisioningError: {noun} '"), text
         assert "the operation was cancelled (Ctrl-C)" in text and "\n" not in text
