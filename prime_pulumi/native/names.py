@@ -6,6 +6,9 @@ variable names) are values, and stay as written.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 
 def camel(name: str) -> str:
     """``gpu_type`` as ``gpuType``; a name without ``_`` as it is."""
@@ -16,3 +19,17 @@ def camel(name: str) -> str:
 def snake(name: str) -> str:
     """``gpuType`` as ``gpu_type``: the inverse of :func:`camel` for our names."""
     return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
+
+
+def camel_in_text(text: str, names: Iterable[str]) -> str:
+    """``text`` with each of ``names`` (snake_case) written as a schema spells it.
+
+    A message about ``gpu_count`` reads ``gpuCount: ...`` to a YAML or TypeScript user.
+    """
+    spelled = {name: camel(name) for name in names if "_" in name}
+    if not spelled:
+        return text
+    pattern = re.compile(
+        r"\b(" + "|".join(map(re.escape, sorted(spelled, key=len, reverse=True))) + r")\b"
+    )
+    return pattern.sub(lambda found: spelled[found.group(1)], text)

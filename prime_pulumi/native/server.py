@@ -29,7 +29,7 @@ from prime_pulumi.core.properties import URN_KEY
 from prime_pulumi.core.runtime import RUNTIME
 from prime_pulumi.core.settings import ProviderSettings
 from prime_pulumi.kinds import FUNCTIONS, KINDS
-from prime_pulumi.native.names import camel
+from prime_pulumi.native.names import camel, camel_in_text
 from prime_pulumi.native.schema import PACKAGE, SCHEMA_FILE, token
 from prime_pulumi.native.values import from_struct, to_struct
 
@@ -135,8 +135,11 @@ class PrimeProvider(provider_pb2_grpc.ResourceProviderServicer):
         news = {**_in(kind, request.news), "auto_name_seed": name_seed(request.urn)}
         with _answered(context):
             checked = kind.check(_in(kind, request.olds), news)
+        names = kind.kind.rules.model.model_fields
         failures = [
-            provider_pb2.CheckFailure(property=camel(f.property), reason=f.reason)
+            provider_pb2.CheckFailure(
+                property=camel(f.property), reason=camel_in_text(f.reason, names)
+            )
             for f in checked.failures
         ]
         inputs = _out(kind, checked.inputs)

@@ -148,6 +148,7 @@ def test_a_pod_by_constraints_lives_and_goes_in_camel_case(
 def test_a_bad_input_is_one_failure_per_property_by_its_schema_name(plugin: PluginProcess) -> None:
     checked = _check(plugin, {"gpuType": "H100_80GB", "gpuCount": 0.0}, POD_URN.format(name="x"))
     assert [f.property for f in checked.failures] == ["gpuCount"]
+    assert checked.failures[0].reason.startswith("gpuCount: "), "named as the program names it"
 
 
 def test_a_failed_install_is_one_line_and_leaves_no_pod(
