@@ -99,21 +99,15 @@ def check_inputs(rules: InputRules, news: dict[str, Any]) -> Checked:
     return Checked({**inputs, **hidden})
 
 
-def diff_inputs(
-    rules: InputRules,
-    olds: dict[str, Any],
-    news: dict[str, Any],
-    *,
-    chosen_may_be_declared: bool = False,
-) -> Changes:
+def diff_inputs(rules: InputRules, olds: dict[str, Any], news: dict[str, Any]) -> Changes:
     """Which declared inputs changed, and whether that replaces the resource.
 
     ``__provider`` and the hidden ``__urn`` are not compared: a change in them
     alone, or their absence from an older stack's state, is no change. What a
     create took from the offer it chose was never declared: the marketplace
-    moving is no change either. With ``chosen_may_be_declared``, neither is
-    declaring what was chosen (a disk's data must not go for a word in the program);
-    otherwise a declared constraint counts as a change, as it does for pods.
+    moving is no change, and neither is declaring later what was chosen, as it
+    was chosen (``pulumi import`` writes it so; a disk's data must not go for a
+    word in the program). Declaring another value is a change.
     """
     chosen = olds.get(CHOSEN_KEY) or []
 
@@ -121,10 +115,8 @@ def diff_inputs(
         new = news.get(key)
         if is_unknown(new):
             return True
-        if key in chosen:
-            if new is None:
-                return False  # left open, as when the create chose it
-            return not chosen_may_be_declared or new != olds.get(key)
+        if key in chosen and new is None:
+            return False  # left open, as when the create chose it
         return olds.get(key) != new
 
     replaces = [k for k in rules.replace if changed(k)]

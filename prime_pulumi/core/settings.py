@@ -43,8 +43,8 @@ Secret = Annotated[SecretStr, Takes("a non-empty string")]
 
 MISSING_KEY_MESSAGE = (
     "No Prime Intellect API key is set. Set one in the stack config "
-    "(`pulumi config set --secret prime:apiKey <key>`), or in the environment variable "
-    f"{ENV_API_KEY}."
+    "(`pulumi config set --secret prime:apiKey <key>`), as the `apiKey` of an explicit "
+    f"provider, or in the environment variable {ENV_API_KEY}."
 )
 
 

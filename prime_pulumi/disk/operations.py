@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import Any
 
 from prime_pulumi.client import DiskDetails, NotFoundError, PodState, PrimeClient
-from prime_pulumi.core.checks import Changes, diff_inputs
 from prime_pulumi.core.creation import CreationBase
 from prime_pulumi.core.kind import Kind, KindOperations, Live
 from prime_pulumi.core.properties import hidden_of, urn_of
@@ -28,15 +27,6 @@ class DiskOperations(KindOperations[DiskInputs, DiskDetails]):
     deletes them."""
 
     kind = Kind(DISK_RULES, DiskOutputs, disk_error, ready="ACTIVE")
-
-    def changes(self, olds: dict[str, Any], news: dict[str, Any]) -> Changes:
-        """A new ``name`` renames the disk in place; a new size or place replaces it.
-
-        The API can neither resize nor move a disk. What a create took from the
-        disk offer it chose was never declared, so the marketplace moving is no change,
-        and neither is declaring later the place it was given.
-        """
-        return diff_inputs(DISK_RULES, olds, news, chosen_may_be_declared=True)
 
     def creation(
         self, client: PrimeClient, spec: DiskInputs, name: str, progress: Callable[[str], None]

@@ -13,6 +13,7 @@ import os
 import re
 import runpy
 import shutil
+import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +23,8 @@ from typing import Any
 import pytest
 
 from prime_pulumi.emulator import DEFAULT_API_KEY
+from prime_pulumi.native.server import plugin_version
+from tests.kit.plugin_process import plugin_command
 from tests.kit.pulumi_cli import PULUMI_VERSION
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -51,6 +54,68 @@ def workspace_env(state: Path) -> dict[str, str]:
         "PULUMI_PYTHON_CMD": sys.executable,
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
     }
+
+
+needs_yaml = pytest.mark.skipif(
+    shutil.which("pulumi-language-yaml") is None,
+    reason="no Pulumi YAML language host beside the `pulumi` CLI: `make test` builds one "
+    "with the CLI, and official CLI packages bundle it",
+)
+
+
+def native_env(home: Path, state: Path) -> dict[str, str]:
+    """A stack's environment for the native face, as the docs advise for CI: the plugin
+    installed into the plugin cache of ``home`` (``pulumi plugin install --file``), and
+    the copy on PATH ignored, so that the engine warns of nothing."""
+    env = {**workspace_env(state), "PULUMI_HOME": str(home)}
+    plugin = plugin_command()
+    if len(plugin) == 1:  # the console script; a module run (a checkout) stays on PATH
+        install = ["pulumi", "plugin", "install", "resource", "prime", plugin_version()]
+        subprocess.run(
+            [*install, "--file", plugin[0]],
+            env={**os.environ, **env},
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        env["PULUMI_IGNORE_AMBIENT_PLUGINS"] = "true"
+    return env
+
+
+def yaml_stack(program: str, workdir: Path) -> Any:
+    """The stack ``e2e`` of a Pulumi YAML ``program`` (the text of its ``Pulumi.yaml``),
+    in ``workdir/project`` with a file backend in ``workdir/state``."""
+    from pulumi import automation as auto
+
+    project = workdir / "project"
+    project.mkdir(parents=True)
+    (workdir / "state").mkdir()
+    (project / "Pulumi.yaml").write_text(program)
+    return auto.create_or_select_stack(
+        stack_name="e2e",
+        work_dir=str(project),
+        opts=auto.LocalWorkspaceOptions(env_vars=native_env(workdir / "home", workdir / "state")),
+    )
+
+
+def example_program(example: str) -> str:
+    """The ``Pulumi.yaml`` of ``examples/<example>``: a whole YAML program."""
+    return (EXAMPLES / example / "Pulumi.yaml").read_text()
+
+
+def pulumi(stack: Any, *args: str) -> str:
+    """Runs ``pulumi <args>`` on ``stack``, as a user would in its project; its output."""
+    ran = subprocess.run(
+        ["pulumi", *args, "--stack", stack.name, "--non-interactive"],
+        cwd=stack.workspace.work_dir,
+        env={**os.environ, **stack.workspace.env_vars},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    return ran.stdout + ran.stderr
 
 
 @contextmanager

@@ -1,120 +1,179 @@
-"""A Pulumi YAML program of ``prime:index:Pod``: a real engine and ``pulumi-resource-prime``.
+"""The native face through a real engine: Pulumi YAML programs of ``prime:index:Pod``.
 
-YAML needs no SDK: the engine reads the plugin's schema and starts it from PATH
-(the console script beside this interpreter). Needs the `pulumi` CLI with its
-YAML language host (``make test`` puts both on PATH).
+YAML needs no SDK: the engine reads the plugin's schema and starts
+``pulumi-resource-prime``, installed into the plugin cache as the docs advise
+(``support.native_env``). Needs the `pulumi` CLI with its YAML language host
+(``make test`` puts both on PATH).
 """
 
 from __future__ import annotations
 
-import shutil
+import re
 from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
+from prime_pulumi.core.waits import GONE
 from prime_pulumi.emulator import DEFAULT_API_KEY
-from tests.e2e.support import needs_cli, on_emulator, workspace_env
-
-pytestmark = [
+from prime_pulumi.emulator.control import EmulatorControl
+from tests.e2e.support import (
+    example_program,
     needs_cli,
-    pytest.mark.skipif(
-        shutil.which("pulumi-language-yaml") is None,
-        reason="no Pulumi YAML language host beside the `pulumi` CLI",
-    ),
-]
+    needs_yaml,
+    on_emulator,
+    pulumi,
+    yaml_stack,
+)
 
-PROGRAM = """\
-name: prime-yaml
-runtime: yaml
-resources:
-  trainer:
-    type: prime:index:Pod
-    properties:
-      gpuType: H100_80GB
-      gpuCount: 1
-      maxPrice: 3
-variables:
-  offers:
-    fn::invoke:
-      function: prime:index:getGpuOffers
-      arguments:
-        gpuType: H100_80GB
-        gpuCount: 1
-        maxPrice: 3
-      return: offers
-outputs:
-  podId: ${trainer.podId}
-  sshConnection: ${trainer.sshConnection}
-  offer: ${trainer.cloudId}
-  cheapest: ${offers[0].cloudId}
-"""
+pytestmark = [needs_cli, needs_yaml]
 
 
 def _live(emulator: Any) -> list[str]:
     return [p.id for p in emulator.backend.all_pods() if p.status != "TERMINATED"]
 
 
-def _yaml_stack(program: str, tmp_path: Path) -> Any:
-    """The stack ``e2e`` of a YAML ``program`` on a file backend."""
-    from pulumi import automation as auto
-
-    project = tmp_path / "project"
-    project.mkdir()
-    (tmp_path / "state").mkdir()
-    (project / "Pulumi.yaml").write_text(program)
-    return auto.create_or_select_stack(
-        stack_name="e2e",
-        work_dir=str(project),
-        opts=auto.LocalWorkspaceOptions(env_vars=workspace_env(tmp_path / "state")),
-    )
+def _rows(shown: list[str], name: str) -> list[str]:
+    return [line.rstrip() for line in shown if f"prime:index:Pod {name} " in line]
 
 
-def test_a_yaml_program_creates_refreshes_and_destroys_a_pod(
-    prime_emulator: Any, tmp_path: Path
-) -> None:
-    with on_emulator(_yaml_stack(PROGRAM, tmp_path), prime_emulator) as stack:
+def test_the_yaml_quickstart_lives_changes_and_goes(prime_emulator: Any, tmp_path: Path) -> None:
+    stack = yaml_stack(example_program("yaml-quickstart"), tmp_path)
+    with on_emulator(stack, prime_emulator):
         shown: list[str] = []
         up = stack.up(on_output=shown.append)
-        assert up.outputs["sshConnection"].value.startswith("root@")
-        assert up.outputs["offer"].value == "tensordock-h100-pcie-1x-nl-ams-1"
-        assert up.outputs["cheapest"].value == up.outputs["offer"].value, "getGpuOffers agrees"
+        ssh = up.outputs["sshConnection"].value
+        assert ssh.startswith("root@")
+        assert up.outputs["offer"].value == "tensordock-h100-pcie-1x-nl-ams-1", "the cheapest"
         assert _live(prime_emulator) == [up.outputs["podId"].value]
-        row = [line for line in shown if "prime:index:Pod trainer" in line]
-        assert any("ready: root@" in line for line in row), shown
+        assert any(line.endswith(f"ready: {ssh}") for line in _rows(shown, "trainer")), shown
+        text = "".join(shown)
+        assert "Diagnostics" not in text and "from $PATH" not in text, text
         assert stack.preview().change_summary == {"same": 2}
-        assert stack.refresh(on_output=print).summary.resource_changes == {"same": 2}
+        assert stack.up().summary.resource_changes == {"same": 2}
+
+        # A new image replaces the pod: a new one, and the old one gone.
+        from pulumi import automation as auto
+
+        stack.set_config("image", auto.ConfigValue(value="cuda_12_4_pytorch_2_5"))
+        replaced = stack.up(on_output=print)
+        assert replaced.summary.resource_changes == {"same": 1, "replace": 1}
+        assert (
+            _live(prime_emulator)
+            == [replaced.outputs["podId"].value]
+            != [up.outputs["podId"].value]
+        )
+
+        # Deleted behind Pulumi's back: refresh drops it, and the next up makes a new one.
+        prime_emulator.backend.delete_pod(replaced.outputs["podId"].value)
+        assert stack.refresh().summary.resource_changes == {"same": 1, "delete": 1}
+        again = stack.up()
+        assert again.summary.resource_changes == {"same": 1, "create": 1}
+        for path in (tmp_path / "state").rglob("*.json"):
+            assert DEFAULT_API_KEY not in path.read_text(), "the key is kept secret in state"
+
+        gone: list[str] = []
+        stack.destroy(on_output=gone.append)
+        row = [line.rstrip() for line in gone if "prime:index:Pod trainer deleted" in line]
+        assert row and row[-1].endswith(GONE), gone
     assert _live(prime_emulator) == [], "destroy leaves no pod"
 
 
-ADOPTING = """\
-name: prime-yaml-import
+SLOW = """\
+name: prime-yaml-slow
 runtime: yaml
 resources:
-  adopted:
+  slow:
     type: prime:index:Pod
     properties:
-      name: made-by-hand
       gpuType: H100_80GB
       gpuCount: 1
+      readyTimeout: 600
     options:
-      import: {pod_id}
-outputs:
-  podId: ${{adopted.podId}}
+      customTimeouts:
+        create: 2s
 """
 
 
-def test_an_existing_pod_is_imported_and_then_managed(prime_emulator: Any, tmp_path: Path) -> None:
-    from prime_pulumi.emulator.control import EmulatorControl
+def test_custom_timeouts_end_a_create_all_or_nothing(prime_emulator: Any, tmp_path: Path) -> None:
+    from pulumi import automation as auto
 
+    prime_emulator.backend.provision_seconds = 120
+    with on_emulator(yaml_stack(SLOW, tmp_path), prime_emulator) as stack:
+        shown: list[str] = []
+        with pytest.raises(auto.CommandError):
+            stack.up(on_output=shown.append)
+        text = "".join(shown)
+        assert "was not ready within 2 seconds (ready_timeout)" in text, text
+        assert "It was deleted, so nothing is left billing." in text
+        resources = (stack.export_stack().deployment or {}).get("resources") or []
+        assert [r for r in resources if r["type"] == "prime:index:Pod"] == []
+        assert _live(prime_emulator) == []
+
+
+def test_pulumi_import_adopts_a_pod_and_writes_its_inputs(
+    prime_emulator: Any, tmp_path: Path
+) -> None:
     with closing(EmulatorControl(prime_emulator.base_url, DEFAULT_API_KEY)) as control:
         by_hand = control.create_pod("made-by-hand", gpu_type="H100_80GB", socket="PCIe")
-    program = ADOPTING.format(pod_id=by_hand["id"])
-    with on_emulator(_yaml_stack(program, tmp_path), prime_emulator) as stack:
-        up = stack.up(on_output=print)
-        assert up.summary.resource_changes == {"create": 1, "import": 1}
-        assert up.outputs["podId"].value == by_hand["id"]
-        assert _live(prime_emulator) == [by_hand["id"]], "imported, not made again"
-        assert stack.preview().change_summary == {"same": 2}
+    program = "name: prime-yaml-import\nruntime: yaml\n"
+    with on_emulator(yaml_stack(program, tmp_path), prime_emulator) as stack:
+        generated = tmp_path / "adopted.yaml"
+        shown = pulumi(
+            stack,
+            "import",
+            "prime:index:Pod",
+            "adopted",
+            by_hand["id"],
+            "--yes",
+            "--out",
+            str(generated),
+        )
+        assert "imported" in shown, shown
+        code = yaml.safe_load(generated.read_text())["resources"]["adopted"]
+        assert code["properties"]["name"] == "made-by-hand"
+        assert (code["properties"]["gpuType"], code["properties"]["gpuCount"]) == ("H100_80GB", 1)
+        # The program copies what import wrote; the next up changes nothing.
+        del code["options"]  # import protects it; this test destroys it at the end
+        pulumi(stack, "state", "unprotect", _urn_of(stack, "adopted"), "--yes")
+        written = {"name": "prime-yaml-import", "runtime": "yaml", "resources": {"adopted": code}}
+        (Path(stack.workspace.work_dir) / "Pulumi.yaml").write_text(yaml.safe_dump(written))
+        preview = stack.preview(diff=True)
+        assert preview.change_summary == {"same": 2}, preview.stdout
+        assert stack.up().summary.resource_changes == {"same": 2}
+        assert _live(prime_emulator) == [by_hand["id"]], "adopted, not made again"
     assert _live(prime_emulator) == [], "once imported, destroy deletes it"
+
+
+def _urn_of(stack: Any, name: str) -> str:
+    resources = (stack.export_stack().deployment or {})["resources"]
+    (urn,) = [r["urn"] for r in resources if r["urn"].endswith(f"::{name}")]
+    return str(urn)
+
+
+def test_the_yaml_fleet_bills_each_team_through_its_own_provider(
+    prime_emulator: Any, tmp_path: Path
+) -> None:
+    stack = yaml_stack(example_program("yaml-fleet"), tmp_path)
+    # Explicit providers read no `prime:*` setting: the URL comes from the environment.
+    stack.workspace.env_vars["PRIME_BASE_URL"] = prime_emulator.base_url
+    with on_emulator(stack, prime_emulator):
+        up = stack.up(on_output=print)
+        assert up.outputs["cheapestToday"].value == "tensordock-h100-pcie-1x-nl-ams-1"
+        teams = {
+            re.sub(r"-[0-9a-f]{7}$", "", p.name): p.team_id
+            for p in prime_emulator.backend.all_pods()
+        }
+        assert teams == {
+            "trainer-0": "team-research",
+            "trainer-1": "team-research",
+            "server-0": "team-inference",
+            "server-1": "team-inference",
+        }
+        assert len(_live(prime_emulator)) == 4
+        assert stack.preview().change_summary == {"same": 7}
+        for path in (tmp_path / "state").rglob("*.json"):
+            assert DEFAULT_API_KEY not in path.read_text(), "each provider's key stays secret"
+    assert _live(prime_emulator) == []

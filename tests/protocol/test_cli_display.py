@@ -344,8 +344,8 @@ def test_no_api_key_fails_at_check_naming_prime_api_key(
             provider.check(INPUTS)
     assert one_line(info.value) == (
         "prime_pulumi.ConfigurationError: No Prime Intellect API key is set. Set one in the "
-        "stack config (`pulumi config set --secret prime:apiKey <key>`), or in the "
-        "environment variable PRIME_API_KEY."
+        "stack config (`pulumi config set --secret prime:apiKey <key>`), as the `apiKey` of "
+        "an explicit provider, or in the environment variable PRIME_API_KEY."
     )
     assert sum(emulator.counts().values()) == 0, "nothing was sent"
 

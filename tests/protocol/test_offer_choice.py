@@ -114,10 +114,13 @@ def test_the_marketplace_moving_is_no_change_and_a_constraint_change_replaces(
         outs[CHOSEN_KEY],
     )
     assert provider.diff(pod_id, read_outs, again).changes == diff.DIFF_NONE
-    for change in ({"max_price": 2.5}, {"regions": ["canada"]}, {"socket": "PCIe"}):
+    for change in ({"max_price": 2.5}, {"regions": ["canada"]}, {"socket": "SXM5"}):
         changed = provider.diff(pod_id, outs, checked(provider, **{"max_price": 3.0, **change}))
         assert set(change) <= set(changed.replaces)
         assert changed.changes == changed.DIFF_SOME
+    # Declaring what create chose, as it chose it (`pulumi import` writes it so), is no change.
+    as_chosen = {**again, "socket": outs["socket"], "provider_type": outs["provider_type"]}
+    assert provider.diff(pod_id, outs, as_chosen).changes == diff.DIFF_NONE
 
 
 def test_an_offer_refused_as_unavailable_is_passed_over_for_the_next(
