@@ -4,12 +4,15 @@ Each schedule is one ``pulumi up`` of 4 to 10 new pods beside an earlier run's,
 with faults landing while the creates wait (see ``tests.kit.fleet_campaign``).
 ``CONCURRENT_SCHEDULES`` sets how many (default 16); ``CAMPAIGN_SEED`` replays one
 (``CAMPAIGN_SEED=<seed> pytest tests/campaign -k concurrent``). ``bench/soak.py`` runs longer.
+The same schedules run in ``pulumi-resource-prime`` too (``[native]``;
+``NATIVE_SCHEDULES``, default 10; ``-k native`` with ``CAMPAIGN_SEED``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import ExitStack
+from dataclasses import dataclass
 
 import pytest
 
@@ -17,6 +20,7 @@ from tests.kit.campaign import InvariantError, campaign_seeds
 from tests.kit.fleet_campaign import (
     ConcurrentCampaign,
     CreateOutcome,
+    NativeConcurrentCampaign,
     concurrent_lanes,
     create_breaks,
     judge_creates,
@@ -27,19 +31,42 @@ from tests.kit.fleet_campaign import (
 API_KEY = "pk-concurrent-secret-0123456789abcdef"
 
 
+@dataclass(frozen=True)
+class Face:
+    """A provider process kind of the lane, and how many schedules it runs by default."""
+
+    lane: type[ConcurrentCampaign]
+    #: The variable that sets how many schedules; the default.
+    schedules: tuple[str, int]
+
+
+FACES = {
+    "dynamic": Face(ConcurrentCampaign, ("CONCURRENT_SCHEDULES", 16)),
+    "native": Face(NativeConcurrentCampaign, ("NATIVE_SCHEDULES", 10)),
+}
+
+
+@pytest.fixture(scope="module", params=sorted(FACES))
+def face(request: pytest.FixtureRequest) -> Face:
+    return FACES[request.param]
+
+
 @pytest.fixture(scope="module")
-def fleets(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[ConcurrentCampaign]]:
+def fleets(
+    face: Face, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[list[ConcurrentCampaign]]:
     """Two lanes, each an emulator and one provider process at a time: that fills two cores."""
     with ExitStack() as stack:
-        yield concurrent_lanes(stack, tmp_path_factory.mktemp("concurrent"), API_KEY, count=2)
+        workdir = tmp_path_factory.mktemp("concurrent")
+        yield concurrent_lanes(stack, workdir, API_KEY, count=2, kind=face.lane)
 
 
 @pytest.mark.timeout(600)
 def test_concurrent_a_fleet_under_faults_keeps_every_pod_that_can_be_ready(
-    fleets: list[ConcurrentCampaign], capsys: pytest.CaptureFixture[str]
+    face: Face, fleets: list[ConcurrentCampaign], capsys: pytest.CaptureFixture[str]
 ) -> None:
     # An InvariantError names its seed: CAMPAIGN_SEED=<seed> pytest tests/campaign -k concurrent
-    report = run_fleet_lanes(fleets, campaign_seeds("CONCURRENT_SCHEDULES", 16), API_KEY)
+    report = run_fleet_lanes(fleets, campaign_seeds(*face.schedules), API_KEY)
     with capsys.disabled():
         print(report)
 

@@ -92,6 +92,7 @@ from tests.kit.fleet_campaign import (
     CreateOutcome,
     Event,
     FleetSchedule,
+    PodProcess,
     Schedule,
     burst_fields,
     create_breaks,
@@ -364,7 +365,7 @@ class _Schedule(FleetSchedule):
         #: Disks no resource tracks that an error named as possibly left.
         self.named_left: dict[str, str] = {}
 
-    def _process(self, resource: str) -> ProviderProcess:
+    def _process(self, resource: str) -> PodProcess:
         return self.disks if resource in self.disk_resources else self.provider
 
     def _noun(self, resource: str) -> str:

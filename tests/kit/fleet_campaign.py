@@ -5,6 +5,8 @@ a time. A fleet is the opposite: many creates wait in one provider process at
 once, sharing its client, its status poller and its listings, while the engine
 reads and deletes the stack's other resources. Each schedule here is one such
 ``pulumi up``, in a provider process of its own (each ``pulumi`` command starts one):
+the dynamic provider, or ``pulumi-resource-prime`` in the native lane
+(:class:`NativeConcurrentCampaign`), driven through one adapter (:class:`PodProcess`).
 
 - The stack holds 2 to 4 pods of an earlier run (made through the API before the
   process starts, so its first listing shows them). The program adds 4 to 10 new
@@ -21,7 +23,8 @@ reads and deletes the stack's other resources. Each schedule here is one such
   dropped create answers and 429s on creates; a second configuration of the
   process (new stack config, then a resource whose provider was pickled
   otherwise, which the SDK configures on arrival, as when an older and a newer
-  pickle meet in one ``pulumi up``).
+  pickle meet in one ``pulumi up``; the plugin, which has no pickle, takes a
+  second Configure at once).
 - Meanwhile the earlier run's resources are read (refresh, ``Pod.get``),
   deleted, deleted out of band and read again, or replaced under the same name
   (delete, then create), and finished new ones are read. Deletion takes time in
@@ -51,7 +54,6 @@ A failure names the seed; ``CAMPAIGN_SEED=<seed>`` replays it (see tests/campaig
 
 from __future__ import annotations
 
-import base64
 import random
 import re
 import threading
@@ -59,19 +61,17 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from subprocess import Popen
 from typing import Any, Protocol, TypeVar
 
-import dill
 import grpc
-from pulumi.runtime.proto import provider_pb2
 
 from prime_pulumi.core.properties import URN_KEY
 from prime_pulumi.emulator import EmulatorBackend, EmulatorServer
 from prime_pulumi.emulator.control import EmulatorControl
-from prime_pulumi.provider import PodProvider
 from tests.kit.campaign import (
     InvariantError,
     Tally,
@@ -83,13 +83,8 @@ from tests.kit.campaign import (
     shown_kind,
 )
 from tests.kit.fake_engine import FakeEngine
-from tests.kit.harness import (
-    URN,
-    ProviderProcess,
-    error_text,
-    stack_config,
-    to_struct,
-)
+from tests.kit.harness import ProviderProcess, error_text, stack_config
+from tests.kit.plugin_process import PluginProcess
 from tests.kit.samples import POD
 
 #: New pods take this long to be ready: long enough for the schedule to stop some first.
@@ -125,8 +120,6 @@ PLANS = ("ready", "ready", "ready", "ready", "error", "install_failure", "out_of
 BURSTS = ("5xx", "429", "429-retry-after", "slow", "drop")
 #: What happens to each resource of the earlier run while the creates wait.
 EARLIER_STEPS = ("read", "read", "delete", "out_of_band", "replace", "none")
-#: Pickle protocols of the provider other than the SDK's: each a pickle the SDK configures anew.
-OTHER_PICKLE_PROTOCOLS = (3, 2, 5, 1, 0)
 GONE = ("DELETING", "TERMINATED")
 POD_ID = re.compile(r"\b[0-9a-f]{32}\b")  # how the emulator's pod ids look
 CLOSED_CLIENT = "client has been closed"
@@ -270,10 +263,36 @@ def burst_fields(rng: random.Random, kind: str, callers: int) -> dict[str, Any]:
     return fields
 
 
-def other_pickle(index: int) -> str:
-    """A pickle of :class:`PodProvider` unlike the harness's, as another SDK or dill makes it."""
-    protocol = OTHER_PICKLE_PROTOCOLS[index % len(OTHER_PICKLE_PROTOCOLS)]
-    return base64.b64encode(dill.dumps(PodProvider(), protocol=protocol)).decode()
+class PodProcess(Protocol):
+    """A provider process driven as the engine drives a ``Pod``: the dynamic provider
+    (:class:`ProviderProcess`) or the plugin (:class:`PluginProcess`), in snake_case."""
+
+    #: The URN of a pod resource called ``{name}``.
+    urn: str
+    process: Popen[str]
+
+    def configure(self, config: dict[str, Any]) -> None: ...
+
+    def configured_elsewhere(self, index: int) -> PodProcess:
+        """This process, as a resource configured elsewhere reaches it (the ``index``-th)."""
+        ...
+
+    def check(
+        self, news: dict[str, Any], olds: dict[str, Any] | None = ..., name: str = ...
+    ) -> tuple[dict[str, Any], list[tuple[str, str]]]: ...
+
+    def create(self, inputs: dict[str, Any], name: str = ...) -> tuple[str, dict[str, Any]]: ...
+
+    def read(
+        self, id_: str, props: dict[str, Any], name: str = ...
+    ) -> tuple[str, dict[str, Any]]: ...
+
+    def delete(self, id_: str, props: dict[str, Any], name: str = ...) -> None: ...
+
+    def close(self) -> str: ...
+
+
+ProcessT = TypeVar("ProcessT", bound=PodProcess)
 
 
 class ConcurrentCampaign:
@@ -314,14 +333,22 @@ class ConcurrentCampaign:
         finally:
             self.control.clear_faults()
 
-    @contextmanager
-    def provider_process(self) -> Iterator[ProviderProcess]:
-        """A schedule's provider process, configured and sending progress to this lane's engine.
+    def start(self) -> PodProcess:
+        """A new provider process of the lane's kind: the dynamic provider."""
+        return ProviderProcess(self.workdir, engine_address=self.engine.address)
 
-        Once it is closed, its log must not hold the key.
+    def provider_process(self) -> AbstractContextManager[ProviderProcess]:
+        """A schedule's dynamic provider process (the disk and offer lanes drive no other)."""
+        return self.configured(ProviderProcess(self.workdir, engine_address=self.engine.address))
+
+    @contextmanager
+    def configured(self, process: ProcessT) -> Iterator[ProcessT]:
+        """A schedule's provider ``process``, just started, configured; closed at the end.
+
+        It sends progress to this lane's engine. Once it is closed, its log must not hold
+        the key.
         """
         self.engine.clear()
-        process = ProviderProcess(self.workdir, engine_address=self.engine.address)
         try:
             process.configure(stack_config(self.base_url, self.api_key, TIMING))
             yield process
@@ -401,9 +428,9 @@ class FleetSchedule:
         self.tally = lane.tally
         self.lock = threading.Lock()
         self.record = _Record()
-        self.provider: ProviderProcess
+        self.provider: PodProcess
 
-    def _process(self, resource: str) -> ProviderProcess:
+    def _process(self, resource: str) -> PodProcess:
         """The provider process, driven as the engine drives ``resource`` (a pod, here)."""
         return self.provider
 
@@ -412,9 +439,10 @@ class FleetSchedule:
         return "pod"
 
     def _checked(
-        self, news: dict[str, Any], process: ProviderProcess | None = None
+        self, news: dict[str, Any], process: PodProcess | None = None, resource: str = "trainer"
     ) -> dict[str, Any]:
-        inputs, failures = (process or self.provider).check(news)
+        """``news`` through Check, as the engine sends them for ``resource``: they must pass."""
+        inputs, failures = (process or self.provider).check(news, name=resource)
         if failures:
             raise InvariantError(f"valid inputs failed check: {failures}")
         return inputs
@@ -587,7 +615,7 @@ class _Schedule(FleetSchedule):
         )
         if self.delete_seconds:
             self._count(self.tally.faults, f"pods DELETING for {self.delete_seconds:g}s")
-        with self.lane.provider_process() as self.provider:
+        with self.lane.configured(self.lane.start()) as self.provider:
             fleet = self._declare(rng)
             self._up(fleet, self._events(rng, len(fleet)))
             self.control.clear_faults()
@@ -622,8 +650,9 @@ class _Schedule(FleetSchedule):
                     **POD,
                     "auto_name_seed": f"concurrent/{self.seed}/n{i}",
                     "ready_timeout": timeout,
-                    URN_KEY: URN.format(name=f"n{i}"),  # as a program hands it over
-                }
+                    URN_KEY: self.provider.urn.format(name=f"n{i}"),  # as a program hands it over
+                },
+                resource=f"n{i}",
             )
             self.plans[inputs["name"]] = (plan, rng.uniform(0.0, 0.15))
             self.tally.fates[plan] += 1
@@ -702,10 +731,11 @@ class _Schedule(FleetSchedule):
         return inject
 
     def _reconfigure(self) -> None:
-        """A second configuration: new stack config, then a provider pickled otherwise.
+        """A second configuration: new stack config, then a resource from elsewhere.
 
-        The Configure call alone only stores the config in the SDK; the SDK calls the
-        provider's ``configure()`` when a pickle it has not seen arrives, here with a Check.
+        To the dynamic provider, Configure only stores the config: the SDK calls the
+        provider's ``configure()`` when a pickle it has not seen arrives, here with a
+        Check. The plugin takes the new config at once, and a Check follows all the same.
         """
         with self.lock:
             index = self.reconfigures
@@ -713,21 +743,17 @@ class _Schedule(FleetSchedule):
         poll = POLL_MAX[(index + 1) % len(POLL_MAX)]
         config = {**TIMING, "prime:pollMaxSeconds": poll}
         self.provider.configure(stack_config(self.lane.base_url, self.lane.api_key, config))
-        pickle = other_pickle(index)
         news = {**POD, "auto_name_seed": f"concurrent/{self.seed}/older{index}"}
-        request = provider_pb2.CheckRequest(
-            urn=URN.format(name=f"older{index}"),
-            olds=to_struct({"__provider": pickle}),
-            news=to_struct({**news, "__provider": pickle}),
-        )
-        self._count(self.tally.faults, "second configure (another pickle)")
+        self._count(self.tally.faults, "second configure")
         try:
-            failures = self.provider.stub.Check(request).failures
+            _, failures = self.provider.configured_elsewhere(index).check(
+                news, name=f"older{index}"
+            )
         except grpc.RpcError as error:
             self._shown(error, f"older{index}")
             return
         if failures:
-            self._broken(f"(check) a Check with another pickle failed: {list(failures)}")
+            self._broken(f"(check) a Check after a second configure failed: {failures}")
 
     def _watch(self, stop: threading.Event) -> None:
         """Fails or deletes the pods whose plan says so, once made and still PROVISIONING."""
@@ -813,7 +839,8 @@ class _Schedule(FleetSchedule):
         if not self._delete(resource):
             return
         news = {**POD, "name": outs["name"], "image": "ubuntu_22_cuda_12"}
-        self._create(resource, self._checked({**news, "ready_timeout": READY_TIMEOUT}), "replace")
+        inputs = self._checked({**news, "ready_timeout": READY_TIMEOUT}, resource=resource)
+        self._create(resource, inputs, "replace")
 
     def _judge(self) -> None:
         """The creates (a), then the state: every billing pod tracked, none owned twice."""
@@ -843,8 +870,13 @@ class _Schedule(FleetSchedule):
         self._raise_if_broken()
 
     def _judge_progress(self) -> None:
-        """(e): progress only on the rows of this schedule's new resources, ephemeral, no key."""
-        rows = {URN.format(name=o.resource) for o in self.record.outcomes.values()}
+        """(e): progress only on the rows of this schedule's resources, ephemeral, no key.
+
+        The dynamic face knows a resource's row only where its program handed the URN over
+        (the new ones); the plugin is told every resource's URN.
+        """
+        resources = {*self.earlier, *(o.resource for o in self.record.outcomes.values())}
+        rows = {self.provider.urn.format(name=resource) for resource in resources}
         entries = self.lane.engine.entries()
         for entry in entries:
             if entry.urn not in rows or not entry.ephemeral:
@@ -853,7 +885,7 @@ class _Schedule(FleetSchedule):
                 self._broken("(e) progress shows the API key")
         for resource in self.record.created:
             # A create that answered sent its last message before it answered.
-            shown = self.lane.engine.messages(URN.format(name=resource))
+            shown = self.lane.engine.messages(self.provider.urn.format(name=resource))
             if not any(message.startswith("ready") for message in shown):
                 self._broken(f"(e) the row of {resource}, created, never said ready: {shown}")
         with self.lock:
@@ -861,12 +893,31 @@ class _Schedule(FleetSchedule):
         self._raise_if_broken()
 
 
-def start_concurrent_lane(stack: ExitStack, workdir: Path, api_key: str) -> ConcurrentCampaign:
-    """A concurrent lane on an emulator of its own, closed by ``stack``."""
+class NativeConcurrentCampaign(ConcurrentCampaign):
+    """The concurrent lane with ``pulumi-resource-prime`` as each schedule's provider process.
+
+    The same schedules and invariants; the plugin has no pickled provider, so a second
+    configuration is a second Configure call.
+    """
+
+    label = "native concurrent lane"
+    tally_name = "native concurrent fault campaign"
+
+    def start(self) -> PodProcess:
+        return PluginProcess(self.workdir, engine_address=self.engine.address)
+
+
+def start_concurrent_lane(
+    stack: ExitStack,
+    workdir: Path,
+    api_key: str,
+    kind: type[ConcurrentCampaign] = ConcurrentCampaign,
+) -> ConcurrentCampaign:
+    """A concurrent lane of ``kind`` on an emulator of its own, closed by ``stack``."""
     backend = EmulatorBackend(api_keys=[api_key], provision_seconds=PROVISION_SECONDS)
     server = stack.enter_context(EmulatorServer(backend))
     engine = stack.enter_context(FakeEngine())
-    lane = ConcurrentCampaign(server.base_url, api_key, workdir, engine)
+    lane = kind(server.base_url, api_key, workdir, engine)
     stack.callback(lane.close)
     return lane
 
@@ -893,9 +944,15 @@ def lanes_of(
 
 
 def concurrent_lanes(
-    stack: ExitStack, workdir: Path, api_key: str, count: int
+    stack: ExitStack,
+    workdir: Path,
+    api_key: str,
+    count: int,
+    kind: type[ConcurrentCampaign] = ConcurrentCampaign,
 ) -> list[ConcurrentCampaign]:
-    """``count`` concurrent lanes, each with a work folder of its own under ``workdir``."""
-    return lanes_of(
-        start_concurrent_lane, stack, workdir, api_key, count=count, folder="concurrent"
-    )
+    """``count`` concurrent lanes of ``kind``, each with a work folder of its own in ``workdir``."""
+
+    def start(stack: ExitStack, workdir: Path, api_key: str) -> ConcurrentCampaign:
+        return start_concurrent_lane(stack, workdir, api_key, kind)
+
+    return lanes_of(start, stack, workdir, api_key, count=count, folder="concurrent")

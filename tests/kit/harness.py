@@ -9,6 +9,7 @@ own ``rpc.serialize_properties``, ``__provider`` included.
 from __future__ import annotations
 
 import asyncio
+import base64
 import copy
 import os
 import subprocess
@@ -17,6 +18,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import dill
 import grpc
 from google.protobuf import struct_pb2
 from pulumi.dynamic.dynamic import serialize_provider
@@ -30,6 +32,8 @@ from prime_pulumi.provider import PodProvider
 URN = "urn:pulumi:test::protocol::pulumi-python:dynamic/prime:Pod::{name}"
 DISK_URN = "urn:pulumi:test::protocol::pulumi-python:dynamic/prime:Disk::{name}"
 SECRET_SIG = {rpc._special_sig_key: rpc._special_secret_sig}
+#: Pickle protocols of the provider other than the SDK's: each a pickle the SDK configures anew.
+OTHER_PICKLE_PROTOCOLS = (3, 2, 5, 1, 0)
 
 
 def secret(value: Any) -> dict[str, Any]:
@@ -123,6 +127,19 @@ class ProviderProcess(StartedByEngine):
         disks.serialized_provider = serialize_provider(DiskProvider())
         disks.urn = DISK_URN
         return disks
+
+    def configured_elsewhere(self, index: int) -> ProviderProcess:
+        """This same process, driven for a resource whose provider was pickled otherwise.
+
+        As another SDK, dill or Python pickles it (the ``index``-th such pickle): the SDK
+        configures each pickle it has not seen when it arrives, with the last stack config.
+        """
+        protocol = OTHER_PICKLE_PROTOCOLS[index % len(OTHER_PICKLE_PROTOCOLS)]
+        other = copy.copy(self)
+        other.serialized_provider = base64.b64encode(
+            dill.dumps(PodProvider(), protocol=protocol)
+        ).decode()
+        return other
 
     def _with_provider(self, props: dict[str, Any]) -> struct_pb2.Struct:
         return to_struct({**props, "__provider": self.serialized_provider})
