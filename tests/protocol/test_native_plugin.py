@@ -319,3 +319,48 @@ def test_cancel_ends_the_waits_and_leaves_nothing_billing(
     while (emulator.live_pods() or emulator.live_disks()) and time.monotonic() < emulator_settles:
         time.sleep(0.05)
     assert emulator.live_pods() == [] and emulator.live_disks() == []
+
+
+def test_a_bad_setting_is_refused_by_check_config_in_one_line(plugin: PluginProcess) -> None:
+    with pytest.raises(grpc.RpcError) as info:
+        plugin.stub.CheckConfig(
+            provider_pb2.CheckRequest(
+                urn="urn:pulumi:test::protocol::pulumi:providers:prime::default",
+                news=struct({"pollMaxSeconds": "soon", "apiKey": secret(API_KEY)}),
+            )
+        )
+    assert (info.value.details() or "") == (
+        "prime_pulumi.ConfigurationError: Invalid stack config: prime:pollMaxSeconds must be a "
+        "positive number of seconds, not 'soon'"
+    )
+
+
+def test_update_renames_a_disk_and_keeps_a_pod_s_new_ready_timeout_in_state(
+    plugin: PluginProcess, emulator: EmulatorControl
+) -> None:
+    urn = DISK_URN.format(name="renamed")
+    checked = _check(plugin, {"size": 100.0, "name": "before"}, urn)
+    created = plugin.stub.Create(provider_pb2.CreateRequest(urn=urn, properties=checked.inputs))
+    news = _check(plugin, {"size": 100.0, "name": "after"}, urn).inputs
+    diff = plugin.stub.Diff(
+        provider_pb2.DiffRequest(id=created.id, urn=urn, olds=created.properties, news=news)
+    )
+    assert (diff.changes, list(diff.replaces)) == (provider_pb2.DiffResponse.DIFF_SOME, [])
+    updated = plugin.stub.Update(
+        provider_pb2.UpdateRequest(id=created.id, urn=urn, olds=created.properties, news=news)
+    )
+    assert plain(updated.properties)["name"] == "after"
+    assert [d["name"] for d in emulator.live_disks()] == ["after"]
+
+    pod = POD_URN.format(name="patient")
+    made = plugin.stub.Create(
+        provider_pb2.CreateRequest(urn=pod, properties=_check(plugin, POD, pod).inputs)
+    )
+    longer = _check(plugin, {**POD, "readyTimeout": 3600.0}, pod).inputs
+    sent = sum(emulator.counts().values())
+    kept = plugin.stub.Update(
+        provider_pb2.UpdateRequest(id=made.id, urn=pod, olds=made.properties, news=longer)
+    )
+    assert plain(kept.properties)["readyTimeout"] == 3600
+    assert plain(kept.properties)["podId"] == made.id
+    assert sum(emulator.counts().values()) == sent, "a new ready_timeout never reaches the API"
