@@ -31,7 +31,7 @@ from prime_pulumi.core.settings import ProviderSettings
 from prime_pulumi.kinds import FUNCTIONS, KINDS
 from prime_pulumi.native.names import camel, camel_in_text
 from prime_pulumi.native.schema import PACKAGE, SCHEMA_FILE, token
-from prime_pulumi.native.values import from_struct, to_struct
+from prime_pulumi.native.values import from_struct, name_out, to_struct
 
 #: Each kind's operations, by its type token.
 _BY_TOKEN = {token(kind): kind for kind in KINDS}
@@ -151,11 +151,12 @@ class PrimeProvider(provider_pb2_grpc.ResourceProviderServicer):
         kind = _kind(request.type, request.urn, context)
         with _answered(context):
             changes = kind.diff(request.id, _in(kind, request.olds), _in(kind, request.news))
+        internal = kind.kind.rules.internal
         some = provider_pb2.DiffResponse.DIFF_SOME
         return provider_pb2.DiffResponse(
             changes=some if changes.changes else provider_pb2.DiffResponse.DIFF_NONE,
-            replaces=[camel(k) for k in changes.replaces],
-            stables=[camel(k) for k in changes.stables],
+            replaces=[name_out(k, internal) for k in changes.replaces],
+            stables=[name_out(k, internal) for k in changes.stables],
             deleteBeforeReplace=changes.delete_before_replace,
         )
 

@@ -40,7 +40,8 @@ def _name_in(key: str, internal: Collection[str]) -> str:
     return snake(key)
 
 
-def _name_out(key: str, internal: Collection[str]) -> str:
+def name_out(key: str, internal: Collection[str] = ()) -> str:
+    """A property's name on the wire: camelCase, or hidden (``__``) for an internal input."""
     if key in internal:
         return f"__{key}"
     return key if key.startswith("__") else camel(key)
@@ -63,7 +64,7 @@ def to_struct(
         if value is None:
             continue
         marked = key in secret
-        shown[_name_out(key, internal)] = {SIG_KEY: SECRET_SIG, "value": value} if marked else value
+        shown[name_out(key, internal)] = {SIG_KEY: SECRET_SIG, "value": value} if marked else value
     struct = struct_pb2.Struct()
     struct.update(shown)
     return struct

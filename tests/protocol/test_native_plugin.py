@@ -124,6 +124,7 @@ def test_a_pod_by_constraints_lives_and_goes_in_camel_case(
         )
     )
     assert diff.changes == provider_pb2.DiffResponse.DIFF_NONE
+    assert "__auto_name_seed" in diff.stables and "autoNameSeed" not in diff.stables
     bigger = plain(checked.inputs) | {"gpuCount": 2.0}
     diff = plugin.stub.Diff(
         provider_pb2.DiffRequest(
