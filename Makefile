@@ -43,5 +43,10 @@ clean:
 bench: $(STAMP)
 	$(PY) -m bench.run
 
+# Both faces (dynamic and native) through a real pulumi engine: a section of bench/RESULTS.md.
+.PHONY: bench-faces
+bench-faces: $(STAMP)
+	$(PY) -m bench.faces
+
 soak: $(STAMP)
 	$(PY) -m bench.soak
