@@ -5,9 +5,11 @@ Native providers report where a resource is with ``Engine.Log`` messages marked
 resource's row while it works, and leaves it out of the final Diagnostics.
 
 Progress never slows, blocks or fails an operation. A row sends a message only
-when it changes; one background thread sends them, and only the latest message
-of each row waits; an engine that cannot be reached ends the sending for the
+when it changes; background threads send them, and only the latest message of
+each row waits; an engine that cannot be reached ends the sending for the
 process. No engine address (a test, an old SDK) or no URN means no messages.
+A few senders work at once, each on another row, so that the last messages of a
+fleet's operations do not wait on one another; a row's messages keep their order.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ logger = logging.getLogger("prime_pulumi.progress")
 SEND_TIMEOUT_SECONDS = 5.0
 #: How long an operation's end may wait for its last message to be sent.
 SETTLE_SECONDS = 0.5
+#: Messages sent at once at most (to different rows): a fleet's last messages go together.
+SENDERS = 8
 #: Failed sends in a row after which the engine is taken to be unreachable.
 FAILURES_BEFORE_SILENCE = 3
 
@@ -51,14 +55,18 @@ class EngineLog:
         *,
         connect: Callable[[str], LogsToEngine] = _connect,
         timeout: float = SEND_TIMEOUT_SECONDS,
+        senders: int = SENDERS,
     ) -> None:
         self._address = address
         self._connect = connect
         self._timeout = timeout
+        self._senders = senders
         self._cond = threading.Condition()
         self._pending: dict[str, str] = {}  # the latest unsent message of each row
-        self._in_flight: str | None = None  # the row whose message is being sent
-        self._thread: threading.Thread | None = None
+        self._in_flight: set[str] = set()  # the rows whose message is being sent
+        self._threads: list[threading.Thread] = []
+        self._engine: LogsToEngine | None = None
+        self._failures = 0  # failed sends in a row, across the senders
         self._silent = address is None
 
     @property
@@ -76,11 +84,14 @@ class EngineLog:
             if self._silent:
                 return
             self._pending[urn] = message
-            if self._thread is None:
-                self._thread = threading.Thread(
+            # One more sender while rows wait, up to the limit: a fleet's rows go at once.
+            rows = len(self._pending) + len(self._in_flight)
+            if len(self._threads) < min(self._senders, rows):
+                thread = threading.Thread(
                     target=self._send_all, name="prime-engine-log", daemon=True
                 )
-                self._thread.start()
+                self._threads.append(thread)
+                thread.start()
             self._cond.notify_all()
 
     def settle(self, urn: str, timeout: float) -> bool:
@@ -91,60 +102,74 @@ class EngineLog:
         """
         with self._cond:
             return self._cond.wait_for(
-                lambda: urn not in self._pending and self._in_flight != urn, timeout
+                lambda: urn not in self._pending and urn not in self._in_flight, timeout
             )
 
     def flush(self, timeout: float) -> bool:
         """Waits until every queued message is sent or dropped (for tests)."""
         with self._cond:
-            return self._cond.wait_for(
-                lambda: not self._pending and self._in_flight is None, timeout
-            )
+            return self._cond.wait_for(lambda: not self._pending and not self._in_flight, timeout)
 
     def _send_all(self) -> None:
         why = "the sender stopped"
         try:
             why = self._send_until_failing()
         finally:
-            # However the sender ends, nothing is left waiting on it.
+            # However a sender ends, nothing is left waiting on it.
             self._go_silent(why)
+
+    def _engine_stub(self) -> LogsToEngine:
+        """The one connection to the engine, made by the first sender that needs it."""
+        with self._cond:
+            if self._engine is None:
+                address = self._address
+                assert address is not None
+                self._engine = self._connect(address)
+            return self._engine
+
+    def _next(self) -> tuple[str, str] | None:
+        """The next row to send and its message (never a row already being sent); ``None``
+        once the log is silent."""
+        with self._cond:
+            self._cond.wait_for(
+                lambda: self._silent or any(u not in self._in_flight for u in self._pending)
+            )
+            if self._silent:
+                return None
+            urn = next(u for u in self._pending if u not in self._in_flight)
+            self._in_flight.add(urn)
+            return urn, self._pending.pop(urn)
 
     def _send_until_failing(self) -> str:
         """Sends messages as they come; returns why it stopped."""
-        address = self._address
-        assert address is not None
         try:
-            engine = self._connect(address)
+            engine = self._engine_stub()
         except Exception as error:  # no engine to talk to: progress is simply not shown
-            return f"cannot connect to the engine at {address}: {error}"
-        failures = 0
-        while True:
-            with self._cond:
-                self._cond.wait_for(lambda: bool(self._pending))
-                urn = next(iter(self._pending))
-                message = self._pending.pop(urn)
-                self._in_flight = urn
+            return f"cannot connect to the engine at {self._address}: {error}"
+        while (item := self._next()) is not None:
+            urn, message = item
             try:
                 request = engine_pb2.LogRequest(
                     severity=engine_pb2.INFO, message=message, urn=urn, ephemeral=True
                 )
                 engine.Log(request, timeout=self._timeout)
-                failures = 0
+                failed: Exception | None = None
             except Exception as error:  # progress must never fail an operation
-                failures += 1
-                if failures >= FAILURES_BEFORE_SILENCE:
-                    return f"the engine at {address} did not take progress: {error}"
-            finally:
-                with self._cond:
-                    self._in_flight = None
-                    self._cond.notify_all()
+                failed = error
+            with self._cond:
+                self._in_flight.discard(urn)
+                self._failures = self._failures + 1 if failed else 0
+                given_up = self._failures >= FAILURES_BEFORE_SILENCE
+                self._cond.notify_all()
+            if given_up:
+                return f"the engine at {self._address} did not take progress: {failed}"
+        return "the log went silent"
 
     def _go_silent(self, why: str) -> None:
         logger.debug("progress messages are off: %s", why)
         with self._cond:
             self._silent = True
             self._pending.clear()
-            self._in_flight = None
             self._cond.notify_all()
 
 

@@ -24,6 +24,9 @@ from prime_pulumi.client._retries import is_transient, retry_after
 from prime_pulumi.core.cancellation import Cancellation, CancelledError
 from prime_pulumi.core.polling import Backoff
 
+#: How long a round waits, once a resource has joined, for the others of its burst.
+JOIN_GATHER_SECONDS = 0.25
+
 logger = logging.getLogger("prime_pulumi.status_hub")
 
 ClientT = TypeVar("ClientT")
@@ -135,8 +138,11 @@ class SharedPoller(Generic[ClientT, StatusT]):
                 joined = False
             else:
                 joined = self._joined.wait(backoff.interval)
-            # A resource that joined meanwhile is polled at once, and the backoff starts over.
+            # A resource that joined meanwhile is polled soon, and the backoff starts over.
+            # Soon, not at once: the others of a burst (a fleet's creates) join the same
+            # round, so a fleet costs a round per gathering, not a request per resource.
             if joined:
+                self._sleep(JOIN_GATHER_SECONDS)
                 backoff.restart()
             else:
                 backoff.grow()

@@ -16,8 +16,9 @@ from prime_pulumi.core.progress import EngineLog
 from prime_pulumi.core.runtime import RUNTIME
 from prime_pulumi.native.server import PrimeProvider
 
-#: Calls served at once: each create waits for its pod on a thread of its own.
-WORKERS = 128
+#: Calls served at once: each create waits for its pod on a thread of its own, so a
+#: fleet larger than this would come up in waves. Threads are made as calls come.
+WORKERS = 1024
 
 
 def engine_address(argv: list[str]) -> str | None:

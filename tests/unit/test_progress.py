@@ -54,12 +54,33 @@ def test_only_the_latest_waiting_message_of_a_row_is_sent() -> None:
     log.post(OTHER, "PROVISIONING")
     stub.gate.set()
     assert log.flush(timeout=5)
-    sent = [(r.urn, r.message) for r in stub.calls]
-    assert sent == [
-        (URN, "PROVISIONING"),
-        (URN, "ACTIVE, installation 30%"),
-        (OTHER, "PROVISIONING"),
+    assert [r.message for r in stub.calls if r.urn == URN] == [
+        "PROVISIONING",
+        "ACTIVE, installation 30%",
     ]
+    assert [r.message for r in stub.calls if r.urn == OTHER] == ["PROVISIONING"]
+
+
+class OneRowStuck(GatedEngine):
+    """An engine whose calls for ``URN`` wait at the gate; other rows' go through."""
+
+    def Log(self, request: engine_pb2.LogRequest, timeout: float | None = None) -> object:
+        if request.urn == URN:
+            return super().Log(request, timeout)
+        self.calls.append(request)
+        return None
+
+
+def test_a_row_s_last_message_does_not_wait_behind_another_row_s() -> None:
+    stub = OneRowStuck()
+    log = EngineLog("127.0.0.1:1", connect=lambda _address: stub)
+    log.post(URN, "deleting")
+    assert stub.entered.wait(timeout=5)
+    log.post(OTHER, "ready: root@203.0.113.1 -p 22")
+    assert log.settle(OTHER, timeout=5), "sent while the other row's send still hangs"
+    assert [r.message for r in stub.calls] == ["ready: root@203.0.113.1 -p 22"]
+    stub.gate.set()
+    assert log.flush(timeout=5)
 
 
 def test_posting_never_waits_for_the_engine() -> None:

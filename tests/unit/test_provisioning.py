@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -19,7 +20,7 @@ from prime_pulumi.client import (
     RateLimitError,
 )
 from prime_pulumi.core.polling import Backoff, Poller
-from prime_pulumi.core.shared_poller import SharedPoller
+from prime_pulumi.core.shared_poller import JOIN_GATHER_SECONDS, SharedPoller
 from prime_pulumi.core.waits import NotReadyError
 from prime_pulumi.pod.errors import PodCleanupError
 from prime_pulumi.pod.waits import (
@@ -208,6 +209,36 @@ def test_the_shared_poller_hands_each_waiter_news_not_a_shared_exception() -> No
     assert mine and theirs, "each waiter hears of the failed rounds"
     assert not any(no_news.final for no_news in [*mine, *theirs])
     assert not {id(e) for e in mine} & {id(e) for e in theirs}, "one exception in two threads"
+
+
+def test_a_burst_of_new_waiters_shares_one_round_not_a_request_each() -> None:
+    """A fleet's creates join the shared poller at about the same time: one round serves them."""
+    ids = [f"p{i}" for i in range(50)]
+    rounds: list[list[str]] = []
+    everyone = threading.Event()
+
+    def read(_client: object, pod_ids: list[str]) -> dict[str, PodStatus]:
+        rounds.append(pod_ids)
+        return {i: PodStatus(pod_id=i, status="PROVISIONING") for i in pod_ids}
+
+    def sleep(seconds: float) -> None:
+        # The gathering after a join ends once the whole burst has joined (here: at once).
+        everyone.wait(5) if seconds == JOIN_GATHER_SECONDS else time.sleep(seconds)
+
+    hub = SharedPoller(lambda: nullcontext(object()), read, lambda: 10.0, sleep=sleep)
+    feeds = [HubFeed(hub, ids[0])]
+    first = feeds[0].next_status(ids[0], time.monotonic() + 5)  # the poller is running
+    feeds += [HubFeed(hub, pod_id) for pod_id in ids[1:]]
+    everyone.set()
+    seen = [
+        feed.next_status(pod_id, time.monotonic() + 5)
+        for feed, pod_id in zip(feeds, ids, strict=True)
+    ]
+    for feed in feeds:
+        feed.close()
+    assert first is not None and all(s is not None for s in seen)
+    assert len(rounds) == 2, "the first waiter's round, then one round for the other 49"
+    assert sorted(rounds[1]) == sorted(ids)
 
 
 def test_the_one_polling_policy_backs_off_to_the_cap_and_starts_over() -> None:
