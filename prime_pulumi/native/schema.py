@@ -17,6 +17,7 @@ import sys
 import types
 import typing
 from datetime import datetime
+from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Literal, Union, get_args, get_origin
@@ -28,7 +29,7 @@ from prime_pulumi.core.functions import DataFunction
 from prime_pulumi.core.kind import AnyKind
 from prime_pulumi.core.settings import ProviderSettings
 from prime_pulumi.kinds import FUNCTIONS, KINDS
-from prime_pulumi.native.names import camel
+from prime_pulumi.native.names import camel, camel_in_text, snake
 
 #: The package's name: the first part of every type token, and of ``prime:*`` settings.
 PACKAGE = "prime"
@@ -64,9 +65,27 @@ def _holds(annotation: Any, cls: type) -> bool:
     return annotation is cls or any(_holds(part, cls) for part in get_args(annotation))
 
 
+@cache
+def _our_names() -> frozenset[str]:
+    """Every property and function name of the package, as Python spells them."""
+    names = {snake(function.name) for function in FUNCTIONS}
+    for kind in KINDS:
+        names |= {*kind.kind.rules.model.model_fields, *kind.kind.outputs.model_fields}
+    for function in FUNCTIONS:
+        names |= {*function.query.model_fields, *function.record.model_fields}
+    return frozenset(names)
+
+
+def described(text: str) -> str:
+    """A description in one paragraph, in the Markdown schemas use, naming our properties
+    and functions as the schema does (``gpuCount``, ``getGpuOffers``): every SDK's doc
+    comments read it. The API's own keys (``resource_type``) stay as the API spells them."""
+    flat = " ".join(text.split()).replace("``", "`")
+    return camel_in_text(flat, _our_names())
+
+
 def _description(field: FieldInfo) -> str:
-    """The field's description in one paragraph, in the Markdown schemas use."""
-    return " ".join((field.description or "").split()).replace("``", "`")
+    return described(field.description or "")
 
 
 def _property(field: FieldInfo, *, secret: bool) -> dict[str, Any]:
@@ -95,7 +114,7 @@ def resource(kind: AnyKind) -> dict[str, Any]:
     always = [n for n in rules.user if rules.model.model_fields[n].is_required()]
     always += [n for n, f in outputs.model_fields.items() if not _holds(f.annotation, type(None))]
     return {
-        "description": inspect.getdoc(type(kind)) or "",
+        "description": described(inspect.getdoc(type(kind)) or ""),
         "inputProperties": inputs,
         "requiredInputs": [
             camel(n) for n in rules.user if rules.model.model_fields[n].is_required()
@@ -116,7 +135,7 @@ def record(function: DataFunction) -> dict[str, Any]:
     always = [n for n, f in fields.items() if not _holds(f.annotation, type(None))]
     spec = {
         "type": "object",
-        "description": inspect.getdoc(function.record) or "",
+        "description": described(inspect.getdoc(function.record) or ""),
         "properties": {camel(n): _property(f, secret=False) for n, f in fields.items()},
     }
     return {**spec, "required": sorted(camel(n) for n in always)} if always else spec
@@ -133,14 +152,15 @@ def function_spec(function: DataFunction) -> dict[str, Any]:
     if not inputs["required"]:
         del inputs["required"]
     if function.listed_under is None:
-        return {"description": function.description, "inputs": inputs, "outputs": record(function)}
+        description = described(function.description)
+        return {"description": description, "inputs": inputs, "outputs": record(function)}
     listed = {
         "type": "array",
         "items": {"$ref": f"#/types/{record_type(function)}"},
         "description": "What matched, in the order the function promises.",
     }
     return {
-        "description": function.description,
+        "description": described(function.description),
         "inputs": inputs,
         "outputs": {
             "properties": {function.listed_under: listed},
@@ -172,6 +192,16 @@ def schema() -> dict[str, Any]:
         "description": "Prime Intellect GPU pods and network disks, chosen by what they are.",
         "keywords": ["pulumi", "prime-intellect", "gpu", "category/cloud"],
         "license": "Apache-2.0",
+        "publisher": "prime-pulumi",
+        # Each SDK takes this schema's version (else npm's is a "${VERSION}" placeholder that
+        # the engine refuses); the names keep clear of Pulumi's own npm scope and of the
+        # Python package `prime_pulumi`, the dynamic face.
+        "language": {
+            "nodejs": {"packageName": "prime-pulumi", "respectSchemaVersion": True},
+            "python": {"packageName": "prime_pulumi_native", "respectSchemaVersion": True},
+            "go": {"respectSchemaVersion": True, "generateResourceContainerTypes": True},
+            "csharp": {"rootNamespace": "PrimePulumi", "respectSchemaVersion": True},
+        },
         "config": {"variables": config},
         "provider": {
             "description": "The Prime Intellect provider: an API key, and the API it talks to.",

@@ -178,7 +178,11 @@ def test_readme_documents_every_stack_config_key() -> None:
 def test_get_cluster_without_a_key_says_where_to_set_one() -> None:
     from prime_pulumi import get_cluster
 
-    with pytest.raises(ConfigurationError, match=r"prime:apiKey <key>`\), or in .* PRIME_API_KEY"):
+    with pytest.raises(
+        ConfigurationError,
+        match=r"prime:apiKey <key>`\), as the `apiKey` of an explicit provider, or in .* "
+        r"PRIME_API_KEY",
+    ):
         get_cluster("cl-1")
 
 
