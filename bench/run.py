@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -227,9 +228,17 @@ def main() -> int:
         f"| plain | {plain.wall:.2f} s | {fmt_requests(plain.requests)} |",
         "",
     ]
-    args.out.write_text("\n".join(lines))
+    kept = other_sections(args.out)
+    args.out.write_text("\n".join([*lines, *kept]) + ("\n" if kept else ""))
     print("\n".join(lines))
     return 0
+
+
+def other_sections(path: Path) -> list[str]:
+    """The sections other benchmarks keep in ``path`` (``bench.faces``), kept by a rewrite."""
+    old = path.read_text() if path.exists() else ""
+    pattern = r"<!-- (bench\.\w+): begin -->.*?<!-- \1: end -->"
+    return [found.group(0) for found in re.finditer(pattern, old, flags=re.DOTALL)]
 
 
 if __name__ == "__main__":
