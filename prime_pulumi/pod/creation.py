@@ -36,6 +36,7 @@ from prime_pulumi.pod.inputs import PodInputs
 from prime_pulumi.pod.listings import listings
 from prime_pulumi.pod.offer_choice import offers_to_try
 from prime_pulumi.pod.offers import GpuOffer, describe_offer
+from prime_pulumi.pod.ready_reads import ready_reads
 from prime_pulumi.pod.waits import (
     DirectFeed,
     HubFeed,
@@ -208,7 +209,7 @@ class PodCreation(CreationBase[PodInputs, PodDetails]):
     def _read_ready(self, pod: PodDetails, ready: PodStatus) -> PodDetails:
         """The ready pod read whole; if that read fails, the pod as the ready status shows it."""
         try:
-            return self.client.get_pod(pod.id)
+            return ready_reads(self.runtime).read(self.client, pod.id)
         except PrimeError as error:
             logger.warning("pod %s is ready, but reading it failed (%s)", pod.id, error)
         return pod.model_copy(
