@@ -8,7 +8,11 @@ YAML needs no SDK: the engine reads the plugin's schema and starts
 
 from __future__ import annotations
 
+import os
 import re
+import signal
+import subprocess
+import time
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -108,6 +112,38 @@ def test_custom_timeouts_end_a_create_all_or_nothing(prime_emulator: Any, tmp_pa
         text = "".join(shown)
         assert "was not ready within 2 seconds (ready_timeout)" in text, text
         assert "It was deleted, so nothing is left billing." in text
+        resources = (stack.export_stack().deployment or {}).get("resources") or []
+        assert [r for r in resources if r["type"] == "prime:index:Pod"] == []
+        assert _live(prime_emulator) == []
+
+
+def test_ctrl_c_ends_the_wait_and_leaves_nothing(prime_emulator: Any, tmp_path: Path) -> None:
+    """The first Ctrl-C of `pulumi up`: the engine cancels, the plugin ends its waits."""
+    prime_emulator.backend.provision_seconds = 300
+    program = SLOW.replace("      customTimeouts:\n        create: 2s\n", "").replace(
+        "    options:\n", ""
+    )
+    with on_emulator(yaml_stack(program, tmp_path), prime_emulator) as stack:
+        up = subprocess.Popen(
+            ["pulumi", "up", "--yes", "--skip-preview", "--stack", stack.name],
+            cwd=stack.workspace.work_dir,
+            env={**os.environ, **stack.workspace.env_vars},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while not _live(prime_emulator) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert _live(prime_emulator), "the pod is being made"
+            up.send_signal(signal.SIGINT)
+            shown, _ = up.communicate(timeout=60)  # well before the pod's 300 s
+        finally:
+            up.kill()
+        assert up.returncode != 0, shown
+        assert "the operation was cancelled (Ctrl-C)" in shown, shown
+        assert "It was deleted, so nothing is left billing." in shown, shown
         resources = (stack.export_stack().deployment or {}).get("resources") or []
         assert [r for r in resources if r["type"] == "prime:index:Pod"] == []
         assert _live(prime_emulator) == []
