@@ -31,7 +31,7 @@ from typing import Any, Final, TypeVar
 import pulumi
 from pulumi import automation as auto
 
-from bench.run import POLL_MAX, RESULTS, fmt_requests, machine
+from bench.run import POLL_MAX, RESULTS, fmt_requests, machine, measured
 from prime_pulumi import Pod, PodArgs
 from prime_pulumi.client._constants import STATUS_BATCH_SIZE
 from prime_pulumi.emulator import EmulatorBackend, EmulatorServer
@@ -192,13 +192,8 @@ class Bench:
         self.parallel = parallel
 
     def measure(self, action: Callable[[], T]) -> tuple[Step, T]:
-        before = self.backend.request_counts().counts
-        started = time.monotonic()
-        result = action()
-        wall = time.monotonic() - started
-        after = self.backend.request_counts().counts
-        spent = {k: after[k] - before.get(k, 0) for k in after}
-        return Step(wall, {k: v for k, v in spent.items() if v}), result
+        step, result = measured(self.backend, action)
+        return Step(step.wall, step.requests), result
 
     def live(self) -> int:
         return sum(1 for p in self.backend.all_pods() if p.status != "TERMINATED")

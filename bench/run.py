@@ -46,6 +46,17 @@ class Measure:
     requests: dict[str, int]
 
 
+def measured(backend: EmulatorBackend, action: Callable[[], T]) -> tuple[Measure, T]:
+    """What ``action`` returned, its wall time and the API requests it caused."""
+    before = backend.request_counts().counts
+    started = time.monotonic()
+    result = action()
+    wall = time.monotonic() - started
+    after = backend.request_counts().counts
+    spent = {k: after[k] - before.get(k, 0) for k in after}
+    return Measure(wall, {k: v for k, v in spent.items() if v}), result
+
+
 class Bench:
     """The emulator and a way to start configured provider processes against it."""
 
@@ -65,13 +76,7 @@ class Bench:
             process.close()
 
     def measure(self, action: Callable[[], T]) -> tuple[Measure, T]:
-        before = self.backend.request_counts().counts
-        started = time.monotonic()
-        result = action()
-        wall = time.monotonic() - started
-        after = self.backend.request_counts().counts
-        spent = {k: after[k] - before.get(k, 0) for k in after}
-        return Measure(wall, {k: v for k, v in spent.items() if v}), result
+        return measured(self.backend, action)
 
     def live(self) -> int:
         return sum(1 for p in self.backend.all_pods() if p.status != "TERMINATED")
