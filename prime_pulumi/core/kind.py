@@ -53,6 +53,8 @@ class Kind:
     error: Callable[[str, str | None, str | None], ResourceError]
     #: What it becomes when a create succeeds, in messages: ``"ready"``, ``"ACTIVE"``.
     ready: str
+    #: The inputs a create takes from the offer it chooses when they are left open.
+    offer_fills: tuple[str, ...] = ()
 
     @property
     def noun(self) -> str:
@@ -73,8 +75,9 @@ class KindOperations(ABC, Generic[SpecT, MadeT]):
 
     Check, diff and update (of what changes only in state) are the same for every
     kind, from its rules; so is create, all or nothing, given the kind's own
-    creation (:meth:`creation`), what it took from an offer (:meth:`chosen`) and its
-    properties in state (:meth:`properties`). Read and delete are the kind's own.
+    creation (:meth:`creation`) and its properties in state (:meth:`properties`); what
+    it took from an offer (:meth:`chosen`) comes from the kind's ``offer_fills``. Read
+    and delete are the kind's own.
     """
 
     kind: ClassVar[Kind]
@@ -184,11 +187,21 @@ class KindOperations(ABC, Generic[SpecT, MadeT]):
     ) -> CreationBase[SpecT, MadeT]:
         """One create of the resource ``spec`` declares, under ``name``."""
 
-    @abstractmethod
     def chosen(
         self, spec: SpecT, creation: CreationBase[SpecT, MadeT], made: MadeT
     ) -> dict[str, Any]:
-        """What the create took from the offer it chose, where the inputs left it open."""
+        """What the create took from the offer it chose, where the inputs left it open.
+
+        One adopted by name (an interrupted run made it) came from an offer this
+        create never saw: only what the resource itself reports is known.
+        """
+        source: Any = creation.chosen if creation.chosen is not None else made
+        taken = {
+            key: getattr(source, key, None)
+            for key in self.kind.offer_fills
+            if getattr(spec, key) is None
+        }
+        return {k: v for k, v in taken.items() if v is not None}
 
     @abstractmethod
     def properties(self, made: MadeT, inputs: dict[str, Any]) -> dict[str, Any]:

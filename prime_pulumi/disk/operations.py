@@ -26,7 +26,7 @@ class DiskOperations(KindOperations[DiskInputs, DiskDetails]):
     """Creates Prime Intellect network disks, waits until they are ACTIVE, renames and
     deletes them."""
 
-    kind = Kind(DISK_RULES, DiskOutputs, disk_error, ready="ACTIVE")
+    kind = Kind(DISK_RULES, DiskOutputs, disk_error, ready="ACTIVE", offer_fills=DISK_OFFER_FILLS)
 
     def creation(
         self, client: PrimeClient, spec: DiskInputs, name: str, progress: Callable[[str], None]
@@ -38,19 +38,9 @@ class DiskOperations(KindOperations[DiskInputs, DiskDetails]):
     ) -> dict[str, Any]:
         """What the create took from the disk offer it chose, where the inputs left it open.
 
-        A disk adopted by name (an interrupted run made it) came from an offer this
-        create never saw: only what the disk itself reports is known (its provider).
         A disk that says where it goes took nothing.
         """
-        if spec.placed:
-            return {}
-        source: Any = creation.chosen if creation.chosen is not None else made
-        taken = {
-            key: getattr(source, key, None)
-            for key in DISK_OFFER_FILLS
-            if getattr(spec, key) is None
-        }
-        return {k: v for k, v in taken.items() if v is not None}
+        return {} if spec.placed else super().chosen(spec, creation, made)
 
     def properties(self, made: DiskDetails, inputs: dict[str, Any]) -> dict[str, Any]:
         return disk_properties(made, inputs)

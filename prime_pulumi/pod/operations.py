@@ -14,7 +14,6 @@ from typing import Any
 
 from prime_pulumi.client import NotFoundError, PodDetails, PodState, PrimeClient, PrimeError
 from prime_pulumi.core.checks import Changes, is_unknown
-from prime_pulumi.core.creation import CreationBase
 from prime_pulumi.core.kind import Kind, KindOperations, Live
 from prime_pulumi.core.properties import CHOSEN_KEY, hidden_of, urn_of
 from prime_pulumi.core.runtime import RUNTIME
@@ -30,7 +29,7 @@ from prime_pulumi.pod.outputs import PodOutputs, pod_properties
 class PodOperations(KindOperations[PodInputs, PodDetails]):
     """Creates Prime Intellect pods, waits until they are ready, and deletes them."""
 
-    kind = Kind(POD_RULES, PodOutputs, pod_error, ready="ready")
+    kind = Kind(POD_RULES, PodOutputs, pod_error, ready="ready", offer_fills=OFFER_FILLS)
 
     def changes(self, olds: dict[str, Any], news: dict[str, Any]) -> Changes:
         """Every input that reaches the API replaces the pod; ``ready_timeout`` updates in place.
@@ -69,20 +68,6 @@ class PodOperations(KindOperations[PodInputs, PodDetails]):
         self, client: PrimeClient, spec: PodInputs, name: str, progress: Callable[[str], None]
     ) -> PodCreation:
         return PodCreation(self.kind, RUNTIME, client, spec, name=name, progress=progress)
-
-    def chosen(
-        self, spec: PodInputs, creation: CreationBase[PodInputs, PodDetails], made: PodDetails
-    ) -> dict[str, Any]:
-        """What the create took from the offer it chose, where the inputs left it open.
-
-        A pod adopted by name (an interrupted run made it) came from an offer this
-        create never saw: only what the pod itself reports is known.
-        """
-        source: Any = creation.chosen if creation.chosen is not None else made
-        taken = {
-            key: getattr(source, key, None) for key in OFFER_FILLS if getattr(spec, key) is None
-        }
-        return {k: v for k, v in taken.items() if v is not None}
 
     def properties(self, made: PodDetails, inputs: dict[str, Any]) -> dict[str, Any]:
         return pod_properties(made, inputs)
