@@ -90,8 +90,8 @@ def _description(field: FieldInfo) -> str:
 
 def _property(field: FieldInfo, *, secret: bool) -> dict[str, Any]:
     spec = type_spec(field.annotation)
-    if _description(field):
-        spec["description"] = _description(field)
+    if description := _description(field):
+        spec["description"] = description
     return {**spec, "secret": True} if secret else spec
 
 
@@ -110,17 +110,17 @@ def resource(kind: AnyKind) -> dict[str, Any]:
     reported = {
         camel(name): _property(field, secret=False) for name, field in outputs.model_fields.items()
     }
+    declared = [n for n in rules.user if rules.model.model_fields[n].is_required()]
     # Always there (never null): what users must declare, and outputs that cannot be None.
-    always = [n for n in rules.user if rules.model.model_fields[n].is_required()]
-    always += [n for n, f in outputs.model_fields.items() if not _holds(f.annotation, type(None))]
+    never_null = [
+        n for n, f in outputs.model_fields.items() if not _holds(f.annotation, type(None))
+    ]
     return {
         "description": described(inspect.getdoc(type(kind)) or ""),
         "inputProperties": inputs,
-        "requiredInputs": [
-            camel(n) for n in rules.user if rules.model.model_fields[n].is_required()
-        ],
+        "requiredInputs": [camel(n) for n in declared],
         "properties": {**inputs, **reported},
-        "required": sorted({camel(n) for n in always}),
+        "required": sorted({camel(n) for n in (*declared, *never_null)}),
     }
 
 
@@ -151,8 +151,8 @@ def function_spec(function: DataFunction) -> dict[str, Any]:
     }
     if not inputs["required"]:
         del inputs["required"]
+    description = described(function.description)
     if function.listed_under is None:
-        description = described(function.description)
         return {"description": description, "inputs": inputs, "outputs": record(function)}
     listed = {
         "type": "array",
@@ -160,7 +160,7 @@ def function_spec(function: DataFunction) -> dict[str, Any]:
         "description": "What matched, in the order the function promises.",
     }
     return {
-        "description": described(function.description),
+        "description": description,
         "inputs": inputs,
         "outputs": {
             "properties": {function.listed_under: listed},

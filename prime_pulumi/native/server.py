@@ -91,6 +91,11 @@ def _in(kind: AnyKind, struct: struct_pb2.Struct) -> dict[str, Any]:
     return from_struct(struct, kind.kind.rules.internal)
 
 
+def _in_row(kind: AnyKind, struct: struct_pb2.Struct, urn: str) -> dict[str, Any]:
+    """:func:`_in` with the resource's URN, which shows the operation's progress in its row."""
+    return {**_in(kind, struct), URN_KEY: urn}
+
+
 def _out(kind: AnyKind, props: dict[str, Any]) -> struct_pb2.Struct:
     """``kind``'s properties for a response: its secrets marked, its internal inputs hidden."""
     rules = kind.kind.rules
@@ -164,7 +169,7 @@ class PrimeProvider(provider_pb2_grpc.ResourceProviderServicer):
         self, request: provider_pb2.CreateRequest, context: grpc.ServicerContext
     ) -> provider_pb2.CreateResponse:
         kind = _kind(request.type, request.urn, context)
-        props = {**_in(kind, request.properties), URN_KEY: request.urn}
+        props = _in_row(kind, request.properties, request.urn)
         if request.preview:
             kind.preview(props)  # the row shows what the create would do today
             return provider_pb2.CreateResponse(properties=request.properties)
@@ -181,7 +186,7 @@ class PrimeProvider(provider_pb2_grpc.ResourceProviderServicer):
         self, request: provider_pb2.ReadRequest, context: grpc.ServicerContext
     ) -> provider_pb2.ReadResponse:
         kind = _kind(request.type, request.urn, context)
-        props = {**_in(kind, request.properties), URN_KEY: request.urn}
+        props = _in_row(kind, request.properties, request.urn)
         with _answered(context):
             live = kind.read(request.id, props)
         if live is None:
@@ -195,7 +200,7 @@ class PrimeProvider(provider_pb2_grpc.ResourceProviderServicer):
         self, request: provider_pb2.UpdateRequest, context: grpc.ServicerContext
     ) -> provider_pb2.UpdateResponse:
         kind = _kind(request.type, request.urn, context)
-        news = {**_in(kind, request.news), URN_KEY: request.urn}
+        news = _in_row(kind, request.news, request.urn)
         with _answered(context):
             outs = kind.update(request.id, _in(kind, request.olds), news)
         return provider_pb2.UpdateResponse(properties=_out(kind, outs))
@@ -204,7 +209,7 @@ class PrimeProvider(provider_pb2_grpc.ResourceProviderServicer):
         self, request: provider_pb2.DeleteRequest, context: grpc.ServicerContext
     ) -> empty_pb2.Empty:
         kind = _kind(request.type, request.urn, context)
-        props = {**_in(kind, request.properties), URN_KEY: request.urn}
+        props = _in_row(kind, request.properties, request.urn)
         with _answered(context):
             kind.delete(request.id, props)
         return empty_pb2.Empty()
