@@ -63,6 +63,11 @@ needs_yaml = pytest.mark.skipif(
 )
 
 
+def live_pods(emulator: Any) -> list[str]:
+    """The ids of the emulator's pods that are not terminated: what would still bill."""
+    return [p.id for p in emulator.backend.all_pods() if p.status != "TERMINATED"]
+
+
 def native_env(home: Path, state: Path) -> dict[str, str]:
     """A stack's environment for the native face, as the docs advise for CI: the plugin
     installed into the plugin cache of ``home`` (``pulumi plugin install --file``), and

@@ -13,7 +13,7 @@ import pytest
 
 from prime_pulumi.core.waits import GONE
 from prime_pulumi.emulator import DEFAULT_API_KEY
-from tests.e2e.support import example_stack, needs_cli
+from tests.e2e.support import example_stack, live_pods, needs_cli
 
 pytestmark = needs_cli
 
@@ -25,8 +25,7 @@ def test_up_refresh_destroy_leaves_nothing(prime_emulator: Any, tmp_path: Path) 
         up = stack.up(on_output=shown.append)
         assert up.outputs["ssh_connection"].value.startswith("root@")
         assert up.outputs["price_hr"].value > 0
-        live = [p for p in prime_emulator.backend.all_pods() if p.status != "TERMINATED"]
-        assert [p.id for p in live] == [up.outputs["pod_id"].value]
+        assert live_pods(prime_emulator) == [up.outputs["pod_id"].value]
         # Progress shows in the pod's own row, and never in the Diagnostics.
         row = [line for line in shown if "prime:Pod trainer creating" in line]
         ssh = up.outputs["ssh_connection"].value
@@ -57,14 +56,14 @@ def test_up_refresh_destroy_leaves_nothing(prime_emulator: Any, tmp_path: Path) 
         stack.set_config("maxPrice", auto.ConfigValue(value="2.5"))
         replaced = stack.up(on_output=print)
         assert replaced.summary.resource_changes == {"same": 1, "replace": 1}
-        assert _live(prime_emulator) == [replaced.outputs["pod_id"].value]
+        assert live_pods(prime_emulator) == [replaced.outputs["pod_id"].value]
         assert replaced.outputs["pod_id"].value != again.outputs["pod_id"].value
 
         gone: list[str] = []
         stack.destroy(on_output=gone.append)
         row = [line.rstrip() for line in gone if "prime:Pod trainer deleted" in line]
         assert row and row[-1].endswith(GONE), "the row's last message tells the outcome"
-    assert _live(prime_emulator) == []
+    assert live_pods(prime_emulator) == []
 
 
 def test_a_failed_create_is_one_line_in_diagnostics_and_leaves_nothing(
@@ -88,8 +87,4 @@ def test_a_failed_create_is_one_line_in_diagnostics_and_leaves_nothing(
         row = [line.rstrip() for line in shown if "prime:Pod trainer " in line]
         assert any(line.endswith(GONE) for line in row), "\n".join(shown)
         assert "**creating failed** error: prime_pulumi.PodProvisioningError" in row[-1]
-    assert _live(prime_emulator) == []
-
-
-def _live(emulator: Any) -> list[str]:
-    return [p.id for p in emulator.backend.all_pods() if p.status != "TERMINATED"]
+    assert live_pods(prime_emulator) == []

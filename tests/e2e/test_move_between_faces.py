@@ -13,7 +13,15 @@ from typing import Any
 
 from prime_pulumi.emulator import DEFAULT_API_KEY
 from prime_pulumi.emulator.control import EmulatorControl
-from tests.e2e.support import example_stack, needs_cli, needs_yaml, on_emulator, pulumi, yaml_stack
+from tests.e2e.support import (
+    example_stack,
+    live_pods,
+    needs_cli,
+    needs_yaml,
+    on_emulator,
+    pulumi,
+    yaml_stack,
+)
 
 pytestmark = [needs_cli, needs_yaml]
 
@@ -35,10 +43,6 @@ outputs:
 """
 
 
-def _live(emulator: Any) -> list[str]:
-    return [p.id for p in emulator.backend.all_pods() if p.status != "TERMINATED"]
-
-
 def test_a_pod_moves_from_a_python_stack_to_a_yaml_one(prime_emulator: Any, tmp_path: Path) -> None:
     with example_stack("quickstart", prime_emulator, tmp_path / "python") as python:
         made = python.up()
@@ -46,14 +50,14 @@ def test_a_pod_moves_from_a_python_stack_to_a_yaml_one(prime_emulator: Any, tmp_
         resources = (python.export_stack().deployment or {})["resources"]
         (pod,) = [r for r in resources if r["type"].endswith(":Pod")]
         pulumi(python, "state", "delete", pod["urn"], "--yes")
-        assert _live(prime_emulator) == [pod_id], "forgetting it in state leaves it running"
+        assert live_pods(prime_emulator) == [pod_id], "forgetting it in state leaves it running"
 
         program = MOVED.format(name=pod["outputs"]["name"], pod_id=pod_id)
         with on_emulator(yaml_stack(program, tmp_path / "yaml"), prime_emulator) as native:
             moved = native.up()
             assert moved.outputs["sshConnection"].value == ssh, "the same pod"
             assert native.preview().change_summary == {"same": 2}
-            assert _live(prime_emulator) == [pod_id]
+            assert live_pods(prime_emulator) == [pod_id]
             with closing(EmulatorControl(prime_emulator.base_url, DEFAULT_API_KEY)) as control:
                 assert control.counts()["create_pod"] == 1, "never posted again"
-        assert _live(prime_emulator) == [], "the native stack's destroy deletes it"
+        assert live_pods(prime_emulator) == [], "the native stack's destroy deletes it"

@@ -25,6 +25,7 @@ from prime_pulumi.emulator import DEFAULT_API_KEY
 from prime_pulumi.emulator.control import EmulatorControl
 from tests.e2e.support import (
     example_program,
+    live_pods,
     needs_cli,
     needs_yaml,
     on_emulator,
@@ -33,10 +34,6 @@ from tests.e2e.support import (
 )
 
 pytestmark = [needs_cli, needs_yaml]
-
-
-def _live(emulator: Any) -> list[str]:
-    return [p.id for p in emulator.backend.all_pods() if p.status != "TERMINATED"]
 
 
 def _rows(shown: list[str], name: str) -> list[str]:
@@ -51,7 +48,7 @@ def test_the_yaml_quickstart_lives_changes_and_goes(prime_emulator: Any, tmp_pat
         ssh = up.outputs["sshConnection"].value
         assert ssh.startswith("root@")
         assert up.outputs["offer"].value == "tensordock-h100-pcie-1x-nl-ams-1", "the cheapest"
-        assert _live(prime_emulator) == [up.outputs["podId"].value]
+        assert live_pods(prime_emulator) == [up.outputs["podId"].value]
         assert any(line.endswith(f"ready: {ssh}") for line in _rows(shown, "trainer")), shown
         text = "".join(shown)
         assert "Diagnostics" not in text and "from $PATH" not in text, text
@@ -65,7 +62,7 @@ def test_the_yaml_quickstart_lives_changes_and_goes(prime_emulator: Any, tmp_pat
         replaced = stack.up(on_output=print)
         assert replaced.summary.resource_changes == {"same": 1, "replace": 1}
         assert (
-            _live(prime_emulator)
+            live_pods(prime_emulator)
             == [replaced.outputs["podId"].value]
             != [up.outputs["podId"].value]
         )
@@ -82,7 +79,7 @@ def test_the_yaml_quickstart_lives_changes_and_goes(prime_emulator: Any, tmp_pat
         stack.destroy(on_output=gone.append)
         row = [line.rstrip() for line in gone if "prime:index:Pod trainer deleted" in line]
         assert row and row[-1].endswith(GONE), gone
-    assert _live(prime_emulator) == [], "destroy leaves no pod"
+    assert live_pods(prime_emulator) == [], "destroy leaves no pod"
 
 
 SLOW = """\
@@ -114,7 +111,7 @@ def test_custom_timeouts_end_a_create_all_or_nothing(prime_emulator: Any, tmp_pa
         assert "It was deleted, so nothing is left billing." in text
         resources = (stack.export_stack().deployment or {}).get("resources") or []
         assert [r for r in resources if r["type"] == "prime:index:Pod"] == []
-        assert _live(prime_emulator) == []
+        assert live_pods(prime_emulator) == []
 
 
 def test_ctrl_c_ends_the_wait_and_leaves_nothing(prime_emulator: Any, tmp_path: Path) -> None:
@@ -134,9 +131,9 @@ def test_ctrl_c_ends_the_wait_and_leaves_nothing(prime_emulator: Any, tmp_path: 
         )
         try:
             deadline = time.monotonic() + 60
-            while not _live(prime_emulator) and time.monotonic() < deadline:
+            while not live_pods(prime_emulator) and time.monotonic() < deadline:
                 time.sleep(0.1)
-            assert _live(prime_emulator), "the pod is being made"
+            assert live_pods(prime_emulator), "the pod is being made"
             up.send_signal(signal.SIGINT)
             shown, _ = up.communicate(timeout=60)  # well before the pod's 300 s
         finally:
@@ -146,7 +143,7 @@ def test_ctrl_c_ends_the_wait_and_leaves_nothing(prime_emulator: Any, tmp_path: 
         assert "It was deleted, so nothing is left billing." in shown, shown
         resources = (stack.export_stack().deployment or {}).get("resources") or []
         assert [r for r in resources if r["type"] == "prime:index:Pod"] == []
-        assert _live(prime_emulator) == []
+        assert live_pods(prime_emulator) == []
 
 
 def test_pulumi_import_adopts_a_pod_and_writes_its_inputs(
@@ -179,8 +176,8 @@ def test_pulumi_import_adopts_a_pod_and_writes_its_inputs(
         preview = stack.preview(diff=True)
         assert preview.change_summary == {"same": 2}, preview.stdout
         assert stack.up().summary.resource_changes == {"same": 2}
-        assert _live(prime_emulator) == [by_hand["id"]], "adopted, not made again"
-    assert _live(prime_emulator) == [], "once imported, destroy deletes it"
+        assert live_pods(prime_emulator) == [by_hand["id"]], "adopted, not made again"
+    assert live_pods(prime_emulator) == [], "once imported, destroy deletes it"
 
 
 def _urn_of(stack: Any, name: str) -> str:
@@ -208,8 +205,8 @@ def test_the_yaml_fleet_bills_each_team_through_its_own_provider(
             "server-0": "team-inference",
             "server-1": "team-inference",
         }
-        assert len(_live(prime_emulator)) == 4
+        assert len(live_pods(prime_emulator)) == 4
         assert stack.preview().change_summary == {"same": 7}
         for path in (tmp_path / "state").rglob("*.json"):
             assert DEFAULT_API_KEY not in path.read_text(), "each provider's key stays secret"
-    assert _live(prime_emulator) == []
+    assert live_pods(prime_emulator) == []
