@@ -10,6 +10,12 @@ each row waits; an engine that cannot be reached ends the sending for the
 process. No engine address (a test, an old SDK) or no URN means no messages.
 A few senders work at once, each on another row, so that the last messages of a
 fleet's operations do not wait on one another; a row's messages keep their order.
+
+A resource may also say something that must stay once it is done (a warning at
+preview, the last log lines of a pod that failed): :meth:`RowProgress.diagnose`
+sends it at once, not ephemeral, so the CLI lists it under the resource in
+Diagnostics. Those are few, and each matters, so none is coalesced or dropped
+while the engine answers.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import Protocol
+from typing import Literal, Protocol
 
 import grpc
 from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc
@@ -32,6 +38,10 @@ SETTLE_SECONDS = 0.5
 SENDERS = 8
 #: Failed sends in a row after which the engine is taken to be unreachable.
 FAILURES_BEFORE_SILENCE = 3
+
+#: How much a diagnostic matters; the CLI shows a warning in yellow under the resource.
+Severity = Literal["info", "warning"]
+_SEVERITIES = {"info": engine_pb2.INFO, "warning": engine_pb2.WARNING}
 
 
 class LogsToEngine(Protocol):
@@ -93,6 +103,22 @@ class EngineLog:
                 self._threads.append(thread)
                 thread.start()
             self._cond.notify_all()
+
+    def diagnose(self, urn: str, message: str, severity: Severity) -> None:
+        """Sends ``message`` to the Diagnostics of the resource ``urn``, now; never fails.
+
+        It blocks until the engine has it (at most the send timeout): what follows,
+        an error say, must not reach the user before it.
+        """
+        if self._silent:
+            return
+        request = engine_pb2.LogRequest(
+            severity=_SEVERITIES[severity], message=message, urn=urn, ephemeral=False
+        )
+        try:
+            self._engine_stub().Log(request, timeout=self._timeout)
+        except Exception:  # a diagnostic must never fail the operation it describes
+            logger.debug("a diagnostic was dropped: %s", message, exc_info=True)
 
     def settle(self, urn: str, timeout: float) -> bool:
         """Waits, at most ``timeout``, until the row ``urn`` has nothing left to send.
@@ -193,6 +219,11 @@ class RowProgress:
             self._log.post(self._urn, message)
         except Exception:  # progress must never fail an operation (a thread not started, say)
             logger.debug("a progress message was dropped", exc_info=True)
+
+    def diagnose(self, message: str, severity: Severity = "warning") -> None:
+        """Says ``message`` in the resource's Diagnostics, where it stays after the run."""
+        if self._log is not None:
+            self._log.diagnose(self._urn, message, severity)
 
     def settle(self) -> None:
         """Lets the last message reach the engine before the operation ends (briefly)."""

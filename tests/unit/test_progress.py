@@ -155,3 +155,29 @@ def test_a_sender_that_cannot_connect_leaves_nothing_waiting() -> None:
     assert log.flush(timeout=5)
     assert log.silent
     assert log.settle(URN, timeout=0), "an operation's end does not wait on a dead sender"
+
+
+def test_a_diagnostic_stays_in_diagnostics_and_is_sent_before_it_returns() -> None:
+    with FakeEngine() as engine:
+        log = EngineLog(engine.address)
+        row = log.row(URN)
+        row("PROVISIONING")
+        row.diagnose("gpu_type 'H100' is not a GPU type the API lists; closest: 'H100_80GB'")
+        row.diagnose("pod log: starting", severity="info")
+        # Sent by the caller's thread, so both are there before any flush.
+        diagnostics = [e for e in engine.entries(URN) if not e.ephemeral]
+        assert [(e.severity, e.message) for e in diagnostics] == [
+            (
+                engine_pb2.WARNING,
+                "gpu_type 'H100' is not a GPU type the API lists; closest: 'H100_80GB'",
+            ),
+            (engine_pb2.INFO, "pod log: starting"),
+        ]
+
+
+def test_a_diagnostic_to_an_unreachable_engine_or_for_no_resource_is_dropped_quietly() -> None:
+    EngineLog(unused_address(), timeout=0.5).row(URN).diagnose("lost")  # no error raised
+    NO_PROGRESS.diagnose("nowhere")
+    with FakeEngine() as engine:
+        EngineLog(engine.address).row(None).diagnose("no urn")
+        assert engine.entries() == []
