@@ -4,14 +4,15 @@ Attributes are snake_case; the wire format is camelCase. The models read every
 variant of an answer that the README's "What the API answers" lists:
 ``sshConnection`` and ``ip`` as a string, a list, ``null`` or ``[null]``;
 ``costPerHr`` or ``priceHr``; disk offers as ``{items, totalCount}`` or a bare
-list; unknown extra fields (ignored).
+list; unknown extra fields (ignored). A field the API's document enumerates is
+typed ``<enum> | str`` (:mod:`prime_pulumi.client.enums`): the members are the
+values known today, and one a newer API adds parses as the string it is.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import (
     AliasChoices,
@@ -25,37 +26,23 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-
-class PodState(StrEnum):
-    """Values of a pod's or a disk's ``status``. The API may add others; models keep any string."""
-
-    PROVISIONING = "PROVISIONING"
-    PENDING = "PENDING"
-    ACTIVE = "ACTIVE"
-    STOPPED = "STOPPED"
-    ERROR = "ERROR"
-    DELETING = "DELETING"
-    UNKNOWN = "UNKNOWN"
-    TERMINATED = "TERMINATED"
-
-
-class InstallationState(StrEnum):
-    """Values of a pod's ``installationStatus``."""
-
-    PENDING = "PENDING"
-    ACTIVE = "ACTIVE"
-    FINISHED = "FINISHED"
-    ERROR = "ERROR"
-    TERMINATED = "TERMINATED"
-
-
-class AttachmentState(StrEnum):
-    """Values of an attached resource's ``status`` (a disk on a pod)."""
-
-    UNATTACHED = "UNATTACHED"
-    ATTACHED = "ATTACHED"
-    MOUNTED = "MOUNTED"
-
+from prime_pulumi.client.enums import (
+    AttachableType,
+    AttachmentState,
+    Currency,
+    GpuSocket,
+    GpuType,
+    Image,
+    InstallationState,
+    PodState,
+    PodType,
+    PortProtocol,
+    PortUser,
+    ProviderType,
+    Region,
+    SecurityType,
+    StockStatus,
+)
 
 FAILED_STATES = frozenset({PodState.ERROR, PodState.TERMINATED})
 
@@ -112,8 +99,8 @@ class PortMapping(APIModel):
 
     internal: str | None = None
     external: str | None = None
-    protocol: str | None = None
-    used_by: str | None = None
+    protocol: PortProtocol | str | None = None
+    used_by: PortUser | str | None = None
     description: str | None = None
 
 
@@ -136,7 +123,7 @@ class _Billed(APIModel):
 class _PodProgress(APIModel):
     """What a pod and its status share: the fields that say whether it is ready."""
 
-    status: str
+    status: PodState | str
     installation_failure: str | None = None
     installation_progress: float | None = None
     ssh_connections: StringList = Field(default_factory=list, alias="sshConnection")
@@ -189,8 +176,8 @@ class AttachedResource(APIModel):
     """
 
     id: str | None = None
-    resource_type: str | None = None
-    status: str | None = None
+    resource_type: AttachableType | str | None = None
+    status: AttachmentState | str | None = None
     is_detachable: bool | None = None
     mount_path: str | None = None
     resource_path: str | None = None
@@ -202,13 +189,13 @@ class PodDetails(_PodProgress, _Billed):
 
     id: str
     name: str | None = None
-    gpu_name: str | None = None
+    gpu_name: GpuType | str | None = None
     gpu_count: int | None = None
-    provider_type: str | None = None
-    installation_status: str | None = None
-    socket: str | None = None
-    type: str | None = None
-    environment_type: str | None = None
+    provider_type: ProviderType | str | None = None
+    installation_status: InstallationState | str | None = None
+    socket: GpuSocket | str | None = None
+    type: PodType | str | None = None
+    environment_type: Image | str | None = None
     resources: dict[str, Any] | None = None
     #: The disks attached to the pod; ``null`` on the wire is an empty list.
     attached_resources: Annotated[list[AttachedResource], BeforeValidator(_none_as_empty)] = Field(
@@ -234,7 +221,7 @@ class PodStatus(_PodProgress):
     """One entry of ``GET /api/v1/pods/status``."""
 
     pod_id: str
-    provider_type: str | None = None
+    provider_type: ProviderType | str | None = None
     # The guide calls it costPerHr, the SDK priceHr.
     price_hr: float | None = Field(
         default=None, validation_alias=AliasChoices("priceHr", "costPerHr", "price_hr")
@@ -265,8 +252,8 @@ class PodHistoryEntry(APIModel):
 
     id: str
     name: str | None = None
-    provider_type: str | None = None
-    gpu_name: str | None = None
+    provider_type: ProviderType | str | None = None
+    gpu_name: GpuType | str | None = None
     gpu_count: int | None = None
     price_hr: float | None = None
     created_at: datetime | None = None
@@ -283,7 +270,7 @@ class PodHistoryPage(OffsetPage[PodHistoryEntry]):
 class DeletePodResult(APIModel):
     """The answer of ``DELETE /api/v1/pods/{id}``."""
 
-    status: str
+    status: PodState | str
 
 
 # ---------------------------------------------------------------- disks
@@ -298,11 +285,11 @@ class DiskDetails(_Billed):
     """
 
     id: str
-    status: str
+    status: PodState | str
     name: str | None = None
     remote_id: str | None = None
     terminated_at: datetime | None = None
-    provider_type: str | None = None
+    provider_type: ProviderType | str | None = None
     size: int | None = None
     info: Any = None
     pods: IdList = Field(default_factory=list)
@@ -339,23 +326,8 @@ class EnvVar(RequestModel):
         return value.get_secret_value()
 
 
-Security = Literal["secure_cloud", "community_cloud"]
-#: The regions the API knows (its ``regions`` filter takes these).
-Region = Literal[
-    "africa",
-    "asia_south",
-    "asia_northeast",
-    "australia",
-    "canada",
-    "eu_east",
-    "eu_north",
-    "eu_west",
-    "middle_east",
-    "south_america",
-    "united_states",
-]
 #: The stock status of an offer that cannot be had.
-OUT_OF_STOCK = "Unavailable"
+OUT_OF_STOCK = StockStatus.UNAVAILABLE.value
 
 
 class PodSpec(RequestModel):
@@ -363,18 +335,18 @@ class PodSpec(RequestModel):
 
     name: str | None = None
     cloud_id: str
-    gpu_type: str
-    socket: str
+    gpu_type: GpuType | str
+    socket: GpuSocket | str
     gpu_count: int = Field(ge=1)
     disk_size: int | None = Field(default=None, ge=0)
     vcpus: int | None = Field(default=None, ge=0)
     memory: int | None = Field(default=None, ge=0)
     max_price: float | None = Field(default=None, ge=0)
-    image: str | None = None
+    image: Image | str | None = None
     custom_template_id: str | None = None
     data_center_id: str | None = None
     country: str | None = None
-    security: Security | None = None
+    security: SecurityType | str | None = None
     env_vars: list[EnvVar] = Field(default_factory=list)
     jupyter_password: SecretStr | None = None
     ssh_key_id: str | None = None
@@ -388,7 +360,7 @@ class PodSpec(RequestModel):
 class ProviderSpec(RequestModel):
     """The ``provider`` object: which cloud provider hosts the pod."""
 
-    type: str
+    type: ProviderType | str
 
 
 class TeamSpec(RequestModel):
@@ -456,28 +428,28 @@ class Prices(APIModel):
     on_demand: float | None = None
     community_price: float | None = None
     is_variable: bool | None = None
-    currency: str | None = None
+    currency: Currency | str | None = None
 
 
 class GPUAvailability(APIModel):
     """One offer from ``GET /api/v1/availability/gpus``: use its ``cloud_id`` to create a pod."""
 
     cloud_id: str
-    gpu_type: str
-    socket: str | None = None
-    provider: str | None = None
+    gpu_type: GpuType | str
+    socket: GpuSocket | str | None = None
+    provider: ProviderType | str | None = None
     data_center: str | None = None
     country: str | None = None
-    region: str | None = None
+    region: Region | str | None = None
     gpu_count: int | None = None
     gpu_memory: int | None = None
     disk: ResourceOffer | None = None
     vcpu: ResourceOffer | None = None
     memory: ResourceOffer | None = None
-    stock_status: str | None = None
-    security: str | None = None
+    stock_status: StockStatus | str | None = None
+    security: SecurityType | str | None = None
     prices: Prices | None = None
-    images: list[str] = Field(default_factory=list)
+    images: list[Image | str] = Field(default_factory=list)
     is_spot: bool | None = None
 
 
@@ -502,13 +474,13 @@ class DiskAvailability(APIModel):
     """
 
     cloud_id: str | None = None
-    provider: str | None = None
+    provider: ProviderType | str | None = None
     data_center: str | None = None
     country: str | None = None
-    region: str | None = None
+    region: Region | str | None = None
     spec: ResourceOffer | None = None
-    stock_status: str | None = None
-    security: str | None = None
+    stock_status: StockStatus | str | None = None
+    security: SecurityType | str | None = None
     is_multinode: bool | None = None
 
 

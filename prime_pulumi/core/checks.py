@@ -1,8 +1,9 @@
 """Check and Diff of any kind, from its :class:`~.properties.InputRules`, as plain values.
 
 Both faces call these through a kind's operations: :func:`check_inputs`
-validates once with the kind's model (one failure per bad property) and names
-the resource; :func:`diff_inputs` says which declared inputs changed and whether
+validates once with the kind's model (one failure per bad property), names
+the resource, and warns of a value the API's document does not list (the
+inputs marked ``Known``); :func:`diff_inputs` says which declared inputs changed and whether
 that replaces it. A value not known yet (a preview) is Pulumi's wire sentinel
 :data:`UNKNOWN`: a face hands unknowns over in that form.
 """
@@ -14,6 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from prime_pulumi.client.enums import closest, is_known
 from prime_pulumi.core.properties import CHOSEN_KEY, HIDDEN, URN_KEY, InputRules
 
 #: How Pulumi's protocol spells a value that is not known yet (a preview).
@@ -30,10 +32,12 @@ class Failure:
 
 @dataclass(frozen=True)
 class Checked:
-    """What Check answers: the inputs to go on with, or the failures that stop them."""
+    """What Check answers: the inputs to go on with, or the failures that stop them;
+    and warnings, which stop nothing."""
 
     inputs: dict[str, Any]
     failures: list[Failure] = field(default_factory=list)
+    warnings: list[Failure] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -69,15 +73,37 @@ def _failure_reason(rules: InputRules, error: dict[str, Any], prop: str) -> str:
     return f"{prop}: {message} (got {error['input']!r})"
 
 
+def not_listed(rules: InputRules, raw: dict[str, Any]) -> list[Failure]:
+    """A warning for each value of a ``Known`` input that the API's document does not list,
+    naming the closest that it does. Nothing is refused: a newer API may know the value."""
+    warnings: list[Failure] = []
+    for prop, values in rules.known:
+        value = raw.get(prop)
+        declared = value if isinstance(value, list) else [value]
+        for item in (v.strip() for v in declared if isinstance(v, str) and not is_unknown(v)):
+            if item and prop not in rules.secret and not is_known(item, values):
+                warnings.append(
+                    Failure(
+                        prop,
+                        f"{prop} {item!r} is not a value the API lists; the closest is "
+                        f"{closest(item, values)!r}. It is kept as declared, in case a newer "
+                        "API knows it.",
+                    )
+                )
+    return warnings
+
+
 def check_inputs(rules: InputRules, news: dict[str, Any]) -> Checked:
     """Validates ``news`` with the rules' model: one failure per bad property.
 
     Values not known yet (a preview) are passed through unchecked; a name is
     generated when none is declared, unless what it hashes is not known yet.
+    A value the API does not list is a warning (:func:`not_listed`), never a failure.
     """
     raw = {k: v for k, v in news.items() if k not in HIDDEN and v is not None}
     unknown = {k for k, v in raw.items() if is_unknown(v)}
     hidden = {URN_KEY: news[URN_KEY]} if URN_KEY in news else {}
+    warnings = not_listed(rules, raw)
     try:
         model = rules.model.model_validate({k: v for k, v in raw.items() if k not in unknown})
     except ValidationError as exc:
@@ -87,16 +113,16 @@ def check_inputs(rules: InputRules, news: dict[str, Any]) -> Checked:
             if prop not in unknown:
                 failures.append(Failure(prop, _failure_reason(rules, dict(error), prop)))
         if failures:
-            return Checked({**raw, **hidden}, failures)
+            return Checked({**raw, **hidden}, failures, warnings)
         # Only values not known yet were missing: a preview; validated again at `up`.
-        return Checked({"name": UNKNOWN, **raw, **hidden})
+        return Checked({"name": UNKNOWN, **raw, **hidden}, warnings=warnings)
     inputs = {**model.model_dump(exclude_none=True), **{k: raw[k] for k in unknown}}
     if "name" not in inputs:
         if any(k in unknown for k in rules.replace):
             inputs["name"] = UNKNOWN
         else:
             inputs["name"] = rules.name_for(inputs)
-    return Checked({**inputs, **hidden})
+    return Checked({**inputs, **hidden}, warnings=warnings)
 
 
 def diff_inputs(rules: InputRules, olds: dict[str, Any], news: dict[str, Any]) -> Changes:

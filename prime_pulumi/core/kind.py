@@ -107,15 +107,29 @@ class KindOperations(ABC, Generic[SpecT, MadeT]):
         label = f"{noun} {name!r} ({id_})" if name else f"{noun} {id_}"
         return self.shown(label, outcome=outcome, name=name, id_=id_)
 
-    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> Checked:
+    def check(
+        self,
+        olds: dict[str, Any],
+        news: dict[str, Any],
+        *,
+        urn: str | None = None,
+        named: Callable[[str], str] = str,
+    ) -> Checked:
         """Validates the inputs with the kind's model; one failure per bad property.
 
         With no API key anywhere, it fails: ``pulumi preview`` then stops before
-        anything is created, with one line that says where to set the key.
+        anything is created, with one line that says where to set the key. Each
+        warning (a value the API does not list) goes to the Diagnostics of the
+        resource ``urn`` (default: the hidden input's), in the face's words (``named``).
         """
         with self.shown(self.kind.noun, outcome="Nothing was created."):
             RUNTIME.settings.require_api_key()
-            return check_inputs(self.kind.rules, news)
+            checked = check_inputs(self.kind.rules, news)
+        if checked.warnings:
+            row = RUNTIME.progress(urn or urn_of(news))
+            for warning in checked.warnings:
+                row.diagnose(named(warning.reason))
+        return checked
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> Changes:
         """Which declared inputs changed, and whether that replaces the resource."""

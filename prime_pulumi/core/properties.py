@@ -1,9 +1,10 @@
 """What every resource of ours shares in its properties: input marks, hidden keys, names.
 
 A resource's inputs are one pydantic model whose fields carry marks
-(:class:`Secret`, :class:`InPlace`, :class:`Internal`); :class:`InputRules`
-derives from those marks which inputs a user may declare, which replace the
-resource and which change in place. ``core/checks.py`` runs Check
+(:class:`Secret`, :class:`InPlace`, :class:`Internal`, :class:`Known`);
+:class:`InputRules` derives from those marks which inputs a user may declare,
+which replace the resource, which change in place and which are checked against
+the values the API lists. ``core/checks.py`` runs Check
 and Diff from these rules, for every kind alike.
 """
 
@@ -14,6 +15,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel
@@ -29,6 +31,17 @@ class InPlace:
 
 class Internal:
     """Marks an input that prime-pulumi sets itself; users never declare or see it."""
+
+
+class Known:
+    """Marks an input whose values the API's document enumerates (``Known(GpuType)``).
+
+    A value outside them is kept, since a newer API may know it, but Check warns
+    of it and names the closest known value.
+    """
+
+    def __init__(self, values: type[StrEnum]) -> None:
+        self.values = values
 
 
 #: Where the engine carries the pickled provider, in inputs and outputs alike.
@@ -81,6 +94,8 @@ class InputRules:
     replace: tuple[str, ...] = field(init=False)
     #: Inputs that are secret in state and outputs.
     secret: tuple[str, ...] = field(init=False)
+    #: Inputs checked against the values the API lists, each with those values.
+    known: tuple[tuple[str, type[StrEnum]], ...] = field(init=False)
 
     def __post_init__(self) -> None:
         internal = marked(self.model, Internal)
@@ -92,6 +107,13 @@ class InputRules:
         object.__setattr__(self, "update", update)
         object.__setattr__(self, "replace", tuple(k for k in user if k not in update))
         object.__setattr__(self, "secret", marked(self.model, Secret))
+        known = (
+            (name, meta.values)
+            for name, info in self.model.model_fields.items()
+            for meta in info.metadata
+            if isinstance(meta, Known)
+        )
+        object.__setattr__(self, "known", tuple(known))
 
     def inputs_of(self, props: dict[str, Any]) -> dict[str, Any]:
         """The declared inputs among a resource's properties (outputs and hidden ones dropped)."""

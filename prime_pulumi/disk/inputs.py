@@ -13,8 +13,15 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from prime_pulumi.client import CreateDiskRequest, DiskSpec, ProviderSpec, TeamSpec
-from prime_pulumi.client.models import Region
-from prime_pulumi.core.properties import InPlace, InputRules, Internal, generated_name, same_named
+from prime_pulumi.client.enums import ProviderType, Region
+from prime_pulumi.core.properties import (
+    InPlace,
+    InputRules,
+    Internal,
+    Known,
+    generated_name,
+    same_named,
+)
 from prime_pulumi.disk.offers import DiskOffer
 
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -39,7 +46,7 @@ class DiskInputs(BaseModel):
     name: Annotated[DiskName | None, InPlace()] = None
     """The disk's name. Default: the resource name, ``-`` and 7 hex characters. Changes in
     place (a rename)."""
-    provider_type: NonEmpty | None = None
+    provider_type: Annotated[NonEmpty | None, Known(ProviderType)] = None
     """The cloud provider (the API's ``provider.type``), for example ``runpod``; with
     ``data_center_id``, the disk goes exactly there. Else a constraint, or taken from the
     chosen offer."""
@@ -54,7 +61,7 @@ class DiskInputs(BaseModel):
     team_id: NonEmpty | None = None
     """The team that owns and pays for the disk. Default: ``prime:teamId`` /
     ``PRIME_TEAM_ID``."""
-    regions: list[Region] | None = Field(default=None, min_length=1)
+    regions: Annotated[list[NonEmpty] | None, Known(Region)] = Field(default=None, min_length=1)
     """Regions the chosen disk offer may be in (the regions of a ``Pod``)."""
     ready_timeout: Annotated[float, InPlace()] = Field(default=600.0, gt=0, allow_inf_nan=False)
     """Seconds to wait until the disk is ``ACTIVE``. Default 600 (disks are usually

@@ -138,9 +138,15 @@ class PrimeProvider(provider_pb2_grpc.ResourceProviderServicer):
     ) -> provider_pb2.CheckResponse:
         kind = _kind(request.type, request.urn, context)
         news = {**_in(kind, request.news), "auto_name_seed": name_seed(request.urn)}
-        with _answered(context):
-            checked = kind.check(_in(kind, request.olds), news)
         names = kind.kind.rules.model.model_fields
+        with _answered(context):
+            # The URN goes apart, not among the inputs: they are what the engine stores.
+            checked = kind.check(
+                _in(kind, request.olds),
+                news,
+                urn=request.urn,
+                named=lambda text: camel_in_text(text, names),
+            )
         failures = [
             provider_pb2.CheckFailure(
                 property=camel(f.property), reason=camel_in_text(f.reason, names)

@@ -11,16 +11,17 @@ and the resource use (:data:`USER_INPUTS`, :data:`REPLACE_INPUTS`,
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from prime_pulumi.client import CreatePodRequest, EnvVar, PodSpec, ProviderSpec, TeamSpec
-from prime_pulumi.client.models import Region
+from prime_pulumi.client.enums import GpuSocket, GpuType, Image, ProviderType, Region, SecurityType
 from prime_pulumi.core.properties import (
     InPlace,
     InputRules,
     Internal,
+    Known,
     Secret,
     generated_name,
     same_named,
@@ -40,16 +41,17 @@ class PodInputs(BaseModel):
         extra="forbid", str_strip_whitespace=True, use_attribute_docstrings=True
     )
 
-    gpu_type: NonEmpty
-    """Required. The GPU type, for example ``H100_80GB``."""
+    gpu_type: Annotated[NonEmpty, Known(GpuType)]
+    """Required. The GPU type, for example ``H100_80GB``; one the API does not list gets a
+    warning naming the closest (for ``H100``, ``H100_80GB``)."""
     gpu_count: int = Field(ge=1, le=1024)
     """Required. The number of GPUs, at least 1."""
     cloud_id: NonEmpty | None = None
     """An offer's id (its ``cloudId``, see ``get_gpu_offers``); left out, create chooses the
     cheapest matching offer."""
-    socket: NonEmpty | None = None
+    socket: Annotated[NonEmpty | None, Known(GpuSocket)] = None
     """The GPU socket, for example ``PCIe`` or ``SXM5``: a constraint, or taken from the offer."""
-    provider_type: NonEmpty | None = None
+    provider_type: Annotated[NonEmpty | None, Known(ProviderType)] = None
     """The cloud provider (the API's ``provider.type``), for example ``runpod``: a
     constraint, or taken from the offer."""
     name: NonEmpty | None = None
@@ -61,18 +63,18 @@ class PodInputs(BaseModel):
     """The number of vCPUs, at least 1."""
     memory: int | None = Field(default=None, ge=1)
     """Memory in GB, at least 1."""
-    image: NonEmpty | None = None
+    image: Annotated[NonEmpty | None, Known(Image)] = None
     """The image, for example ``ubuntu_22_cuda_12``, or ``custom_template`` with
-    ``custom_template_id``."""
+    ``custom_template_id``; one the API does not list gets a warning naming the closest."""
     custom_template_id: NonEmpty | None = None
     """The template of ``image="custom_template"``."""
     data_center_id: NonEmpty | None = None
     """The offer's data center: a constraint, or taken from the offer."""
     country: NonEmpty | None = None
     """The offer's country: a constraint, or taken from the offer."""
-    security: Literal["secure_cloud", "community_cloud"] | None = None
+    security: Annotated[NonEmpty | None, Known(SecurityType)] = None
     """``secure_cloud`` or ``community_cloud``."""
-    regions: list[Region] | None = Field(default=None, min_length=1)
+    regions: Annotated[list[NonEmpty] | None, Known(Region)] = Field(default=None, min_length=1)
     """Regions an offer may be in: ``africa``, ``asia_south``, ``asia_northeast``,
     ``australia``, ``canada``, ``eu_east``, ``eu_north``, ``eu_west``, ``middle_east``,
     ``south_america``, ``united_states``."""

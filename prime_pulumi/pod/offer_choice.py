@@ -6,12 +6,13 @@ leaves ``cloud_id`` out is made from the cheapest in-stock offer that matches
 everything it declares, and if that offer is refused as unavailable, from the
 next (``creation.py`` posts them). Either way no offer above ``max_price`` is
 chosen, and when nothing matches the error says, before anything is posted,
-what the filters left out and what ``max_price`` would have to be.
+what the filters left out and what ``max_price`` would have to be, and names
+the closest GPU type the API lists when the declared one is not among them.
 """
 
 from __future__ import annotations
 
-from prime_pulumi.client import PrimeClient
+from prime_pulumi.client import GpuType, PrimeClient, UnprocessableEntityError, closest, is_known
 from prime_pulumi.pod.errors import NoOfferError
 from prime_pulumi.pod.inputs import PodInputs
 from prime_pulumi.pod.offers import GpuOffer, OfferQuery, OfferSearch, search
@@ -55,7 +56,15 @@ def offers_to_try(client: PrimeClient, spec: PodInputs, name: str) -> list[GpuOf
     # the API knows where the disks are, so their filter is always its.
     disks = tuple(spec.disks or ())
     ask = OfferQuery(gpu_type=spec.gpu_type, gpu_count=spec.gpu_count, in_stock=False, disks=disks)
-    found = search(client, query_of(spec), ask=ask)
+    try:
+        found = search(client, query_of(spec), ask=ask)
+    except UnprocessableEntityError as error:
+        # The document's filter takes only the GPU types it lists: a 422 for another one.
+        unknown = _unknown_gpu_type(spec)
+        if not unknown:
+            raise
+        message = f"Pod {name!r}: the API refuses to list offers of {spec.gpu_type}.{unknown}"
+        raise NoOfferError(message + " Nothing was posted.", pod_name=name, pod_id=None) from error
     if not found.matches:
         raise NoOfferError(_nothing_matches(found, spec, name), pod_name=name, pod_id=None)
     return list(found.matches[:MAX_OFFERS_TRIED])
@@ -97,7 +106,8 @@ def _nothing_matches(found: OfferSearch, spec: PodInputs, name: str) -> str:
         wanted += f" in the data center of disks {', '.join(spec.disks)}"
     total = sum(found.excluded.values())
     if not total:
-        return f"Pod {name!r}: the API lists no offer of {wanted}. Nothing was posted."
+        unknown = _unknown_gpu_type(spec)
+        return f"Pod {name!r}: the API lists no offer of {wanted}.{unknown} Nothing was posted."
     reasons = ", ".join(
         f"{count} {_WHY[reason]}" for reason, count in found.excluded.most_common() if count
     )
@@ -112,3 +122,13 @@ def _nothing_matches(found: OfferSearch, spec: PodInputs, name: str) -> str:
             f"{over.price_hr:g} to take it."
         )
     return message + " Nothing was posted."
+
+
+def _unknown_gpu_type(spec: PodInputs) -> str:
+    """A sentence naming the closest GPU type the API lists, when ``gpu_type`` is not one."""
+    if is_known(spec.gpu_type, GpuType):
+        return ""
+    return (
+        f" {spec.gpu_type!r} is not a GPU type the API lists; the closest is "
+        f"{closest(spec.gpu_type, GpuType)!r}."
+    )

@@ -28,7 +28,8 @@ class PodArgs:
     """
 
     gpu_type: Input[str]
-    """Required. The GPU type, for example ``H100_80GB``."""
+    """Required. The GPU type, for example ``H100_80GB``; one the API does not list gets a
+    warning naming the closest (for ``H100``, ``H100_80GB``)."""
     gpu_count: Input[int]
     """Required. The number of GPUs, at least 1."""
     cloud_id: Input[str] | None = None
@@ -51,7 +52,7 @@ class PodArgs:
     """Memory in GB, at least 1."""
     image: Input[str] | None = None
     """The image, for example ``ubuntu_22_cuda_12``, or ``custom_template`` with
-    ``custom_template_id``."""
+    ``custom_template_id``; one the API does not list gets a warning naming the closest."""
     custom_template_id: Input[str] | None = None
     """The template of ``image="custom_template"``."""
     data_center_id: Input[str] | None = None

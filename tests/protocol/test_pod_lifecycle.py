@@ -47,7 +47,6 @@ def test_check_rejects_bad_inputs_per_property_and_calls_no_api(
         "gpu_type",
         "gpu_count",
         "disk_size",
-        "security",
         "env_vars",
         "ready_timeout",
         "colour",
@@ -55,7 +54,7 @@ def test_check_rejects_bad_inputs_per_property_and_calls_no_api(
     }
     assert by_prop["gpu_type"] == "gpu_type is required"
     assert "greater than or equal to 1" in by_prop["gpu_count"]
-    assert "'secure_cloud' or 'community_cloud'" in by_prop["security"]
+    # A security tier the API does not list is only warned of (test_enum_warnings.py).
     assert "1BAD NAME" in by_prop["env_vars"]
     assert "not an input of Pod" in by_prop["colour"]
     _, failures = provider.check({**INPUTS, "gpu_count": 1.5})
