@@ -274,7 +274,8 @@ def _plain(text: str) -> str:
 
 
 def closest(value: str, known: Iterable[str]) -> str | None:
-    """The known value a user most likely meant by ``value``; ``None`` when none is known.
+    """The known value a user most likely meant by ``value``, as a plain string; ``None``
+    when none is known.
 
     Spelled alike but for case and punctuation comes first, then one that starts
     with the other (``H100`` is ``H100_80GB``), then one that contains it, then the
@@ -296,7 +297,7 @@ def closest(value: str, known: Iterable[str]) -> str | None:
 
     best: str | None = None
     best_rank = (-1, -1.0)
-    for candidate in known:
+    for candidate in map(str, known):  # a member's plain value, never its repr in a message
         candidate_rank = rank(candidate)
         if candidate_rank > best_rank:  # strictly better: ties keep the earlier
             best, best_rank = candidate, candidate_rank
