@@ -46,8 +46,6 @@ from prime_pulumi.client.enums import (
     SecurityType,
     SortOrder,
     StockStatus,
-    closest,
-    is_known,
 )
 from prime_pulumi.client.models import (
     AttachedResource,
@@ -130,7 +128,5 @@ __all__ = [
     "StockStatus",
     "TeamSpec",
     "UnprocessableEntityError",
-    "closest",
-    "is_known",
     "resolve_settings",
 ]

@@ -12,7 +12,8 @@ the closest GPU type the API lists when the declared one is not among them.
 
 from __future__ import annotations
 
-from prime_pulumi.client import GpuType, PrimeClient, UnprocessableEntityError, closest, is_known
+from prime_pulumi.client import GpuType, PrimeClient, UnprocessableEntityError
+from prime_pulumi.client.enums import closest, is_known
 from prime_pulumi.pod.errors import NoOfferError
 from prime_pulumi.pod.inputs import PodInputs
 from prime_pulumi.pod.offers import GpuOffer, OfferQuery, OfferSearch, search

@@ -38,9 +38,8 @@ from prime_pulumi.client import (
     SecurityType,
     SortOrder,
     StockStatus,
-    closest,
-    is_known,
 )
+from prime_pulumi.client.enums import closest, is_known
 from prime_pulumi.client.models import DiskAvailability, DiskDetails, PodStatus
 from prime_pulumi.core.checks import UNKNOWN, check_inputs
 from prime_pulumi.disk.inputs import DISK_RULES
