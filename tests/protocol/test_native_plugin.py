@@ -333,6 +333,8 @@ def test_cancel_ends_the_waits_and_leaves_nothing_billing(
         assert text.startswith(f"prime_pulumi.{noun}ProvisioningError: {noun} '"), text
         assert "the operation was cancelled (Ctrl-C)" in text and "\n" not in text
         assert "nothing is left billing" in text, text
+    # A Ctrl-C must end promptly: the failed pod's log is not read first.
+    assert "Its log ends" not in shown[0] and emulator.counts().get("pod_logs", 0) == 0
     emulator_settles = time.monotonic() + 10
     while (emulator.live_pods() or emulator.live_disks()) and time.monotonic() < emulator_settles:
         time.sleep(0.05)
