@@ -68,6 +68,8 @@ from prime_pulumi.client.models import (
     PodDetails,
     PodHistoryEntry,
     PodHistoryPage,
+    PodLogLine,
+    PodLogs,
     PodPage,
     PodStatus,
     PodStatusList,
@@ -219,6 +221,32 @@ class PrimeClient:
     def list_pod_history(self, *, page_size: int = PODS_PAGE_LIMIT) -> list[PodHistoryEntry]:
         """All terminated pods (follows the pagination to the end)."""
         return list(self.iter_pod_history(page_size=page_size))
+
+    def pod_logs(
+        self,
+        pod_id: str,
+        *,
+        tail: int | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        retry: bool = True,
+    ) -> list[PodLogLine]:
+        """The last ``tail`` lines of a pod's log (the API's default: 100), oldest first.
+
+        The API documents no shape for the answer: any plausible one is read (see
+        :class:`~prime_pulumi.client.models.PodLogs`). A pod that is gone is a
+        :class:`~prime_pulumi.client.NotFoundError`. ``timeout`` replaces the client's
+        for this call, and ``retry=False`` makes one attempt only: for a caller whose
+        read must not hold up what comes next (a failed pod's cleanup).
+        """
+        path = f"{API_V1}/pods/{_segment(pod_id)}/log"
+        params = None if tail is None else {"tail": tail}
+        retryable = is_transient if retry else _never
+        response = self._request("GET", path, params=params, retryable=retryable, timeout=timeout)
+        try:
+            body: Any = response.json()
+        except ValueError:  # not JSON: plain text is a plausible answer too
+            body = response.text
+        return PodLogs.model_validate(body).lines
 
     # ------------------------------------------------------------ disks
 
@@ -477,14 +505,20 @@ class PrimeClient:
         retryable: Retryable,
         params: Mapping[str, Any] | None = None,
         json: Any = None,
+        timeout: httpx.Timeout | float | None = None,
     ) -> httpx.Response:
-        """Sends one call, retrying while ``retryable`` says so, within attempts and budget."""
+        """Sends one call, retrying while ``retryable`` says so, within attempts and budget.
+
+        ``timeout`` replaces the client's for this call's requests.
+        """
         attempt = 0
 
         def send() -> httpx.Response:
             nonlocal attempt
             attempt += 1
-            return self._send_once(method, path, params=params, json=json, attempt=attempt)
+            return self._send_once(
+                method, path, params=params, json=json, attempt=attempt, timeout=timeout
+            )
 
         return self._retry_policy.call(send, retryable)
 
@@ -496,6 +530,7 @@ class PrimeClient:
         params: Mapping[str, Any] | None,
         json: Any,
         attempt: int,
+        timeout: httpx.Timeout | float | None = None,
     ) -> httpx.Response:
         key = self.settings.api_key.get_secret_value()
         headers = {"Authorization": f"Bearer {key}", "Accept": "application/json"}
@@ -506,7 +541,7 @@ class PrimeClient:
                 params=params,
                 json=json,
                 headers=headers,
-                timeout=self._timeout,
+                timeout=self._timeout if timeout is None else timeout,
             )
         except httpx.TransportError as exc:
             # Not chained: httpx stays inside the client, and the error says what happened.
@@ -532,6 +567,11 @@ DatedT = TypeVar("DatedT", bound=_Dated)
 def _oldest_first(found: Iterable[DatedT]) -> list[DatedT]:
     """``found`` sorted by creation time, those without one last."""
     return sorted(found, key=lambda item: (item.created_at is None, item.created_at or 0))
+
+
+def _never(exc: BaseException) -> bool:
+    """A call made once: no failure is worth another attempt."""
+    return False
 
 
 def _segment(value: str) -> str:

@@ -21,6 +21,7 @@ from pydantic import (
     ConfigDict,
     Field,
     SecretStr,
+    TypeAdapter,
     field_serializer,
     model_validator,
 )
@@ -384,6 +385,11 @@ class CreatePodRequest(RequestBody):
     provider: ProviderSpec
     disks: list[str] | None = None
     team: TeamSpec | None = None
+    # Top-level snake case, as the published document names them (the rest is camelCase).
+    #: User ids of the team's members who may use the pod.
+    team_member_ids: list[str] | None = Field(default=None, alias="team_member_ids")
+    #: Every member of the team may use the pod (the API's default: false).
+    shared_with_team: bool | None = Field(default=None, alias="shared_with_team")
 
 
 class DiskSpec(RequestModel):
@@ -575,3 +581,86 @@ class ClusterEnvelope(APIModel):
 
     data: ClusterDetails
     status: str | None = None
+
+
+# ---------------------------------------------------------------- pod logs
+
+#: Where an answer of the log endpoint may hold its lines (the document gives it no schema).
+_LOG_LIST_KEYS = ("logs", "data", "items", "lines", "log", "entries")
+#: Where one line of it may hold its text, and its time.
+_LOG_TEXT_KEYS = ("message", "msg", "log", "line", "text")
+_LOG_TIME_KEYS = ("timestamp", "time", "ts", "createdAt", "created_at")
+_LOG_TIME: TypeAdapter[datetime] = TypeAdapter(datetime)
+
+
+def _log_entry(item: Any) -> dict[str, Any]:
+    """One line of a log answer as ``{"message", "timestamp"}``, whatever its shape."""
+    if not isinstance(item, dict):
+        return {"message": "" if item is None else str(item)}
+    text = next((item[k] for k in _LOG_TEXT_KEYS if item.get(k) is not None), None)
+    stamp = next((item[k] for k in _LOG_TIME_KEYS if item.get(k) is not None), None)
+    if text is None:  # an object of unknown shape: its whole text is better than nothing
+        text = ", ".join(f"{k}={v}" for k, v in item.items() if k not in _LOG_TIME_KEYS)
+    return {"message": str(text), "timestamp": stamp}
+
+
+def _log_entries(body: Any) -> list[dict[str, Any]]:
+    """The lines of a log answer: text, a list, or an object holding either."""
+    if body is None:
+        return []
+    if isinstance(body, str):
+        return [{"message": line} for line in body.splitlines() if line.strip()]
+    if isinstance(body, dict):
+        for key in _LOG_LIST_KEYS:
+            if isinstance(body.get(key), list | str):
+                return _log_entries(body[key])
+        return [_log_entry(body)] if any(k in body for k in _LOG_TEXT_KEYS) else []
+    if isinstance(body, list | tuple):
+        return [
+            entry
+            for item in body
+            for entry in (_log_entries(item) if isinstance(item, str) else [_log_entry(item)])
+        ]
+    return [_log_entry(body)]
+
+
+def _time_or_none(value: Any) -> datetime | None:
+    """A line's time, if it reads as one; a line is never lost for an odd timestamp."""
+    if value is None or isinstance(value, datetime):
+        return value
+    try:
+        return _LOG_TIME.validate_python(value)
+    except ValueError:
+        return None
+
+
+class PodLogLine(APIModel):
+    """One line of a pod's log: its text, and its time when the API gives one."""
+
+    message: str
+    timestamp: Annotated[datetime | None, BeforeValidator(_time_or_none)] = None
+
+    def __str__(self) -> str:
+        if self.timestamp is None:
+            return self.message
+        return f"{self.timestamp.strftime('%Y-%m-%dT%H:%M:%SZ')} {self.message}"
+
+
+class PodLogs(APIModel):
+    """The answer of ``GET /api/v1/pods/{id}/log``, oldest line first.
+
+    A guess: the published document gives the answer no schema. The emulator
+    serves ``{"podId", "logs": [{"timestamp", "message"}]}``; this reads that and
+    any plausible other shape: plain text (a line each), a list of strings or of
+    objects, or an object holding one under ``logs``, ``data``, ``items``,
+    ``lines``, ``log`` or ``entries``; a line's text under ``message``, ``msg``,
+    ``log``, ``line`` or ``text``, its time under ``timestamp``, ``time``, ``ts``
+    or ``createdAt`` (a time that does not parse is left out, never the line).
+    """
+
+    lines: list[PodLogLine] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _any_shape(cls, value: Any) -> Any:
+        return {"lines": _log_entries(value)}

@@ -25,6 +25,7 @@ from prime_pulumi.core.checks import Changes, Checked, check_inputs, diff_inputs
 from prime_pulumi.core.creation import NOTHING_CREATED, CreationBase
 from prime_pulumi.core.error_display import errors_shown
 from prime_pulumi.core.errors import ResourceError
+from prime_pulumi.core.progress import RowProgress
 from prime_pulumi.core.properties import (
     CHOSEN_KEY,
     PROVIDER_KEY,
@@ -197,9 +198,10 @@ class KindOperations(ABC, Generic[SpecT, MadeT]):
 
     @abstractmethod
     def creation(
-        self, client: PrimeClient, spec: SpecT, name: str, progress: Callable[[str], None]
+        self, client: PrimeClient, spec: SpecT, name: str, progress: RowProgress
     ) -> CreationBase[SpecT, MadeT]:
-        """One create of the resource ``spec`` declares, under ``name``."""
+        """One create of the resource ``spec`` declares, under ``name``; ``progress`` is its
+        row (and its Diagnostics, for what must stay once the create is over)."""
 
     def chosen(
         self, spec: SpecT, creation: CreationBase[SpecT, MadeT], made: MadeT

@@ -2,7 +2,8 @@
 
 An :class:`EmulatorBackend` is composed of one part per API resource, each in its
 resource's ``state`` module, with its lifecycle described there: pods and their
-fates (:mod:`prime_pulumi.emulator.pods.state`), disks and their fates
+fates (:mod:`prime_pulumi.emulator.pods.state`) and their logs
+(:mod:`prime_pulumi.emulator.pods.logs`), disks and their fates
 (:mod:`prime_pulumi.emulator.disks.state`), the GPU and disk offers
 (:mod:`prime_pulumi.emulator.availability.state`), admin clusters
 (:mod:`prime_pulumi.emulator.clusters.state`), and the faults queued for the next
@@ -22,10 +23,13 @@ from prime_pulumi.emulator.availability.state import AvailabilityBackend
 from prime_pulumi.emulator.clusters.state import ClusterBackend
 from prime_pulumi.emulator.disks.state import DiskBackend
 from prime_pulumi.emulator.faults import FaultBackend
+from prime_pulumi.emulator.pods.logs import PodLogBackend
 from prime_pulumi.emulator.pods.state import PodBackend
 
 
-class EmulatorBackend(PodBackend, AvailabilityBackend, ClusterBackend, DiskBackend, FaultBackend):
+class EmulatorBackend(
+    PodBackend, PodLogBackend, AvailabilityBackend, ClusterBackend, DiskBackend, FaultBackend
+):
     """The emulated API's state and logic; the HTTP layer is a thin shell around it.
 
     Args:

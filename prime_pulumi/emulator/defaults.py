@@ -22,6 +22,8 @@ FIXTURE_PROVISION_SECONDS: Final = 0.2
 DEFAULT_PRICE_PER_GPU_HOUR: Final = 1.5
 #: Image of pods created without one.
 DEFAULT_IMAGE: Final = "ubuntu_22_cuda_12"
+#: Lines of a pod's log served when the request gives no ``tail`` (the document's default).
+DEFAULT_LOG_TAIL: Final = 100
 #: Status sent by a ``status`` fault that names none.
 DEFAULT_FAULT_STATUS: Final = 503
 #: Installation progress a pod shows once an installation failure has stopped it.

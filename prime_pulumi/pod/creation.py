@@ -28,12 +28,14 @@ from prime_pulumi.client._retries import is_transient
 from prime_pulumi.core.adoption import NameLookup
 from prime_pulumi.core.creation import NOTHING_CREATED, CreationBase
 from prime_pulumi.core.kind import Kind
+from prime_pulumi.core.progress import RowProgress
 from prime_pulumi.core.runtime import ProviderRuntime
 from prime_pulumi.core.waits import NotReadyError
 from prime_pulumi.pod.adoption import look_up
 from prime_pulumi.pod.errors import NoOfferError, PodCleanupError, PodError, PodProvisioningError
 from prime_pulumi.pod.inputs import PodInputs
 from prime_pulumi.pod.listings import listings
+from prime_pulumi.pod.logs import FailureLog, masker
 from prime_pulumi.pod.offer_choice import offers_to_try
 from prime_pulumi.pod.offers import GpuOffer, describe_offer
 from prime_pulumi.pod.ready_reads import ready_reads
@@ -61,11 +63,13 @@ class PodCreation(CreationBase[PodInputs, PodDetails]):
         spec: PodInputs,
         *,
         name: str,
-        progress: Callable[[str], None],
+        progress: RowProgress,
     ) -> None:
         super().__init__(kind, runtime, client, spec, name=name, progress=progress)
         #: The offer the pod was posted to, when the create chose it (or looked it up).
         self.chosen: GpuOffer | None = None
+        #: Where what must outlive the create goes: the resource's Diagnostics.
+        self.diagnose = progress.diagnose
 
     def delete_and_wait(self, resource_id: str) -> None:
         delete_and_wait(self.runtime, self.client, resource_id, self.progress)
@@ -233,11 +237,16 @@ class PodCreation(CreationBase[PodInputs, PodDetails]):
         created_here: bool,
         cause: BaseException,
     ) -> NoReturn:
-        """Deletes a pod that will not become ready (unless it was adopted), then raises."""
+        """Deletes a pod that will not become ready (unless it was adopted), then raises.
+
+        Its log is read first (not after a Ctrl-C, which must end promptly): its last
+        lines go to the Diagnostics and the last one into the error.
+        """
         state = failure.state
-        where = (
+        log = self._failure_log(pod.id)
+        where = masker(self._secrets())(
             f"Pod {self.name!r} ({pod.id}) did not become ready: {failure.reason}; "
-            f"it reached {state}."
+            f"it reached {state}. {log.ending()}"
         )
         if not created_here:
             outcome = "It was adopted by adopt_pod_id, so it was left as it is."
@@ -247,6 +256,19 @@ class PodCreation(CreationBase[PodInputs, PodDetails]):
         raise PodProvisioningError(
             f"{where} {outcome}", pod_id=pod.id, pod_name=self.name, state=state
         ) from cause
+
+    def _secrets(self) -> list[str]:
+        """The values of the pod's secret inputs, which no message may show."""
+        return [*(self.spec.env_vars or {}).values(), self.spec.jupyter_password or ""]
+
+    def _failure_log(self, pod_id: str) -> FailureLog:
+        """The failed pod's last log lines, sent to its Diagnostics (none after a Ctrl-C)."""
+        if self.runtime.cancellation.requested:
+            return FailureLog([], None)
+        log = FailureLog.read(self.client, pod_id, self._secrets())
+        for line in log.lines:
+            self.diagnose(f"pod log: {line}", "info")
+        return log
 
 
 def delete_and_wait(

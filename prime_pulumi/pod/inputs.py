@@ -93,6 +93,12 @@ class PodInputs(BaseModel):
     team_id: NonEmpty | None = None
     """The team that owns and pays for the pod. Default: ``prime:teamId`` /
     ``PRIME_TEAM_ID``."""
+    shared_with_team: bool | None = None
+    """Share the pod with every member of its team. Default false. The API cannot change a
+    pod's sharing, so a change replaces the pod."""
+    team_member_ids: list[NonEmpty] | None = None
+    """User ids of the team members to share the pod with. The API cannot change a pod's
+    sharing, so a change replaces the pod."""
     disks: list[NonEmpty] | None = None
     """Ids of disks to attach (``[disk.disk_id]``), mounted at ``/workspace``; without
     ``cloud_id``, only offers in the disks' data center are chosen."""
@@ -115,6 +121,13 @@ class PodInputs(BaseModel):
                 )
         return value
 
+    @field_validator("shared_with_team", "team_member_ids")
+    @classmethod
+    def _unshared_is_the_default(cls, value: bool | list[str] | None) -> bool | list[str] | None:
+        # False and [] are what the API does without them: declaring them is no change
+        # (a pod made before these inputs existed is not replaced for them).
+        return value or None
+
     def with_offer(self, offer: GpuOffer) -> PodInputs:
         """These inputs, with what they leave open filled in from ``offer``."""
         filled = {key: getattr(offer, key) for key in OFFER_FILLS if getattr(self, key) is None}
@@ -136,6 +149,8 @@ class PodInputs(BaseModel):
             provider=ProviderSpec(type=self.provider_type),
             disks=self.disks,
             team=TeamSpec(team_id=self.team_id) if self.team_id else None,
+            team_member_ids=self.team_member_ids,
+            shared_with_team=self.shared_with_team,
         )
 
 

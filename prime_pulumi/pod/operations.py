@@ -9,12 +9,12 @@ process's ``RUNTIME``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from prime_pulumi.client import NotFoundError, PodDetails, PodState, PrimeClient, PrimeError
 from prime_pulumi.core.checks import Changes, is_unknown
 from prime_pulumi.core.kind import Kind, KindOperations, Live
+from prime_pulumi.core.progress import RowProgress
 from prime_pulumi.core.properties import CHOSEN_KEY, hidden_of, urn_of
 from prime_pulumi.core.runtime import RUNTIME
 from prime_pulumi.pod.creation import PodCreation, delete_and_wait
@@ -65,7 +65,7 @@ class PodOperations(KindOperations[PodInputs, PodDetails]):
         return f"would choose offer {describe_offer(offer)}" if offer else None
 
     def creation(
-        self, client: PrimeClient, spec: PodInputs, name: str, progress: Callable[[str], None]
+        self, client: PrimeClient, spec: PodInputs, name: str, progress: RowProgress
     ) -> PodCreation:
         return PodCreation(self.kind, RUNTIME, client, spec, name=name, progress=progress)
 

@@ -79,6 +79,12 @@ class PodArgs:
     """Restart the pod when it stops. Default false."""
     team_id: Input[str] | None = None
     """The team that owns and pays for the pod. Default: ``prime:teamId`` / ``PRIME_TEAM_ID``."""
+    shared_with_team: Input[bool] | None = None
+    """Share the pod with every member of its team. Default false. The API cannot change a
+    pod's sharing, so a change replaces the pod."""
+    team_member_ids: Input[Sequence[Input[str]]] | None = None
+    """User ids of the team members to share the pod with. The API cannot change a pod's
+    sharing, so a change replaces the pod."""
     disks: Input[Sequence[Input[str]]] | None = None
     """Ids of disks to attach (``[disk.disk_id]``), mounted at ``/workspace``; without
     ``cloud_id``, only offers in the disks' data center are chosen."""
@@ -129,6 +135,8 @@ class Pod(Resource, module="prime", name="Pod"):
     ssh_key_id: Output[str | None]
     auto_restart: Output[bool]
     team_id: Output[str | None]
+    shared_with_team: Output[bool | None]
+    team_member_ids: Output[list[str] | None]
     disks: Output[list[str] | None]
     ready_timeout: Output[float]
     adopt_pod_id: Output[str | None]

@@ -79,12 +79,20 @@ def test_a_pod_body_with_every_client_field_is_read_by_the_emulator() -> None:
         auto_restart=True,
     )
     request = CreatePodRequest(
-        pod=spec, provider=ProviderSpec(type="runpod"), disks=["d"], team=TeamSpec(team_id="t")
+        pod=spec,
+        provider=ProviderSpec(type="runpod"),
+        disks=["d"],
+        team=TeamSpec(team_id="t"),
+        team_member_ids=["u"],
+        shared_with_team=True,
     )
-    read = WireCreatePodRequest.model_validate(request.to_body())
+    body = request.to_body()
+    assert body["shared_with_team"] is True and body["team_member_ids"] == ["u"]
+    read = WireCreatePodRequest.model_validate(body)
     assert read.pod.env_vars == [WireEnvVar(key="K", value="v")]
     assert read.pod.jupyter_password == "j"
     assert read.team is not None and read.team.team_id == "t"
+    assert read.shared_with_team and read.team_member_ids == ["u"]
 
 
 def test_a_disk_body_with_every_client_field_is_read_by_the_emulator() -> None:

@@ -69,6 +69,27 @@ def test_a_pod_from_create_to_history(client: PrimeClient, prime_emulator: Any) 
     assert entry.total_billed_price is not None
 
 
+def test_a_pod_s_log_and_its_sharing_through_the_client(
+    client: PrimeClient, prime_emulator: Any
+) -> None:
+    shared = request().model_copy(update={"shared_with_team": True, "team_member_ids": ["u-1"]})
+    created = client.create_pod(shared)
+    deadline = time.monotonic() + 5
+    while not client.get_pod(created.id).is_ready:
+        assert time.monotonic() < deadline, "the pod never became ready"
+        time.sleep(0.05)
+    lines = client.pod_logs(created.id)
+    assert lines[0].message.startswith("pod trainer created: 1x H100_80GB PCIe from runpod")
+    assert lines[-1].message == f"pod ready: ssh {client.get_pod(created.id).ssh_connection}"
+    assert all(line.timestamp is not None for line in lines)
+    assert client.pod_logs(created.id, tail=2) == lines[-2:]
+    (held,) = prime_emulator.backend.all_pods()
+    assert (held.shared_with_team, held.team_member_ids) == (True, ["u-1"])
+    client.delete_pod(created.id)
+    with pytest.raises(NotFoundError):
+        client.pod_logs(created.id)
+
+
 def test_status_of_many_pods_in_one_call(client: PrimeClient, prime_emulator: Any) -> None:
     ids = [client.create_pod(request(f"p{i}")).id for i in range(3)]
     before = prime_emulator.backend.request_counts().counts["pod_status"]

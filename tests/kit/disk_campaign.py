@@ -54,7 +54,8 @@ resource. The invariants, tagged as a failure names them:
     ``attached_resources``;
 (5) every error the user sees is one of ours (``prime_pulumi.<Class>``), in one
     line, names its disk or pod, and never shows the API key; progress goes only
-    to the rows of the schedule's own resources, ephemeral, without the key;
+    to the rows of the schedule's own resources, ephemeral (but a failed pod's log
+    lines, kept in its Diagnostics), without the key;
 (6) a read never keeps a disk DELETING or gone;
 
 and the concurrent lane's for pods ((a) every pod create whose disk is ACTIVE
@@ -691,7 +692,8 @@ class _Schedule(FleetSchedule):
         rows |= {URN.format(name=outcome.resource) for outcome, _, _ in self.pod_creates}
         entries = self.lane.engine.entries()
         for entry in entries:
-            if entry.urn not in rows or not entry.ephemeral:
+            # A failed pod's last log lines stay in its Diagnostics: its row's only kept lines.
+            if entry.urn not in rows or not (entry.ephemeral or entry.pod_log):
                 self._broken(f"(5) progress on another row, or kept: {entry}")
             if self.lane.api_key in entry.message:
                 self._broken("(5) progress shows the API key")

@@ -28,6 +28,11 @@ class LogEntry:
     ephemeral: bool
     severity: int
 
+    @property
+    def pod_log(self) -> bool:
+        """Whether it is a failed pod's log line, kept in the pod's Diagnostics."""
+        return not self.ephemeral and self.message.startswith("pod log: ")
+
 
 class FakeEngine(engine_pb2_grpc.EngineServicer):
     """Serves ``pulumirpc.Engine`` on loopback and records the log; use it as a context manager."""

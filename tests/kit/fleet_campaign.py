@@ -45,7 +45,8 @@ Then the invariants:
     been closed";
 (d) a read never keeps a pod that is DELETING or TERMINATED;
 (e) progress goes to the engine (a fake one here) only as ephemeral messages on
-    the rows of the schedule's own resources, and never shows the key;
+    the rows of the schedule's own resources (and a failed pod's log lines, kept in
+    its Diagnostics), and never shows the key;
 
 and the sequential lane's: every billing pod is tracked, no resource owns two
 pods, destroying what is tracked leaves no pod, the key is never shown or logged.
@@ -879,7 +880,8 @@ class _Schedule(FleetSchedule):
         rows = {self.provider.urn.format(name=resource) for resource in resources}
         entries = self.lane.engine.entries()
         for entry in entries:
-            if entry.urn not in rows or not entry.ephemeral:
+            # A failed pod's last log lines stay in its Diagnostics: its row's only kept lines.
+            if entry.urn not in rows or not (entry.ephemeral or entry.pod_log):
                 self._broken(f"(e) progress on another row, or kept: {entry}")
             if self.lane.api_key in entry.message:
                 self._broken("(e) progress shows the API key")

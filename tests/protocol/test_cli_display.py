@@ -16,6 +16,7 @@ from typing import Any
 
 import grpc
 import pytest
+from pulumi.runtime.proto import engine_pb2
 
 from prime_pulumi.core.properties import URN_KEY
 from prime_pulumi.core.waits import GONE
@@ -246,7 +247,44 @@ def test_a_failed_create_is_one_line_naming_the_pod_and_what_is_left(
     text = one_line(info.value)
     assert text.startswith(f"prime_pulumi.PodProvisioningError: Pod '{inputs['name']}' (")
     assert "installation failed: emulated install_failure" in text
+    # The pod's log, read before it was deleted: its last line names what failed.
+    assert "Its log ends: 'installer: ERROR: emulated install_failure'." in text
     assert text.endswith("It was deleted, so nothing is left billing.")
+    assert emulator.live_pods() == []
+    # Its last lines stay in the resource's Diagnostics, oldest first, sent before the error.
+    diagnostics = [e for e in engine.entries(POD_URN) if not e.ephemeral]
+    assert [e.severity for e in diagnostics] == [engine_pb2.INFO] * len(diagnostics)
+    assert diagnostics[0].message.startswith("pod log: ")
+    assert f"pod {inputs['name']} created" in diagnostics[0].message
+    assert diagnostics[-1].message.endswith(" installer: ERROR: emulated install_failure")
+    assert len(diagnostics) == 4  # created, provisioning, installing, failed
+
+
+def test_a_failed_pod_s_log_shows_no_secret_and_an_unreadable_one_changes_nothing(
+    emulator: EmulatorControl, engine: FakeEngine, tmp_path: Path
+) -> None:
+    echoed = f"env WANDB_API_KEY={INPUTS['env_vars']['WANDB_API_KEY']} was refused"
+    fate = {"kind": "install_failure", "message": echoed}
+    emulator.http.post("/_emulator/fates", json={"fates": [fate, {"kind": "error"}]})
+    with started(tmp_path, emulator.base_url, engine=engine.address) as provider:
+        inputs = {**checked(provider), URN_KEY: POD_URN}
+        with pytest.raises(grpc.RpcError) as masked:
+            provider.create(inputs)
+        diagnostics = [e.message for e in engine.entries(POD_URN) if not e.ephemeral]
+        engine.clear()
+        # The next failure's log cannot be read: its create ends as it would without logs.
+        emulator.fault("pod_logs", "status", status=500, times=10)
+        with pytest.raises(grpc.RpcError) as unread:
+            provider.create(inputs)
+    text = one_line(masked.value)  # one_line also holds every secret out of it
+    assert "Its log ends: 'installer: ERROR: env WANDB_API_KEY=[secret] was refused'." in text
+    assert diagnostics[-1].endswith("installer: ERROR: env WANDB_API_KEY=[secret] was refused")
+    assert not any(secret in m for m in diagnostics for secret in SECRETS)
+    text = one_line(unread.value)
+    assert "status is ERROR" in text and "Its log ends" not in text
+    assert text.endswith("It was deleted, so nothing is left billing.")
+    assert [e for e in engine.entries(POD_URN) if not e.ephemeral] == []
+    assert emulator.counts()["pod_logs"] == 2  # one attempt each: the cleanup never waits long
     assert emulator.live_pods() == []
 
 

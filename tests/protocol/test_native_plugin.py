@@ -178,6 +178,23 @@ def test_custom_timeouts_shorten_the_wait(plugin: PluginProcess, emulator: Emula
     assert [p["id"] for p in emulator.pods() if p["status"] != "TERMINATED"] == []
 
 
+def test_a_pod_shared_with_its_team_reaches_the_api_so(
+    plugin: PluginProcess, emulator: EmulatorControl
+) -> None:
+    urn = POD_URN.format(name="shared")
+    sharing = {"sharedWithTeam": True, "teamMemberIds": ["user-a"]}
+    checked = _check(plugin, {**POD, **sharing}, urn)
+    assert list(checked.failures) == []
+    created = plugin.stub.Create(provider_pb2.CreateRequest(urn=urn, properties=checked.inputs))
+    (held,) = [p for p in emulator.pods() if p["id"] == created.id]
+    assert (held["sharedWithTeam"], held["teamMemberIds"]) == (True, ["user-a"])
+    assert {k: plain(created.properties)[k] for k in sharing} == sharing
+    plugin.stub.Delete(
+        provider_pb2.DeleteRequest(id=created.id, urn=urn, properties=created.properties)
+    )
+    assert emulator.live_pods() == []
+
+
 def test_a_disk_is_served_by_the_same_process(
     plugin: PluginProcess, emulator: EmulatorControl
 ) -> None:
@@ -316,6 +333,8 @@ def test_cancel_ends_the_waits_and_leaves_nothing_billing(
         assert text.startswith(f"prime_pulumi.{noun}ProvisioningError: {noun} '"), text
         assert "the operation was cancelled (Ctrl-C)" in text and "\n" not in text
         assert "nothing is left billing" in text, text
+    # A Ctrl-C must end promptly: the failed pod's log is not read first.
+    assert "Its log ends" not in shown[0] and emulator.counts().get("pod_logs", 0) == 0
     emulator_settles = time.monotonic() + 10
     while (emulator.live_pods() or emulator.live_disks()) and time.monotonic() < emulator_settles:
         time.sleep(0.05)

@@ -146,14 +146,23 @@ def test_a_pod_deleted_out_of_band_is_read_as_gone(
 
 
 @pytest.mark.parametrize(
-    ("fate", "reason"),
+    ("fate", "reason", "last_line"),
     [
-        ("install_failure", "installation failed: emulated install_failure"),
-        ("error", "status is ERROR"),
+        (
+            "install_failure",
+            "installation failed: emulated install_failure",
+            "installer: ERROR: emulated install_failure",
+        ),
+        ("error", "status is ERROR", "provider: ERROR: emulated error"),
     ],
 )
-def test_a_failed_install_is_one_line_naming_the_pod_and_leaves_none(
-    plugin: PluginProcess, emulator: EmulatorControl, engine: FakeEngine, fate: str, reason: str
+def test_a_failed_install_is_one_line_naming_the_pod_and_its_last_log_line_and_leaves_none(
+    plugin: PluginProcess,
+    emulator: EmulatorControl,
+    engine: FakeEngine,
+    fate: str,
+    reason: str,
+    last_line: str,
 ) -> None:
     urn = POD_URN.format(name=f"doomed-{fate}")
     emulator.fates(fate)
@@ -164,7 +173,13 @@ def test_a_failed_install_is_one_line_naming_the_pod_and_leaves_none(
     shown = info.value.details() or ""
     assert shown.startswith(f"prime_pulumi.PodProvisioningError: Pod '{name}' ("), shown
     assert reason in shown and shown.endswith("It was deleted, so nothing is left billing.")
+    assert f"Its log ends: {last_line!r}." in shown
     assert "\n" not in shown and "Traceback" not in shown
     assert API_KEY not in shown
     assert emulator.live_pods() == []
-    assert all(e.ephemeral and API_KEY not in e.message for e in engine.entries(urn))
+    assert all(API_KEY not in e.message for e in engine.entries(urn))
+    # The pod's last log lines, read before its deletion, stay in its Diagnostics.
+    kept = [e.message for e in engine.entries(urn) if not e.ephemeral]
+    assert kept[0].startswith("pod log: ") and f"pod {name} created" in kept[0]
+    assert kept[-1].endswith(f" {last_line}")
+    assert emulator.counts()["pod_logs"] == 1

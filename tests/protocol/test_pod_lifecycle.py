@@ -193,6 +193,22 @@ def test_a_transient_installation_failure_is_waited_out(
     assert [p["id"] for p in emulator.live_pods()] == [pod_id]
 
 
+def test_a_pod_shared_with_its_team_is_posted_so_and_a_change_of_sharing_replaces_it(
+    provider: ProviderProcess, emulator: EmulatorControl
+) -> None:
+    inputs = checked(provider, shared_with_team=True, team_member_ids=["user-a", "user-b"])
+    pod_id, outs = provider.create(inputs)
+    (held,) = [p for p in emulator.pods() if p["id"] == pod_id]
+    assert (held["sharedWithTeam"], held["teamMemberIds"]) == (True, ["user-a", "user-b"])
+    assert (outs["shared_with_team"], outs["team_member_ids"]) == (True, ["user-a", "user-b"])
+    unshared = checked(provider, team_member_ids=["user-a", "user-b"])
+    diff = provider.diff(pod_id, outs, unshared)
+    # The generated name hashes the inputs, so the replacement gets a name of its own.
+    assert sorted(diff.replaces) == ["name", "shared_with_team"]
+    provider.delete(pod_id, outs)
+    assert emulator.live_pods() == []
+
+
 def test_a_pod_past_its_deadline_is_deleted(
     provider: ProviderProcess, emulator: EmulatorControl
 ) -> None:

@@ -16,6 +16,7 @@ from prime_pulumi.pod.inputs import (
     SECRET_INPUTS,
     UPDATE_INPUTS,
     USER_INPUTS,
+    PodInputs,
     auto_name,
 )
 from prime_pulumi.pod.outputs import OUTPUT_NAMES
@@ -86,3 +87,21 @@ def test_a_generated_name_never_changes_for_a_pod_declared_as_before() -> None:
     }
     assert auto_name("org/p/s/trainer", declared) == "trainer-bb02bdf"  # as before offers
     assert auto_name("org/p/s/trainer", {**declared, "regions": ["canada"]}) != "trainer-bb02bdf"
+
+
+def test_sharing_goes_top_level_in_snake_case_and_unshared_is_the_default() -> None:
+    base = {"gpu_type": "H100_80GB", "gpu_count": 1, "cloud_id": "c", "socket": "PCIe"}
+    base["provider_type"] = "runpod"
+    shared = PodInputs.model_validate({**base, "shared_with_team": True, "team_member_ids": ["u"]})
+    body = shared.to_create_request("trainer-1").to_body()
+    assert (body["shared_with_team"], body["team_member_ids"]) == (True, ["u"])
+    assert "sharedWithTeam" not in body and "shared_with_team" not in body["pod"]
+    # Declaring what the API does anyway is no input at all: no replacement, no new name.
+    unshared = PodInputs.model_validate({**base, "shared_with_team": False, "team_member_ids": []})
+    assert unshared == PodInputs.model_validate(base)
+    assert "shared_with_team" not in unshared.to_create_request("trainer-1").to_body()
+    checked = PodProvider().check({}, {**base, "shared_with_team": False})
+    assert "shared_with_team" not in checked.inputs
+    assert checked.inputs["name"] == PodProvider().check({}, base).inputs["name"]
+    diff = PodProvider().diff("p1", checked.inputs, {**checked.inputs, "shared_with_team": True})
+    assert diff.replaces == ["shared_with_team"]

@@ -8,6 +8,7 @@ API routes (the names key request counts and faults):
 - ``create_pod``: ``POST /api/v1/pods/``
 - ``delete_pod``: ``DELETE /api/v1/pods/{pod_id}``
 - ``pod_history``: ``GET /api/v1/pods/history?offset=&limit=&sort_by=&sort_order=``
+- ``pod_logs``: ``GET /api/v1/pods/{pod_id}/log?tail=`` (see :mod:`prime_pulumi.emulator.pods.logs`)
 
 Pods, their lifecycle and fates are described in :mod:`prime_pulumi.emulator.pods.state`.
 
@@ -50,6 +51,7 @@ from prime_pulumi.emulator.pods.wire import (
     SortOrder,
     WireCreatePodRequest,
     WirePod,
+    WirePodLogs,
     WirePodStatusList,
 )
 from prime_pulumi.emulator.wire import QueuedFates
@@ -122,6 +124,14 @@ def add_routes(routes: Routes, backend: EmulatorBackend) -> None:
         A repeated DELETE while the pod is DELETING answers the same.
         """
         return backend.delete_pod(pod_id)
+
+    @routes.api(PodRoute.pod_logs, 404, route_class=_PodIdRoute)
+    async def pod_logs(pod_id: PodId, tail: int | None = None) -> WirePodLogs:
+        """The last ``tail`` lines of a pod's log (100 by default), oldest first.
+
+        The document gives the answer no schema: its shape is our guess.
+        """
+        return backend.pod_logs(pod_id, tail)
 
     @routes.control("POST", "fates", "queue_fates")
     async def queue_fates(queue: FateQueue) -> QueuedFates:

@@ -114,6 +114,9 @@ class PodRecord:
     deleting: _Phase | None = None
     terminated: float | None = None
     failure: _Phase | None = None  # set by fail_pod: the pod stays in this phase
+    # Sharing, as the create asked for it; the API's pod shows neither, the control view does.
+    shared_with_team: bool = False
+    team_member_ids: tuple[str, ...] = ()
 
     def gone(self, now: float) -> bool:
         """Whether the pod is terminated at ``now``: deleted, and its deletion over."""
@@ -285,6 +288,8 @@ class PodBackend(BackendCore):
                 provision_seconds=self._provision_seconds,
                 created=now,
                 serial=serial,
+                shared_with_team=request.shared_with_team,
+                team_member_ids=tuple(request.team_member_ids or ()),
             )
             self._pods.add(record)
             self._disks.attach(mounted, pod_id)
@@ -433,7 +438,11 @@ class PodBackend(BackendCore):
             else None
         )
         return EmulatedPod(
-            **dict(self._pod(record, now)), terminated_at=terminated, fate=record.fate.kind
+            **dict(self._pod(record, now)),
+            terminated_at=terminated,
+            fate=record.fate.kind,
+            shared_with_team=record.shared_with_team,
+            team_member_ids=list(record.team_member_ids),
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import unique
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from prime_pulumi.emulator.wire import (
     ApiRoute,
@@ -29,6 +29,7 @@ class PodRoute(ApiRoute):
     create_pod = ("POST", "/api/v1/pods/")
     delete_pod = ("DELETE", "/api/v1/pods/{pod_id}")
     pod_history = ("GET", "/api/v1/pods/history")
+    pod_logs = ("GET", "/api/v1/pods/{pod_id}/log")
 
 
 InstallationStatus = Literal["PENDING", "ACTIVE", "FINISHED", "ERROR", "TERMINATED"]
@@ -135,6 +136,20 @@ class WirePodStatusList(Wire):
     data: list[WirePodStatus]
 
 
+class WirePodLogLine(Wire):
+    """One line of a pod's log (our guess at the shape: the document gives none)."""
+
+    timestamp: str
+    message: str
+
+
+class WirePodLogs(Wire):
+    """What ``GET /api/v1/pods/{id}/log`` answers: the pod's last lines, oldest first."""
+
+    pod_id: str
+    logs: list[WirePodLogLine]
+
+
 class DeletedPod(Wire):
     """What ``DELETE /api/v1/pods/{id}`` returns."""
 
@@ -204,12 +219,27 @@ class WirePodSpec(WireBody):
 
 
 class WireCreatePodRequest(WireBody):
-    """The body of ``POST /api/v1/pods/``; top-level extras (sharing flags) are ignored."""
+    """The body of ``POST /api/v1/pods/``; other top-level keys are ignored.
+
+    The sharing flags are top-level snake case in the published document
+    (``shared_with_team``, ``team_member_ids``); the official client sends
+    ``sharedWithTeam`` and ``teamMemberIds``: both are read.
+    """
 
     pod: WirePodSpec
     provider: WireProviderSpec
     disks: list[str] | None = None
     team: WireTeamSpec | None = None
+    team_member_ids: list[str] | None = Field(
+        default=None,
+        alias="team_member_ids",
+        validation_alias=AliasChoices("team_member_ids", "teamMemberIds"),
+    )
+    shared_with_team: bool = Field(
+        default=False,
+        alias="shared_with_team",
+        validation_alias=AliasChoices("shared_with_team", "sharedWithTeam"),
+    )
 
 
 # --- control (/_emulator) ---------------------------------------------------
@@ -242,10 +272,12 @@ class PodFailure(Control):
 
 
 class EmulatedPod(WirePod):
-    """A pod as the emulator holds it, active or terminated, with its fate."""
+    """A pod as the emulator holds it, active or terminated, with its fate and its sharing."""
 
     terminated_at: str | None
     fate: FateKind
+    shared_with_team: bool
+    team_member_ids: list[str]
 
 
 class EmulatedPods(Wire):
