@@ -49,7 +49,10 @@ from prime_pulumi.client.models import (
     ProviderSpec,
     ResourceOffer,
     SSHKey,
+    SshKeyDetails,
+    SshKeyPrimaryResult,
     TeamSpec,
+    UploadSshKeyRequest,
 )
 
 __all__ = [
@@ -93,7 +96,10 @@ __all__ = [
     "RateLimitError",
     "ResourceOffer",
     "SSHKey",
+    "SshKeyDetails",
+    "SshKeyPrimaryResult",
     "TeamSpec",
     "UnprocessableEntityError",
+    "UploadSshKeyRequest",
     "resolve_settings",
 ]

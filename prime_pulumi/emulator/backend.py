@@ -5,7 +5,8 @@ resource's ``state`` module, with its lifecycle described there: pods and their
 fates (:mod:`prime_pulumi.emulator.pods.state`), disks and their fates
 (:mod:`prime_pulumi.emulator.disks.state`), the GPU and disk offers
 (:mod:`prime_pulumi.emulator.availability.state`), admin clusters
-(:mod:`prime_pulumi.emulator.clusters.state`), and the faults queued for the next
+(:mod:`prime_pulumi.emulator.clusters.state`), the account's SSH keys
+(:mod:`prime_pulumi.emulator.ssh_keys.state`), and the faults queued for the next
 requests with the request counts (:mod:`prime_pulumi.emulator.faults`). The parts
 share keys, timing, ids and one lock (:mod:`prime_pulumi.emulator.core`): the
 backend is thread-safe, as the server answers requests on its own thread while
@@ -23,9 +24,12 @@ from prime_pulumi.emulator.clusters.state import ClusterBackend
 from prime_pulumi.emulator.disks.state import DiskBackend
 from prime_pulumi.emulator.faults import FaultBackend
 from prime_pulumi.emulator.pods.state import PodBackend
+from prime_pulumi.emulator.ssh_keys.state import SshKeyBackend
 
 
-class EmulatorBackend(PodBackend, AvailabilityBackend, ClusterBackend, DiskBackend, FaultBackend):
+class EmulatorBackend(
+    PodBackend, AvailabilityBackend, ClusterBackend, DiskBackend, SshKeyBackend, FaultBackend
+):
     """The emulated API's state and logic; the HTTP layer is a thin shell around it.
 
     Args:

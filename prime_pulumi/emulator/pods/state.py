@@ -63,6 +63,7 @@ from prime_pulumi.emulator.wire import PodStatusValue
 if TYPE_CHECKING:  # other resources' stores, only named: their modules import this one
     from prime_pulumi.emulator.availability.state import Marketplace
     from prime_pulumi.emulator.disks.state import DiskStore
+    from prime_pulumi.emulator.ssh_keys.state import SshKeyStore
 
 _FAILURE_MESSAGES: dict[str, str] = {
     "install_failure": "Installation failed: the image could not be started",
@@ -114,6 +115,7 @@ class PodRecord:
     deleting: _Phase | None = None
     terminated: float | None = None
     failure: _Phase | None = None  # set by fail_pod: the pod stays in this phase
+    ssh_key_id: str | None = None  # the key it was made with: the API's pod does not say
 
     def gone(self, now: float) -> bool:
         """Whether the pod is terminated at ``now``: deleted, and its deletion over."""
@@ -195,6 +197,7 @@ class PodBackend(BackendCore):
     _pods: PodStore
     _offers: Marketplace  # a pod is made from an offer, at its price
     _disks: DiskStore  # a pod mounts the disks its create names
+    _ssh_keys: SshKeyStore  # a pod is made with the key its create names, or the primary
 
     def _forget(self) -> None:
         super()._forget()
@@ -239,7 +242,8 @@ class PodBackend(BackendCore):
         more than ``maxPrice``. A ``cloudId`` that is no offer makes a pod at a default price.
         The top-level ``disks`` are attached to it (see :mod:`prime_pulumi.emulator.disks.state`
         for when they are refused); the pod's place is its offer's data center, else its
-        ``dataCenterId``.
+        ``dataCenterId``. It is made with the SSH key ``sshKeyId`` names (404 when unknown),
+        else the primary key (:mod:`prime_pulumi.emulator.ssh_keys.state`).
         """
         spec = request.pod
         with self._lock:
@@ -255,6 +259,7 @@ class PodBackend(BackendCore):
             now = self._clock()
             place = offer.data_center if offer else spec.data_center_id
             mounted = self._disks.attachable(request.disks or (), place, now)
+            ssh_key_id = self._ssh_keys.for_pod(spec.ssh_key_id)
             serial = self._next_serial("pod")
             pod_id = self._derive_id("pod", serial)
             record = PodRecord(
@@ -285,6 +290,7 @@ class PodBackend(BackendCore):
                 provision_seconds=self._provision_seconds,
                 created=now,
                 serial=serial,
+                ssh_key_id=ssh_key_id,
             )
             self._pods.add(record)
             self._disks.attach(mounted, pod_id)
@@ -433,7 +439,10 @@ class PodBackend(BackendCore):
             else None
         )
         return EmulatedPod(
-            **dict(self._pod(record, now)), terminated_at=terminated, fate=record.fate.kind
+            **dict(self._pod(record, now)),
+            terminated_at=terminated,
+            fate=record.fate.kind,
+            ssh_key_id=record.ssh_key_id,
         )
 
 

@@ -242,10 +242,12 @@ class PodFailure(Control):
 
 
 class EmulatedPod(WirePod):
-    """A pod as the emulator holds it, active or terminated, with its fate."""
+    """A pod as the emulator holds it, active or terminated, with its fate and the SSH key
+    it was made with (the API's pod does not show it)."""
 
     terminated_at: str | None
     fate: FateKind
+    ssh_key_id: str | None = None
 
 
 class EmulatedPods(Wire):
