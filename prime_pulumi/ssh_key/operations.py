@@ -47,12 +47,19 @@ class SshKeyOperations(KindOperations[SshKeyInputs, SshKeyDetails]):
 
     def read(self, id_: str, props: dict[str, Any]) -> Live | None:
         """The key as the account lists it; a key no longer listed is ``None`` (refresh
-        then drops it from the stack, and the next ``up`` uploads it again)."""
+        then drops it from the stack, and the next ``up`` uploads it again).
+
+        An import (no properties yet) recovers the inputs from the key: its public key,
+        its name, and whether it is primary.
+        """
         with self.shown_for(id_, props, "The key was left as it is."), RUNTIME.lease() as client:
             key = next((k for k in client.iter_ssh_keys() if k.id == id_), None)
         if key is None:
             return None
-        outputs = ssh_key_properties(key, SSH_KEY_RULES.inputs_of(props))
+        inputs = SSH_KEY_RULES.inputs_of(props)
+        if "public_key" not in inputs:
+            inputs = {"public_key": key.public_key, "name": key.name, "primary": key.is_primary}
+        outputs = ssh_key_properties(key, inputs)
         return Live(key.id, {**outputs, **hidden_of(props)})
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:

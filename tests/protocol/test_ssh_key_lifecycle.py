@@ -199,6 +199,21 @@ def test_a_name_held_by_another_public_key_is_refused_and_nothing_is_uploaded(
     assert [k for k, _, _ in account(emulator)] == [other["id"]]
 
 
+def test_an_import_recovers_the_inputs_from_the_key(
+    keys: ProviderProcess, emulator: EmulatorControl
+) -> None:
+    made = emulator.upload_ssh_key("laptop", public_key(0))
+    key_id, outs = keys.read(made["id"], {}, name="laptop")
+    assert key_id == made["id"]
+    assert (outs["name"], outs["public_key"], outs["primary"]) == ("laptop", public_key(0), True)
+    inputs, failures = keys.check(
+        {"name": "laptop", "public_key": public_key(0), "primary": True}, name="laptop"
+    )
+    assert failures == []
+    same = keys.diff(key_id, outs, inputs, name="laptop")
+    assert same.changes == provider_pb2.DiffResponse.DIFF_NONE, "the program as read: no change"
+
+
 def test_a_pod_declared_with_the_key_is_created_with_it(
     provider: ProviderProcess, keys: ProviderProcess, emulator: EmulatorControl
 ) -> None:
