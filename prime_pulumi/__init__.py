@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from prime_pulumi.core.errors import *  # noqa: F403
     from prime_pulumi.disk import *  # noqa: F403
     from prime_pulumi.pod import *  # noqa: F403
+    from prime_pulumi.ssh_key import *  # noqa: F403
 
 #: Where the public names are, besides the client's: each lists its own in ``__all__``.
 #: A new kind is one line here (and one above, for type checkers).
@@ -27,6 +28,7 @@ _PUBLIC = (
     "prime_pulumi.core.errors",
     "prime_pulumi.pod",
     "prime_pulumi.disk",
+    "prime_pulumi.ssh_key",
     "prime_pulumi.cluster",
 )
 

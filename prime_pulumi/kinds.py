@@ -12,9 +12,10 @@ from prime_pulumi.disk.offers import DISK_OFFERS
 from prime_pulumi.disk.operations import DISK
 from prime_pulumi.pod.offers import GPU_OFFERS
 from prime_pulumi.pod.operations import POD
+from prime_pulumi.ssh_key.operations import SSH_KEY
 
 #: Each kind's operations, in the order the schema lists them.
-KINDS: tuple[AnyKind, ...] = (POD, DISK)
+KINDS: tuple[AnyKind, ...] = (POD, DISK, SSH_KEY)
 
 #: Each data function, as the native face serves them (``prime:index:<name>``).
 FUNCTIONS: tuple[DataFunction, ...] = (CLUSTER, GPU_OFFERS, DISK_OFFERS)

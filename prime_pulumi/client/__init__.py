@@ -68,7 +68,10 @@ from prime_pulumi.client.models import (
     ProviderSpec,
     ResourceOffer,
     SSHKey,
+    SshKeyDetails,
+    SshKeyPrimaryResult,
     TeamSpec,
+    UploadSshKeyRequest,
 )
 
 __all__ = [
@@ -127,8 +130,11 @@ __all__ = [
     "SSHKey",
     "SecurityType",
     "SortOrder",
+    "SshKeyDetails",
+    "SshKeyPrimaryResult",
     "StockStatus",
     "TeamSpec",
     "UnprocessableEntityError",
+    "UploadSshKeyRequest",
     "resolve_settings",
 ]

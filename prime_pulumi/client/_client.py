@@ -7,7 +7,8 @@ dropped connection, a 5xx, an accepted answer that cannot be read), the client
 never posts again and never looks for what it may have made: it raises
 :class:`~prime_pulumi.client.CreateOutcomeUnknownError`, and the owner of the
 name looks it up. So one call of :meth:`PrimeClient.create_pod` makes at most
-one pod, and one of :meth:`PrimeClient.create_disk` at most one disk.
+one pod, one of :meth:`PrimeClient.create_disk` at most one disk, and one of
+:meth:`PrimeClient.upload_ssh_key` at most one SSH key.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from prime_pulumi.client._constants import (
     MAX_ATTEMPTS,
     PODS_PAGE_LIMIT,
     RETRY_BUDGET_SECONDS,
+    SSH_KEYS_PAGE_LIMIT,
     STATUS_BATCH_SIZE,
 )
 from prime_pulumi.client._exceptions import (
@@ -73,7 +75,11 @@ from prime_pulumi.client.models import (
     PodPage,
     PodStatus,
     PodStatusList,
+    SshKeyDetails,
+    SshKeyPage,
+    SshKeyPrimaryResult,
     TeamSpec,
+    UploadSshKeyRequest,
 )
 
 logger = logging.getLogger("prime_pulumi.client")
@@ -371,6 +377,55 @@ class PrimeClient:
     def get_cluster(self, cluster_id: str) -> ClusterDetails:
         """One cluster with its nodes and SSH keys (needs an admin API key)."""
         return self._get(f"/api/admin/clusters/{_segment(cluster_id)}", ClusterEnvelope).data
+
+    # ------------------------------------------------------------ SSH keys
+
+    def list_ssh_keys_page(
+        self, *, offset: int = 0, limit: int = SSH_KEYS_PAGE_LIMIT
+    ) -> SshKeyPage:
+        """One page of the account's SSH keys."""
+        params = {"offset": offset, "limit": limit}
+        return self._get(f"{API_V1}/ssh_keys/", SshKeyPage, params=params)
+
+    def iter_ssh_keys(self, *, page_size: int = SSH_KEYS_PAGE_LIMIT) -> Iterator[SshKeyDetails]:
+        """Every SSH key of the account, page after page to the end."""
+        return self._iter_offset_pages(f"{API_V1}/ssh_keys/", SshKeyPage, page_size=page_size)
+
+    def list_ssh_keys(self, *, page_size: int = SSH_KEYS_PAGE_LIMIT) -> list[SshKeyDetails]:
+        """All SSH keys of the account (the API has no GET of one key: this is how one is read)."""
+        return list(self.iter_ssh_keys(page_size=page_size))
+
+    def find_ssh_keys_by_name(self, name: str) -> list[SshKeyDetails]:
+        """The SSH keys called ``name``, oldest first: how a lost upload is recovered."""
+        return _oldest_first(key for key in self.iter_ssh_keys() if key.name == name)
+
+    def upload_ssh_key(self, request: UploadSshKeyRequest) -> SshKeyDetails:
+        """Uploads a public key; posts it at most once, whatever the network does.
+
+        A create whose outcome is unknown raises
+        :class:`~prime_pulumi.client.CreateOutcomeUnknownError` with
+        ``resource="SSH key"`` and the key's ``name``.
+        """
+        return self._create(
+            f"{API_V1}/ssh_keys/", request.to_body(), SshKeyDetails, "SSH key", request.name
+        )
+
+    def set_primary_ssh_key(self, key_id: str) -> SshKeyPrimaryResult:
+        """Makes a key the account's primary one (``PATCH {isPrimary: true}``).
+
+        The API can only make a key primary, never unmake one. Sending it twice does no
+        harm, so the call is retried like a GET.
+        """
+        path = f"{API_V1}/ssh_keys/{_segment(key_id)}"
+        response = self._request("PATCH", path, json={"isPrimary": True}, retryable=is_transient)
+        return self._parse(response, SshKeyPrimaryResult, "PATCH", path)
+
+    def delete_ssh_key(self, key_id: str, *, missing_ok: bool = False) -> bool:
+        """Deletes an SSH key. Returns ``False`` if it was already gone (see :meth:`delete_pod`).
+
+        Pods already made with the key keep it.
+        """
+        return self._delete(f"{API_V1}/ssh_keys/{_segment(key_id)}", missing_ok=missing_ok)
 
     # ------------------------------------------------------------ shared by pods and disks
 

@@ -36,6 +36,7 @@ RETRY_AFTER_MAX_SECONDS = 60.0
 #: Page sizes: the API's maximum for both pagination styles.
 PODS_PAGE_LIMIT = 100
 DISKS_PAGE_LIMIT = 100
+SSH_KEYS_PAGE_LIMIT = 100
 AVAILABILITY_PAGE_SIZE = 100
 #: How many ids one status request carries (keeps the query string short).
 STATUS_BATCH_SIZE = 100

@@ -664,3 +664,53 @@ class PodLogs(APIModel):
     @classmethod
     def _any_shape(cls, value: Any) -> Any:
         return {"lines": _log_entries(value)}
+
+
+# ---------------------------------------------------------------- SSH keys
+
+
+class SshKeyDetails(APIModel):
+    """An SSH key of the account (``APISSHKeyConfig``), as the key list and the upload return it.
+
+    ``public_key`` is the OpenSSH line as uploaded; ``is_user_key`` is true for a key
+    the user uploaded. The API gives a key no status: :attr:`status` says ``ACTIVE``,
+    so that judging by name (``core/adoption.py``) treats a listed key as live.
+    """
+
+    id: str
+    user_id: str | None = None
+    name: str | None = None
+    public_key: str
+    is_primary: bool = False
+    is_user_key: bool = True
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    @property
+    def status(self) -> str:
+        """``ACTIVE``: a key the API lists is usable; it has no lifecycle of its own."""
+        return PodState.ACTIVE
+
+
+class SshKeyPage(OffsetPage[SshKeyDetails]):
+    """One page of ``GET /api/v1/ssh_keys/``."""
+
+    # The document defaults it to 0 (``GenericPaginationResponse``), where pods and disks
+    # always carry it.
+    total_count: int = Field(default=0, validation_alias=AliasChoices("total_count", "totalCount"))
+
+
+class UploadSshKeyRequest(RequestBody):
+    """The body of ``POST /api/v1/ssh_keys/`` (``APISSHKeyUploadRequestConfig``)."""
+
+    name: str
+    public_key: str
+
+
+class SshKeyPrimaryResult(APIModel):
+    """The answer of ``PATCH /api/v1/ssh_keys/{id}`` (``APISSHKeyUpdateResponseConfig``)."""
+
+    message: str
+    updated_fields: dict[str, Any] = Field(
+        default_factory=dict, validation_alias=AliasChoices("updated_fields", "updatedFields")
+    )

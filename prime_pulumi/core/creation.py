@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from prime_pulumi.client import CreateOutcomeUnknownError, PrimeClient, PrimeError
 from prime_pulumi.core.adoption import Named, NamedT, NameLookup
+from prime_pulumi.core.properties import spoken
 from prime_pulumi.core.runtime import ProviderRuntime
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ class CreationBase(ABC, Generic[SpecT, MadeT]):
         """What a failure of this create leaves, in words for its error."""
         if self.known is None:
             return NOTHING_CREATED
-        noun = self.kind.noun.lower()
+        noun = spoken(self.kind.noun)
         return (
             f"{self.kind.noun} {self.name!r} ({self.known}) may exist and bill: run the operation "
             f"again (a {noun} of that name is adopted, not made twice), or delete it by hand."
@@ -96,7 +97,7 @@ class CreationBase(ABC, Generic[SpecT, MadeT]):
         poller = self.runtime.poller()
         deadline = poller.clock() + settle
         deleted: list[str] = []
-        noun = self.kind.noun.lower()
+        noun = spoken(self.kind.noun)
         while lost.request_sent and poller.wait(deadline):
             try:
                 named = list_named()
@@ -127,14 +128,14 @@ class CreationBase(ABC, Generic[SpecT, MadeT]):
             f"{settle:g} seconds. Run the operation again: a {noun} of that name that appears "
             "later is adopted, not made twice",
             name=self.name,
-            resource=self.kind.noun.lower(),
+            resource=spoken(self.kind.noun),
             request_sent=lost.request_sent,
         ) from lost
 
     def delete_failed(self, failed_ids: list[str]) -> None:
         """Deletes earlier ones of ours that failed (ERROR): never adopted, they would bill
         with nobody tracking them."""
-        noun = self.kind.noun.lower()
+        noun = spoken(self.kind.noun)
         for failed in failed_ids:
             logger.info("deleting %s %s (%s): one of ours, in ERROR", noun, failed, self.name)
             self.delete_or_report(
@@ -150,6 +151,6 @@ class CreationBase(ABC, Generic[SpecT, MadeT]):
         except Exception as cleanup:  # whatever it was, the user must learn it may bill
             raise self.cleanup_error(
                 f"{where} Deleting it failed too ({cleanup}): it may still bill; delete "
-                f"{self.kind.noun.lower()} {resource_id} by hand.",
+                f"{spoken(self.kind.noun)} {resource_id} by hand.",
                 resource_id,
             ) from cleanup

@@ -150,6 +150,11 @@ def generated_name(seed: str, hashed: dict[str, Any], *, fallback: str) -> str:
     return f"{base or fallback}-{hashlib.sha256(material.encode()).hexdigest()[:7]}"
 
 
+def spoken(noun: str) -> str:
+    """A kind's noun as a sentence says it: ``Pod`` is ``pod``, ``SshKey`` is ``ssh key``."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", noun).lower()
+
+
 def same_named(source: BaseModel, target: type[BaseModel]) -> dict[str, Any]:
     """The values of ``source`` for each field of ``target`` that it has, by field name.
 

@@ -9,10 +9,11 @@ trailing slash (the documented spelling appears in the OpenAPI document).
 Each resource's routes, API and control, are documented in its ``routes`` module:
 :mod:`prime_pulumi.emulator.pods.routes`,
 :mod:`prime_pulumi.emulator.availability.routes` (GPU and disk offers),
-:mod:`prime_pulumi.emulator.clusters.routes` and
-:mod:`prime_pulumi.emulator.disks.routes`. API routes take ``Authorization: Bearer
-<key>``; each one's name (``list_pods``, ...) keys its request counts and faults,
-and comes from its resource's route table (``ROUTE_NAMES`` lists them all).
+:mod:`prime_pulumi.emulator.clusters.routes`,
+:mod:`prime_pulumi.emulator.disks.routes` and :mod:`prime_pulumi.emulator.ssh_keys.routes`.
+API routes take ``Authorization: Bearer <key>``; each one's name (``list_pods``, ...)
+keys its request counts and faults, and comes from its resource's route table
+(``ROUTE_NAMES`` lists them all).
 
 Control routes (no authentication; bodies and answers are snake_case JSON, clusters
 and offers aside: they are camelCase, as the API serves them). A body that is not
@@ -94,6 +95,7 @@ from prime_pulumi.emulator.faults import (
 )
 from prime_pulumi.emulator.http import API_TAG, CONTROL_TAG, Routes
 from prime_pulumi.emulator.pods import routes as pods
+from prime_pulumi.emulator.ssh_keys import routes as ssh_keys
 from prime_pulumi.emulator.wire import (
     EmulatorSettings,
     EmulatorSettingsUpdate,
@@ -108,6 +110,7 @@ _RESOURCES: tuple[Callable[[Routes, EmulatorBackend], None], ...] = (
     availability.add_routes,
     clusters.add_routes,
     disks.add_routes,
+    ssh_keys.add_routes,
 )
 
 #: The body of a control route that takes none: absent or ``{}``, anything else a 422.

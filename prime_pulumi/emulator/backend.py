@@ -6,7 +6,8 @@ fates (:mod:`prime_pulumi.emulator.pods.state`) and their logs
 (:mod:`prime_pulumi.emulator.pods.logs`), disks and their fates
 (:mod:`prime_pulumi.emulator.disks.state`), the GPU and disk offers
 (:mod:`prime_pulumi.emulator.availability.state`), admin clusters
-(:mod:`prime_pulumi.emulator.clusters.state`), and the faults queued for the next
+(:mod:`prime_pulumi.emulator.clusters.state`), the account's SSH keys
+(:mod:`prime_pulumi.emulator.ssh_keys.state`), and the faults queued for the next
 requests with the request counts (:mod:`prime_pulumi.emulator.faults`). The parts
 share keys, timing, ids and one lock (:mod:`prime_pulumi.emulator.core`): the
 backend is thread-safe, as the server answers requests on its own thread while
@@ -25,10 +26,17 @@ from prime_pulumi.emulator.disks.state import DiskBackend
 from prime_pulumi.emulator.faults import FaultBackend
 from prime_pulumi.emulator.pods.logs import PodLogBackend
 from prime_pulumi.emulator.pods.state import PodBackend
+from prime_pulumi.emulator.ssh_keys.state import SshKeyBackend
 
 
 class EmulatorBackend(
-    PodBackend, PodLogBackend, AvailabilityBackend, ClusterBackend, DiskBackend, FaultBackend
+    PodBackend,
+    PodLogBackend,
+    AvailabilityBackend,
+    ClusterBackend,
+    DiskBackend,
+    SshKeyBackend,
+    FaultBackend,
 ):
     """The emulated API's state and logic; the HTTP layer is a thin shell around it.
 

@@ -4,8 +4,8 @@ The ``/_emulator`` control endpoints (documented in :mod:`prime_pulumi.emulator.
 and in each resource's ``routes`` module)
 reset it, change its timing, queue pod and disk fates and faults, add and change GPU
 offers, and show its pods, disks and request counts. The API itself, with the key,
-lists offers, and makes and deletes pods and disks behind the provider's back: by
-hand, or by an earlier run.
+lists offers and SSH keys, and makes and deletes pods, disks and SSH keys behind the
+provider's back: by hand, or by an earlier run.
 """
 
 from __future__ import annotations
@@ -179,11 +179,13 @@ class EmulatorControl:
         socket: str = "PCIe",
         gpu_count: int = 1,
         disks: Sequence[str] = (),
+        ssh_key_id: str | None = None,
     ) -> dict[str, Any]:
         """Creates a runpod pod through the API, as by hand, with ``disks``; answers the pod.
 
         The default ``cloud_id`` is no offer, so the pod has no data center and may
-        mount a disk from anywhere; a refused create raises ``httpx.HTTPStatusError``.
+        mount a disk from anywhere; ``ssh_key_id`` picks its key (else the primary one).
+        A refused create raises ``httpx.HTTPStatusError``.
         """
         body: dict[str, Any] = {
             "pod": {
@@ -192,6 +194,7 @@ class EmulatorControl:
                 "gpuType": gpu_type,
                 "socket": socket,
                 "gpuCount": gpu_count,
+                "sshKeyId": ssh_key_id,
             },
             "provider": {"type": "runpod"},
             "disks": list(disks) or None,
@@ -246,3 +249,24 @@ class EmulatorControl:
         while a pod that is not terminated uses it.
         """
         return self.api.delete(f"/api/v1/disks/{disk_id}")
+
+    def ssh_keys(self) -> list[dict[str, Any]]:
+        """The account's SSH keys, oldest first, as the API lists them."""
+        response = self.api.get("/api/v1/ssh_keys/", params={"limit": MAX_PAGE_SIZE})
+        response.raise_for_status()
+        keys: list[dict[str, Any]] = response.json()["data"]
+        return keys
+
+    def upload_ssh_key(self, name: str, public_key: str) -> dict[str, Any]:
+        """Uploads a public key through the API, as by hand; answers the key.
+
+        A refused upload raises ``httpx.HTTPStatusError``.
+        """
+        response = self.api.post("/api/v1/ssh_keys/", json={"name": name, "publicKey": public_key})
+        response.raise_for_status()
+        key: dict[str, Any] = response.json()
+        return key
+
+    def delete_ssh_key(self, key_id: str) -> httpx.Response:
+        """Deletes an SSH key through the API, out of band; the answer is the caller's to check."""
+        return self.api.delete(f"/api/v1/ssh_keys/{key_id}")

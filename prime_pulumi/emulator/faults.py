@@ -22,10 +22,17 @@ from prime_pulumi.emulator.clusters.wire import ClusterRoute
 from prime_pulumi.emulator.core import BackendCore
 from prime_pulumi.emulator.disks.wire import DiskRoute
 from prime_pulumi.emulator.pods.wire import PodRoute
+from prime_pulumi.emulator.ssh_keys.wire import SshKeyRoute
 from prime_pulumi.emulator.wire import ApiRoute, Control
 
 #: Every API route, resource by resource: the app serves exactly these.
-API_ROUTES: Final[tuple[ApiRoute, ...]] = (*PodRoute, *AvailabilityRoute, *ClusterRoute, *DiskRoute)
+API_ROUTES: Final[tuple[ApiRoute, ...]] = (
+    *PodRoute,
+    *AvailabilityRoute,
+    *ClusterRoute,
+    *DiskRoute,
+    *SshKeyRoute,
+)
 
 #: The API routes by name: request counts and faults are keyed by these.
 ROUTE_NAMES: Final[tuple[str, ...]] = tuple(route.name for route in API_ROUTES)

@@ -360,7 +360,13 @@ def test_control_endpoints(api: httpx.Client, control: httpx.Client) -> None:
         (stuck["id"], "stuck", "PROVISIONING"),
         (errored["id"], "error", "TERMINATED"),
     ]
-    assert set(held[0]) == POD_KEYS | {"terminatedAt", "fate", "sharedWithTeam", "teamMemberIds"}
+    assert set(held[0]) == POD_KEYS | {
+        "terminatedAt",
+        "fate",
+        "sharedWithTeam",
+        "teamMemberIds",
+        "sshKeyId",
+    }
     assert held[0]["terminatedAt"] is None
     assert held[1]["terminatedAt"] is not None
 

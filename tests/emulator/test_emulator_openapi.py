@@ -13,8 +13,10 @@ from typing import Any
 import schemathesis
 from hypothesis import HealthCheck, assume, settings
 from schemathesis.config import SchemathesisConfig
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from prime_pulumi.emulator import DEFAULT_ADMIN_KEY, EmulatorBackend, create_app
+from prime_pulumi.emulator.ssh_keys.state import public_key_problem
 
 # The admin key passes every route, so valid requests reach the endpoints' logic.
 AUTH = {"Authorization": f"Bearer {DEFAULT_ADMIN_KEY}"}
@@ -47,4 +49,14 @@ def test_api_conforms_to_its_openapi_document(case: Any) -> None:  # a schemathe
     # The document's pod-id pattern excludes the fixed routes' names with a lookahead,
     # which the generator cannot express: /pods/status is another route, not a pod id.
     assume((case.path_parameters or {}).get("pod_id") not in ("status", "history"))
-    case.call_and_validate(headers=AUTH)
+    case.call_and_validate(headers=AUTH, excluded_checks=_refused_by_guess(case))
+
+
+def _refused_by_guess(case: Any) -> list[Any]:
+    """The checks a case is spared: a generated public key is a string of the schema's
+    type, but no OpenSSH key, which the emulator refuses with a 422 (our guess)."""
+    body = case.body if isinstance(case.body, dict) else {}
+    key = body.get("publicKey")
+    if case.operation.path == "/api/v1/ssh_keys/" and isinstance(key, str):
+        return [positive_data_acceptance] if public_key_problem(key) else []
+    return []

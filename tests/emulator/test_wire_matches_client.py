@@ -18,9 +18,11 @@ from prime_pulumi.client import (
     PodSpec,
     ProviderSpec,
     TeamSpec,
+    UploadSshKeyRequest,
 )
 from prime_pulumi.emulator.disks.wire import WireCreateDiskRequest, WireDiskSpec
 from prime_pulumi.emulator.pods.wire import WireCreatePodRequest, WireEnvVar, WirePodSpec
+from prime_pulumi.emulator.ssh_keys.wire import WireUploadSshKeyRequest
 from prime_pulumi.emulator.wire import WireProviderSpec, WireTeamSpec
 
 #: JSON fields only the emulator reads, by model: the client never sends them.
@@ -37,6 +39,7 @@ PAIRS = [
     pytest.param(DiskSpec, WireDiskSpec, id="disk"),
     pytest.param(ProviderSpec, WireProviderSpec, id="provider"),
     pytest.param(TeamSpec, WireTeamSpec, id="team"),
+    pytest.param(UploadSshKeyRequest, WireUploadSshKeyRequest, id="upload ssh key"),
 ]
 
 

@@ -10,8 +10,8 @@
 - :mod:`tests.kit.campaign` is the fault campaign: seeded schedules of
   operations and faults, and the invariants they must keep; its lanes are
   :mod:`tests.kit.fleet_campaign` (a fleet's creates at once in one provider
-  process, the dynamic one or the plugin), :mod:`tests.kit.offer_campaign` and
-  :mod:`tests.kit.disk_campaign`.
+  process, the dynamic one or the plugin), :mod:`tests.kit.offer_campaign`,
+  :mod:`tests.kit.disk_campaign` and :mod:`tests.kit.ssh_key_campaign`.
 - :mod:`tests.kit.samples` holds inputs and stack config shared by the tests,
   the campaign and the benchmarks.
 

@@ -28,9 +28,11 @@ from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 from prime_pulumi.disk_provider import DiskProvider
 from prime_pulumi.provider import PodProvider
+from prime_pulumi.ssh_key.resource import SshKeyProvider
 
 URN = "urn:pulumi:test::protocol::pulumi-python:dynamic/prime:Pod::{name}"
 DISK_URN = "urn:pulumi:test::protocol::pulumi-python:dynamic/prime:Disk::{name}"
+SSH_KEY_URN = "urn:pulumi:test::protocol::pulumi-python:dynamic/prime:SshKey::{name}"
 SECRET_SIG = {rpc._special_sig_key: rpc._special_secret_sig}
 #: Pickle protocols of the provider other than the SDK's: each a pickle the SDK configures anew.
 OTHER_PICKLE_PROTOCOLS = (3, 2, 5, 1, 0)
@@ -127,6 +129,13 @@ class ProviderProcess(StartedByEngine):
         disks.serialized_provider = serialize_provider(DiskProvider())
         disks.urn = DISK_URN
         return disks
+
+    def for_ssh_keys(self) -> ProviderProcess:
+        """This same process, driven as the engine drives an ``SshKey``."""
+        keys = copy.copy(self)
+        keys.serialized_provider = serialize_provider(SshKeyProvider())
+        keys.urn = SSH_KEY_URN
+        return keys
 
     def configured_elsewhere(self, index: int) -> ProviderProcess:
         """This same process, driven for a resource whose provider was pickled otherwise.

@@ -19,6 +19,8 @@ from prime_pulumi.disk.outputs import DiskOutputs
 from prime_pulumi.native.schema import type_spec
 from prime_pulumi.pod.inputs import POD_RULES
 from prime_pulumi.pod.outputs import PodOutputs
+from prime_pulumi.ssh_key.inputs import SSH_KEY_RULES
+from prime_pulumi.ssh_key.outputs import SshKeyOutputs
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 _TABLE = re.compile(r"(<!-- table: (?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- end table -->)", re.S)
@@ -72,6 +74,8 @@ TABLES = {
     "pod-outputs": lambda: outputs_table(PodOutputs),
     "disk-inputs": lambda: inputs_table(DISK_RULES),
     "disk-outputs": lambda: outputs_table(DiskOutputs),
+    "ssh-key-inputs": lambda: inputs_table(SSH_KEY_RULES),
+    "ssh-key-outputs": lambda: outputs_table(SshKeyOutputs),
 }
 
 

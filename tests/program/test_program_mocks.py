@@ -26,6 +26,8 @@ from prime_pulumi import (
     GpuOffer,
     Pod,
     PodArgs,
+    SshKey,
+    SshKeyArgs,
     get_cluster_output,
     get_disk_offers_output,
     get_gpu_offers_output,
@@ -34,6 +36,8 @@ from prime_pulumi.core.properties import URN_KEY
 from prime_pulumi.disk_provider import DiskProvider
 from prime_pulumi.emulator import DEFAULT_ADMIN_KEY, DEFAULT_API_KEY
 from prime_pulumi.provider import PodProvider
+from prime_pulumi.ssh_key.resource import SshKeyProvider
+from tests.kit.samples import public_key
 
 
 class Mocks(pulumi.runtime.Mocks):
@@ -46,6 +50,8 @@ class Mocks(pulumi.runtime.Mocks):
         self.created.append(args)
         if args.typ.endswith(":Disk"):
             return "disk-456", {**args.inputs, "disk_id": "disk-456", "status": "ACTIVE"}
+        if args.typ.endswith(":SshKey"):
+            return "key-789", {**args.inputs, "ssh_key_id": "key-789", "is_primary": False}
         outputs = {
             **args.inputs,
             "pod_id": "pod-123",
@@ -328,6 +334,28 @@ def test_a_pod_mounts_a_disk_by_its_output_id(mocks: Mocks) -> Any:
         assert pod_id == "pod-123"
 
     return pulumi.Output.all(disk.disk_id, pod.pod_id).apply(check)
+
+
+@pulumi.runtime.test
+def test_a_pod_takes_the_id_of_the_key_the_program_registers(mocks: Mocks) -> Any:
+    key = SshKey("deploy", SshKeyArgs(public_key=public_key(1), primary=True))
+    pod = Pod("trainer", PodArgs(gpu_type="H100_80GB", gpu_count=1, ssh_key_id=key.ssh_key_id))
+
+    def check(values: list[Any]) -> None:
+        key_id, pod_id = values
+        sent = {args.name: args for args in mocks.created}
+        deploy, trainer = sent["deploy"], sent["trainer"]
+        assert deploy.typ == "pulumi-python:dynamic/prime:SshKey"
+        assert (deploy.inputs["public_key"], deploy.inputs["primary"]) == (public_key(1), True)
+        assert deploy.inputs["auto_name_seed"] == "organization/quickstart/dev/deploy"
+        assert deploy.inputs[URN_KEY] == f"{STACK}pulumi-python:dynamic/prime:SshKey::deploy"
+        provider = dill.loads(base64.b64decode(deploy.inputs["__provider"]))
+        assert isinstance(provider, SshKeyProvider) and vars(provider) == {}
+        # The key's id flows into the pod: the engine uploads the key first.
+        assert trainer.inputs["ssh_key_id"] == key_id == "key-789"
+        assert pod_id == "pod-123"
+
+    return pulumi.Output.all(key.ssh_key_id, pod.pod_id).apply(check)
 
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"

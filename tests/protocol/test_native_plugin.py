@@ -25,6 +25,7 @@ from prime_pulumi.native.server import plugin_version
 from tests.kit.fake_engine import FakeEngine
 from tests.kit.harness import secret
 from tests.kit.plugin_process import PluginProcess, plain, struct
+from tests.kit.samples import public_key
 from tests.protocol.support import API_KEY, DISK_PROVISION_SECONDS, PROVISION_SECONDS
 
 POD_URN = "urn:pulumi:test::protocol::prime:index:Pod::{name}"
@@ -384,3 +385,37 @@ def test_update_renames_a_disk_and_keeps_a_pod_s_new_ready_timeout_in_state(
     assert plain(kept.properties)["readyTimeout"] == 3600
     assert plain(kept.properties)["podId"] == made.id
     assert sum(emulator.counts().values()) == sent, "a new ready_timeout never reaches the API"
+
+
+def test_an_ssh_key_is_served_as_prime_index_ssh_key_and_a_pod_takes_its_id(
+    plugin: PluginProcess, emulator: EmulatorControl
+) -> None:
+    urn = "urn:pulumi:test::protocol::prime:index:SshKey::deploy"
+    bad = _check(plugin, {"publicKey": "ssh-ed25519 AAAA"}, urn)
+    assert [f.property for f in bad.failures] == ["publicKey"]
+    checked = _check(plugin, {"publicKey": public_key(3)}, urn)
+    assert list(checked.failures) == [] and plain(checked.inputs)["name"].startswith("deploy-")
+    created = plugin.stub.Create(provider_pb2.CreateRequest(urn=urn, properties=checked.inputs))
+    outputs = plain(created.properties)
+    assert (outputs["sshKeyId"], outputs["isPrimary"]) == (created.id, True)
+    assert outputs["fingerprint"].startswith("SHA256:") and outputs["createdAt"]
+    read = plugin.stub.Read(
+        provider_pb2.ReadRequest(id=created.id, urn=urn, properties=created.properties)
+    )
+    assert read.id == created.id and plain(read.properties)["sshKeyId"] == created.id
+
+    pod = POD_URN.format(name="keyed")
+    pod_inputs = _check(plugin, {**POD, "sshKeyId": created.id}, pod).inputs
+    made = plugin.stub.Create(provider_pb2.CreateRequest(urn=pod, properties=pod_inputs))
+    assert [p["sshKeyId"] for p in emulator.pods() if p["id"] == made.id] == [created.id]
+    plugin.stub.Delete(provider_pb2.DeleteRequest(id=made.id, urn=pod, properties=made.properties))
+
+    for _ in range(2):  # a second delete finds it gone, and is done
+        plugin.stub.Delete(
+            provider_pb2.DeleteRequest(id=created.id, urn=urn, properties=created.properties)
+        )
+    assert emulator.ssh_keys() == []
+    gone = plugin.stub.Read(
+        provider_pb2.ReadRequest(id=created.id, urn=urn, properties=created.properties)
+    )
+    assert gone.id == ""

@@ -37,7 +37,11 @@ def test_names_are_camel_case_and_come_back() -> None:
 
 
 def test_each_kind_is_a_resource_with_every_input_described(committed: dict[str, Any]) -> None:
-    assert set(committed["resources"]) == {"prime:index:Pod", "prime:index:Disk"}
+    assert set(committed["resources"]) == {
+        "prime:index:Pod",
+        "prime:index:Disk",
+        "prime:index:SshKey",
+    }
     for kind in KINDS:
         resource = committed["resources"][token(kind)]
         rules = kind.kind.rules
@@ -62,6 +66,13 @@ def test_a_pod_s_secrets_and_maps_are_typed_for_every_language(committed: dict[s
     assert pod["inputProperties"]["regions"]["items"] == {"type": "string"}
     assert pod["inputProperties"]["maxPrice"]["type"] == "number"
     assert pod["properties"]["sshConnection"]["type"] == "string"
+
+
+def test_an_ssh_key_needs_its_public_key_and_reports_its_id(committed: dict[str, Any]) -> None:
+    key = committed["resources"]["prime:index:SshKey"]
+    assert key["requiredInputs"] == ["publicKey"]
+    assert key["inputProperties"]["primary"]["type"] == "boolean"
+    assert {"sshKeyId", "isPrimary", "createdAt", "fingerprint"} <= set(key["properties"])
 
 
 def test_the_configuration_is_every_stack_setting(committed: dict[str, Any]) -> None:

@@ -14,12 +14,14 @@ import inspect
 import pytest
 from pydantic import BaseModel
 
-from prime_pulumi.client import DiskSpec, PodSpec
+from prime_pulumi.client import DiskSpec, PodSpec, UploadSshKeyRequest
 from prime_pulumi.core.properties import InputRules
 from prime_pulumi.disk.inputs import DISK_RULES, DiskInputs
 from prime_pulumi.disk.resource import DiskArgs
 from prime_pulumi.pod.inputs import POD_RULES, PodInputs
 from prime_pulumi.pod.resource import PodArgs
+from prime_pulumi.ssh_key.inputs import SSH_KEY_RULES, SshKeyInputs
+from prime_pulumi.ssh_key.resource import SshKeyArgs
 from tests.kit.reference import DOCS, TABLES, tables_in
 
 
@@ -40,7 +42,9 @@ def _docstrings(cls: type) -> dict[str, str]:
 
 
 @pytest.mark.parametrize(
-    ("args", "rules"), [(PodArgs, POD_RULES), (DiskArgs, DISK_RULES)], ids=["pod", "disk"]
+    ("args", "rules"),
+    [(PodArgs, POD_RULES), (DiskArgs, DISK_RULES), (SshKeyArgs, SSH_KEY_RULES)],
+    ids=["pod", "disk", "ssh_key"],
 )
 def test_the_args_say_what_the_model_says(args: type, rules: InputRules) -> None:
     assert tuple(f.name for f in dataclasses.fields(args)) == rules.user
@@ -57,14 +61,18 @@ def test_the_docs_tables_are_made_from_the_models(name: str) -> None:
     assert found == TABLES[name](), "run `make docs` to write the tables anew"
 
 
-@pytest.mark.parametrize("model", [PodInputs, DiskInputs], ids=["pod", "disk"])
+@pytest.mark.parametrize(
+    "model", [PodInputs, DiskInputs, SshKeyInputs], ids=["pod", "disk", "ssh_key"]
+)
 def test_the_required_inputs_say_so(model: type[BaseModel]) -> None:
     for name, field in model.model_fields.items():
         assert field.is_required() == (field.description or "").startswith("Required."), name
 
 
 @pytest.mark.parametrize(
-    ("inputs", "spec"), [(PodInputs, PodSpec), (DiskInputs, DiskSpec)], ids=["pod", "disk"]
+    ("inputs", "spec"),
+    [(PodInputs, PodSpec), (DiskInputs, DiskSpec), (SshKeyInputs, UploadSshKeyRequest)],
+    ids=["pod", "disk", "ssh_key"],
 )
 def test_what_the_api_takes_of_a_resource_is_an_input_of_the_same_name(
     inputs: type[BaseModel], spec: type[BaseModel]

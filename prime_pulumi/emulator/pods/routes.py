@@ -108,7 +108,7 @@ def add_routes(routes: Routes, backend: EmulatorBackend) -> None:
         """Create a pod; it starts PROVISIONING. An offer out of stock is a 409 (our guess).
 
         Its ``disks`` are mounted at /workspace. Our guesses: an unknown disk is a 404,
-        one not ACTIVE a 409, one in another data center a 400.
+        one not ACTIVE a 409, one in another data center a 400; an unknown ``sshKeyId`` a 404.
         """
         return backend.create_pod(request)
 

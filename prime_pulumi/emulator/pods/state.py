@@ -63,6 +63,7 @@ from prime_pulumi.emulator.wire import PodStatusValue
 if TYPE_CHECKING:  # other resources' stores, only named: their modules import this one
     from prime_pulumi.emulator.availability.state import Marketplace
     from prime_pulumi.emulator.disks.state import DiskStore
+    from prime_pulumi.emulator.ssh_keys.state import SshKeyStore
 
 _FAILURE_MESSAGES: dict[str, str] = {
     "install_failure": "Installation failed: the image could not be started",
@@ -117,6 +118,7 @@ class PodRecord:
     # Sharing, as the create asked for it; the API's pod shows neither, the control view does.
     shared_with_team: bool = False
     team_member_ids: tuple[str, ...] = ()
+    ssh_key_id: str | None = None  # the key it was made with: the API's pod does not say
 
     def gone(self, now: float) -> bool:
         """Whether the pod is terminated at ``now``: deleted, and its deletion over."""
@@ -198,6 +200,7 @@ class PodBackend(BackendCore):
     _pods: PodStore
     _offers: Marketplace  # a pod is made from an offer, at its price
     _disks: DiskStore  # a pod mounts the disks its create names
+    _ssh_keys: SshKeyStore  # a pod is made with the key its create names, or the primary
 
     def _forget(self) -> None:
         super()._forget()
@@ -242,7 +245,8 @@ class PodBackend(BackendCore):
         more than ``maxPrice``. A ``cloudId`` that is no offer makes a pod at a default price.
         The top-level ``disks`` are attached to it (see :mod:`prime_pulumi.emulator.disks.state`
         for when they are refused); the pod's place is its offer's data center, else its
-        ``dataCenterId``.
+        ``dataCenterId``. It is made with the SSH key ``sshKeyId`` names (404 when unknown),
+        else the primary key (:mod:`prime_pulumi.emulator.ssh_keys.state`).
         """
         spec = request.pod
         with self._lock:
@@ -258,6 +262,7 @@ class PodBackend(BackendCore):
             now = self._clock()
             place = offer.data_center if offer else spec.data_center_id
             mounted = self._disks.attachable(request.disks or (), place, now)
+            ssh_key_id = self._ssh_keys.for_pod(spec.ssh_key_id)
             serial = self._next_serial("pod")
             pod_id = self._derive_id("pod", serial)
             record = PodRecord(
@@ -290,6 +295,7 @@ class PodBackend(BackendCore):
                 serial=serial,
                 shared_with_team=request.shared_with_team,
                 team_member_ids=tuple(request.team_member_ids or ()),
+                ssh_key_id=ssh_key_id,
             )
             self._pods.add(record)
             self._disks.attach(mounted, pod_id)
@@ -443,6 +449,7 @@ class PodBackend(BackendCore):
             fate=record.fate.kind,
             shared_with_team=record.shared_with_team,
             team_member_ids=list(record.team_member_ids),
+            ssh_key_id=record.ssh_key_id,
         )
 
 

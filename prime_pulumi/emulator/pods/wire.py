@@ -272,12 +272,14 @@ class PodFailure(Control):
 
 
 class EmulatedPod(WirePod):
-    """A pod as the emulator holds it, active or terminated, with its fate and its sharing."""
+    """A pod as the emulator holds it, active or terminated, with its fate, its sharing and
+    the SSH key it was made with (the API's pod shows neither)."""
 
     terminated_at: str | None
     fate: FateKind
     shared_with_team: bool
     team_member_ids: list[str]
+    ssh_key_id: str | None = None
 
 
 class EmulatedPods(Wire):
