@@ -77,11 +77,19 @@ def offers_to_try(client: PrimeClient, spec: PodInputs, name: str) -> list[GpuOf
             multi_node=multi_node,
         )
         found = search(client, query_of(spec, multi_node=multi_node), ask=ask)
-        if found.matches or found.excluded:
+        if found.matches or found.excluded or _has_the_gpus(client, spec, ask):
             break  # this listing has the GPUs: the choice is made among its offers alone
     if not found.matches:
         raise NoOfferError(_nothing_matches(found, spec, name), pod_name=name, pod_id=None)
     return list(found.matches[:MAX_OFFERS_TRIED])
+
+
+def _has_the_gpus(client: PrimeClient, spec: PodInputs, asked: OfferQuery) -> bool:
+    """Whether a listing that had nothing where the disks are has the GPUs elsewhere: then a
+    pod that leaves ``multi_node`` out stays in it (it never changes listing for its disks)."""
+    if spec.multi_node is not None or not asked.disks:
+        return False
+    return bool(search(client, asked.model_copy(update={"disks": ()})).matches)
 
 
 def _declared_offer(client: PrimeClient, spec: PodInputs, name: str) -> GpuOffer | None:
@@ -119,10 +127,9 @@ def _declared_offer(client: PrimeClient, spec: PodInputs, name: str) -> GpuOffer
 
 def _nothing_matches(found: OfferSearch, spec: PodInputs, name: str) -> str:
     wanted = f"{spec.gpu_count}x {spec.gpu_type}"
-    if spec.multi_node is None and not found.excluded:
-        wanted += " on one node or several"
-    elif found.query.multi_node:
-        wanted += " over several nodes"
+    if found.query.multi_node:
+        both = spec.multi_node is None and not found.excluded  # neither listing has the GPUs
+        wanted += " on one node or several" if both else " over several nodes"
     elif spec.multi_node is False:
         wanted += " on a single node"
     if spec.disks:

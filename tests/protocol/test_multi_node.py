@@ -138,6 +138,29 @@ def test_multi_node_true_chooses_among_multi_node_offers_even_for_a_single_node_
     assert "the API lists no offer of 16x H100_80GB on a single node" in one_line(info.value)
 
 
+def test_disks_never_turn_a_single_node_pod_into_a_multi_node_one(
+    provider: ProviderProcess, emulator: EmulatorControl
+) -> None:
+    # Eight H100s over two nodes where the disk is; single-node ones only elsewhere.
+    [item] = emulator.offers(cloud_id=CHEAPEST_EIGHT)
+    beside = {**item, "cloudId": "lambdalabs-8x-2-nodes", "provider": "lambdalabs"}
+    beside.update(dataCenter="us-west-2", country="US", region="united_states")
+    emulator.add_offer(beside, multi_node=True)
+    disks = provider.for_disks()
+    inputs, failures = disks.check(
+        {"size": 100.0, "provider_type": "lambdalabs", "data_center_id": "us-west-2"}, name="data"
+    )
+    assert failures == []
+    disk_id, _ = disks.create(inputs, name="data")
+    with pytest.raises(grpc.RpcError) as info:
+        provider.create(checked(provider, gpu_count=8.0, disks=[disk_id]))
+    assert (
+        f"the API lists no offer of 8x H100_80GB in the data center of disks {disk_id}."
+        in one_line(info.value)
+    )
+    assert emulator.counts().get("create_pod", 0) == 0
+
+
 # --- the native face ---------------------------------------------------------------------
 
 POD_URN = "urn:pulumi:test::protocol::prime:index:Pod::{name}"
