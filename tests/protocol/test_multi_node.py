@@ -208,6 +208,21 @@ def test_the_plugin_makes_a_multi_node_pod_and_lists_its_nodes_in_camel_case(
     assert plain(read.properties)["nodes"] == outputs["nodes"]
 
 
+def test_the_plugin_s_spend_guard_refuses_a_multi_node_offer_that_costs_more(
+    plugin: PluginProcess, emulator: EmulatorControl
+) -> None:
+    urn = POD_URN.format(name="dear")
+    news = struct({"gpuType": "H100_80GB", "gpuCount": 16.0, "maxPrice": 30.0})
+    checked = plugin.stub.Check(provider_pb2.CheckRequest(urn=urn, news=news))
+    with pytest.raises(grpc.RpcError) as info:
+        plugin.stub.Create(provider_pb2.CreateRequest(urn=urn, properties=checked.inputs))
+    shown = info.value.details() or ""
+    assert "\n" not in shown and shown.startswith("prime_pulumi.NoOfferError: Pod 'dear-")
+    assert "no offer of 16x H100_80GB over several nodes matches" in shown
+    assert "costs $38.24/h (lambdalabs-h100-sxm5-16x-us-west-2)" in shown
+    assert emulator.counts().get("create_pod", 0) == 0
+
+
 def test_the_plugin_s_gpu_offers_take_multi_node(plugin: PluginProcess) -> None:
     answer = plugin.stub.Invoke(
         provider_pb2.InvokeRequest(
