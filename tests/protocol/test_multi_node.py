@@ -188,7 +188,7 @@ def plugin(plugin_process: PluginProcess, emulator: EmulatorControl) -> PluginPr
 
 
 def test_the_plugin_makes_a_multi_node_pod_and_lists_its_nodes_in_camel_case(
-    plugin: PluginProcess, emulator: EmulatorControl
+    plugin: PluginProcess, emulator: EmulatorControl, engine: FakeEngine
 ) -> None:
     urn = POD_URN.format(name="cluster")
     news = struct({"gpuType": "H200_141GB", "gpuCount": 16.0, "maxPrice": 50.0})
@@ -201,6 +201,8 @@ def test_the_plugin_makes_a_multi_node_pod_and_lists_its_nodes_in_camel_case(
     assert [node["ip"] for node in outputs["nodes"]] == pod["ip"]
     assert [node["sshConnection"] for node in outputs["nodes"]] == pod["sshConnection"]
     assert outputs["sshConnection"] == pod["sshConnection"][0]
+    ready = f"ready: {outputs['sshConnection']} (the first of 2 nodes)"
+    assert engine.messages(urn)[-1] == ready
     # Read back from state (camelCase within the nodes), the pod is unchanged.
     read = plugin.stub.Read(
         provider_pb2.ReadRequest(id=created.id, urn=urn, properties=created.properties)
