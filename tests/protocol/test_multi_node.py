@@ -138,6 +138,19 @@ def test_multi_node_true_chooses_among_multi_node_offers_even_for_a_single_node_
     assert "the API lists no offer of 16x H100_80GB on a single node" in one_line(info.value)
 
 
+def test_a_declared_multi_node_offer_is_looked_up_in_its_listing(
+    provider: ProviderProcess, emulator: EmulatorControl
+) -> None:
+    _, outs = provider.create(checked(provider, gpu_count=16.0, cloud_id=TWO_NODES))
+    assert (outs["socket"], outs["provider_type"]) == ("SXM5", "lambdalabs")
+    assert len(outs["nodes"]) == 2
+    # Declared single-node, the same offer is not listed there: nothing is posted.
+    with pytest.raises(grpc.RpcError) as info:
+        provider.create(checked(provider, gpu_count=16.0, cloud_id=TWO_NODES, multi_node=False))
+    assert f"offer '{TWO_NODES}' is not listed" in one_line(info.value)
+    assert emulator.counts()["create_pod"] == 1
+
+
 def test_disks_never_turn_a_single_node_pod_into_a_multi_node_one(
     provider: ProviderProcess, emulator: EmulatorControl
 ) -> None:
