@@ -35,7 +35,7 @@ from bench.run import POLL_MAX, RESULTS, fmt_requests, machine, measured
 from prime_pulumi import Pod, PodArgs
 from prime_pulumi.client._constants import STATUS_BATCH_SIZE
 from prime_pulumi.emulator import EmulatorBackend, EmulatorServer
-from prime_pulumi.emulator.pods.wire import PodList, WirePod, WirePodStatusList
+from prime_pulumi.emulator.pods.wire import NodeValue, PodList, WirePod, WirePodStatusList
 from prime_pulumi.native.names import camel
 from tests.kit.pulumi_cli import PULUMI_VERSION, ensure
 from tests.kit.samples import POD
@@ -76,7 +76,7 @@ class TimedBackend(EmulatorBackend):
         with self._seen_lock:
             self.first_ready.clear()
 
-    def _note(self, answered: Sequence[tuple[str, str | None]]) -> None:
+    def _note(self, answered: Sequence[tuple[str, NodeValue]]) -> None:
         now = self._clock()
         with self._seen_lock:
             for pod_id, ssh in answered:

@@ -48,18 +48,25 @@ from prime_pulumi.client.enums import (
 FAILED_STATES = frozenset({PodState.ERROR, PodState.TERMINATED})
 
 
-def _as_string_list(value: Any) -> Any:
-    """``None``, ``"x"``, ``["x", None]`` and ``[None]`` all become a list of strings."""
+def _as_node_list(value: Any) -> Any:
+    """One entry per node, in node order: ``None`` where a node has none yet.
+
+    ``"x"`` is one node; a list is one entry per node, nulls (and ``""``) kept as
+    ``None`` so that the second node stays second; ``None``, ``""`` and ``[None]``
+    (a pod of one node with none yet) are no entry at all.
+    """
     if value is None:
         return []
     if isinstance(value, str):
         return [value] if value else []
     if isinstance(value, list | tuple):
-        return [str(item) for item in value if item is not None and item != ""]
+        nodes = [None if item is None or item == "" else str(item) for item in value]
+        return nodes if any(item is not None for item in nodes) or len(nodes) > 1 else []
     return value
 
 
-StringList = Annotated[list[str], BeforeValidator(_as_string_list)]
+#: ``sshConnection`` and ``ip``: one entry per node of the pod, ``None`` where not yet set.
+NodeList = Annotated[list[str | None], BeforeValidator(_as_node_list)]
 
 
 def _as_id_list(value: Any) -> Any:
@@ -127,18 +134,18 @@ class _PodProgress(APIModel):
     status: PodState | str
     installation_failure: str | None = None
     installation_progress: float | None = None
-    ssh_connections: StringList = Field(default_factory=list, alias="sshConnection")
-    ips: StringList = Field(default_factory=list, alias="ip")
+    ssh_connections: NodeList = Field(default_factory=list, alias="sshConnection")
+    ips: NodeList = Field(default_factory=list, alias="ip")
     port_mappings: list[PortMapping] = Field(default_factory=list, alias="primePortMapping")
 
     @property
     def ssh_connection(self) -> str | None:
-        """The first SSH connection string (``root@1.2.3.4 -p 22``), if any."""
+        """The first node's SSH connection string (``root@1.2.3.4 -p 22``), if set."""
         return self.ssh_connections[0] if self.ssh_connections else None
 
     @property
     def ip(self) -> str | None:
-        """The first IP address, if any."""
+        """The first node's IP address, if set."""
         return self.ips[0] if self.ips else None
 
     @property
@@ -148,11 +155,13 @@ class _PodProgress(APIModel):
 
     @property
     def is_ready(self) -> bool:
-        """Ready for use: ACTIVE, installation finished and an SSH connection set."""
+        """Ready for use: ACTIVE, installation finished and an SSH connection set on every
+        node (a pod that spans nodes is ready only when each of them is)."""
         return (
             self.status == PodState.ACTIVE
             and self.installation_finished
-            and self.ssh_connection is not None
+            and bool(self.ssh_connections)
+            and None not in self.ssh_connections
         )
 
     @property

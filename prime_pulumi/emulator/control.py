@@ -108,13 +108,15 @@ class EmulatorControl:
         offer: dict[str, Any] = response.json()
         return offer
 
-    def offers(self, **filters: Any) -> list[dict[str, Any]]:
-        """The single-node offers ``GET /api/v1/availability/gpus`` serves, every page.
+    def offers(self, *, multi_node: bool = False, **filters: Any) -> list[dict[str, Any]]:
+        """The single-node offers ``GET /api/v1/availability/gpus`` serves, every page
+        (``multi_node``: the multi-node ones of ``/availability/multi-node``).
 
         ``filters`` are its query parameters (``gpu_type="H100_80GB"``,
         ``regions=["canada"]``, ``page_size=2``, ...); a refused one (422) raises.
         """
-        return self._every_page("/api/v1/availability/gpus", filters)
+        path = "/api/v1/availability/multi-node" if multi_node else "/api/v1/availability/gpus"
+        return self._every_page(path, filters)
 
     def disk_offers(self, **filters: Any) -> list[dict[str, Any]]:
         """The disk offers ``GET /api/v1/availability/disks`` serves, every page.

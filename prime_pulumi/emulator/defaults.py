@@ -20,6 +20,10 @@ DISK_MOUNT_PATH: Final = "/workspace"
 FIXTURE_PROVISION_SECONDS: Final = 0.2
 #: Price of one GPU-hour for pods whose ``cloudId`` is not in the catalogue.
 DEFAULT_PRICE_PER_GPU_HOUR: Final = 1.5
+#: GPUs on each node of a pod made from a multi-node offer (our guess: 8, as the offers show).
+GPUS_PER_NODE: Final = 8
+#: Each node after the first gets its SSH this fraction of the provision time after the one before.
+NODE_READY_STAGGER: Final = 0.1
 #: Image of pods created without one.
 DEFAULT_IMAGE: Final = "ubuntu_22_cuda_12"
 #: Lines of a pod's log served when the request gives no ``tail`` (the document's default).

@@ -22,7 +22,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Literal, Union, get_args, get_origin
 
-from pydantic import SecretStr
+from pydantic import BaseModel, SecretStr
 from pydantic.fields import FieldInfo
 
 from prime_pulumi.core.functions import DataFunction
@@ -53,6 +53,8 @@ def type_spec(annotation: Any) -> dict[str, Any]:
     if origin is dict:
         value = get_args(annotation)[1]
         return {"type": "object", "additionalProperties": type_spec(value)}
+    if annotation in typed_models():
+        return {"$ref": f"#/types/{object_token(annotation)}"}
     if annotation is SecretStr or annotation is datetime:
         return {"type": "string"}  # a datetime travels as ISO 8601
     if annotation in _PRIMITIVES:
@@ -124,21 +126,58 @@ def resource(kind: AnyKind) -> dict[str, Any]:
     }
 
 
+def object_token(model: type[BaseModel]) -> str:
+    """The token of an object type made from a model: ``prime:index:GpuOffer``."""
+    return f"{PACKAGE}:index:{model.__name__}"
+
+
 def record_type(function: DataFunction) -> str:
     """The token of one record a data function answers: ``prime:index:GpuOffer``."""
-    return f"{PACKAGE}:index:{function.record.__name__}"
+    return object_token(function.record)
+
+
+def object_type(model: type[BaseModel]) -> dict[str, Any]:
+    """A model as a schema object type: a data function's record, or a part of an output."""
+    fields = model.model_fields
+    always = [n for n, f in fields.items() if not _holds(f.annotation, type(None))]
+    spec = {
+        "type": "object",
+        "description": described(inspect.getdoc(model) or ""),
+        "properties": {camel(n): _property(f, secret=False) for n, f in fields.items()},
+    }
+    return {**spec, "required": sorted(camel(n) for n in always)} if always else spec
 
 
 def record(function: DataFunction) -> dict[str, Any]:
     """One record of a data function, as a schema object type."""
-    fields = function.record.model_fields
-    always = [n for n, f in fields.items() if not _holds(f.annotation, type(None))]
-    spec = {
-        "type": "object",
-        "description": described(inspect.getdoc(function.record) or ""),
-        "properties": {camel(n): _property(f, secret=False) for n, f in fields.items()},
-    }
-    return {**spec, "required": sorted(camel(n) for n in always)} if always else spec
+    return object_type(function.record)
+
+
+def models_within(annotation: Any) -> list[type[BaseModel]]:
+    """The models a field's type holds (``list[PodNode]``: ``PodNode``), outermost first."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        inner = [m for f in annotation.model_fields.values() for m in models_within(f.annotation)]
+        return [annotation, *inner]
+    return [m for part in get_args(annotation) for m in models_within(part)]
+
+
+@cache
+def typed_models() -> tuple[type[BaseModel], ...]:
+    """The models within the kinds' outputs (a pod's ``nodes``): each an object type whose
+    properties the native face spells in camelCase. Other models (a cluster's nodes, as the
+    admin API spells them) stay ``Any``."""
+    found = (
+        model
+        for kind in KINDS
+        for field in kind.kind.outputs.model_fields.values()
+        for model in models_within(field.annotation)
+    )
+    return tuple(dict.fromkeys(found))
+
+
+def output_types() -> dict[str, dict[str, Any]]:
+    """The object types of the kinds' outputs, by token."""
+    return {object_token(model): object_type(model) for model in typed_models()}
 
 
 def function_spec(function: DataFunction) -> dict[str, Any]:
@@ -209,7 +248,10 @@ def schema() -> dict[str, Any]:
         },
         "resources": {token(kind): resource(kind) for kind in KINDS},
         "functions": {f"{PACKAGE}:index:{f.name}": function_spec(f) for f in FUNCTIONS},
-        "types": {record_type(f): record(f) for f in FUNCTIONS if f.listed_under},
+        "types": {
+            **{record_type(f): record(f) for f in FUNCTIONS if f.listed_under},
+            **output_types(),
+        },
     }
 
 

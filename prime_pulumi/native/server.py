@@ -30,7 +30,7 @@ from prime_pulumi.core.runtime import RUNTIME
 from prime_pulumi.core.settings import ProviderSettings
 from prime_pulumi.kinds import FUNCTIONS, KINDS
 from prime_pulumi.native.names import camel, camel_in_text
-from prime_pulumi.native.schema import PACKAGE, SCHEMA_FILE, token
+from prime_pulumi.native.schema import PACKAGE, SCHEMA_FILE, models_within, token
 from prime_pulumi.native.values import from_struct, name_out, to_struct
 
 #: Each kind's operations, by its type token.
@@ -97,9 +97,11 @@ def _in_row(kind: AnyKind, struct: struct_pb2.Struct, urn: str) -> dict[str, Any
 
 
 def _out(kind: AnyKind, props: dict[str, Any]) -> struct_pb2.Struct:
-    """``kind``'s properties for a response: its secrets marked, its internal inputs hidden."""
-    rules = kind.kind.rules
-    return to_struct(props, rules.secret, rules.internal)
+    """``kind``'s properties for a response: its secrets marked, its internal inputs hidden,
+    its outputs of an object type (a pod's ``nodes``) spelled as the schema spells them."""
+    rules, outputs = kind.kind.rules, kind.kind.outputs.model_fields
+    typed = [name for name, field in outputs.items() if models_within(field.annotation)]
+    return to_struct(props, rules.secret, rules.internal, typed)
 
 
 class PrimeProvider(provider_pb2_grpc.ResourceProviderServicer):

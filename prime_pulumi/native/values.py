@@ -54,17 +54,33 @@ def from_struct(struct: struct_pb2.Struct, internal: Collection[str] = ()) -> di
     return {_name_in(key, internal): _plain(value) for key, value in raw.items()}
 
 
+def _camel_keys(value: Any) -> Any:
+    """``value`` with the keys of every object in it in camelCase (an object type's properties)."""
+    if isinstance(value, dict):
+        return {camel(k): _camel_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_camel_keys(v) for v in value]
+    return value
+
+
 def to_struct(
-    props: dict[str, Any], secret: Collection[str] = (), internal: Collection[str] = ()
+    props: dict[str, Any],
+    secret: Collection[str] = (),
+    internal: Collection[str] = (),
+    typed: Collection[str] = (),
 ) -> struct_pb2.Struct:
     """Properties for a response: camelCase, the ``secret`` ones (snake_case names) marked,
-    the ``internal`` ones hidden."""
+    the ``internal`` ones hidden; the objects within the ``typed`` ones (of an object type
+    of the schema: a pod's ``nodes``) have camelCase keys too."""
     shown: dict[str, Any] = {}
     for key, value in props.items():
         if value is None:
             continue
+        spelled = _camel_keys(value) if key in typed else value
         marked = key in secret
-        shown[name_out(key, internal)] = {SIG_KEY: SECRET_SIG, "value": value} if marked else value
+        shown[name_out(key, internal)] = (
+            {SIG_KEY: SECRET_SIG, "value": spelled} if marked else spelled
+        )
     struct = struct_pb2.Struct()
     struct.update(shown)
     return struct

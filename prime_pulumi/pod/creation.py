@@ -111,7 +111,7 @@ class PodCreation(CreationBase[PodInputs, PodDetails]):
             if feed is not None:
                 feed.close()
         pod = self._read_ready(pod, ready)
-        self.progress(f"ready: {pod.ssh_connection}" if pod.ssh_connection else "ready")
+        self.progress(_ready_message(pod))
         return pod
 
     # ------------------------------------------------------------ finding or posting
@@ -288,3 +288,12 @@ def delete_and_wait(
         poller=runtime.poller(cancellable=True),
         progress=progress,
     )
+
+
+def _ready_message(pod: PodDetails) -> str:
+    """What the row says of a ready pod: where to reach it (its first node, and how many)."""
+    if pod.ssh_connection is None:
+        return "ready"
+    nodes = len(pod.ssh_connections)
+    more = f" (the first of {nodes} nodes)" if nodes > 1 else ""
+    return f"ready: {pod.ssh_connection}{more}"

@@ -24,16 +24,18 @@ def get_gpu_offers(
     provider_types: Sequence[str] | None = None,
     max_price: float | None = None,
     in_stock: bool = True,
+    multi_node: bool = False,
     api_key: str | None = None,
     base_url: str | None = None,
 ) -> list[GpuOffer]:
     """The GPU offers that match every filter given, cheapest first (ties by ``cloud_id``).
 
     ``price_hr`` is the price of the offer's own security tier. ``in_stock`` leaves
-    out offers whose stock is ``Unavailable``. ``gpu_type``, ``gpu_count``,
-    ``socket``, ``security``, ``regions`` and ``data_center_id`` are sent to the
-    API; the rest are applied here. The key comes from ``api_key``, else
-    ``prime:apiKey``, else ``PRIME_API_KEY``.
+    out offers whose stock is ``Unavailable``. ``multi_node`` lists the offers whose
+    pods span several nodes (``/availability/multi-node``) instead of the single-node
+    ones. ``gpu_type``, ``gpu_count``, ``socket``, ``security``, ``regions`` and
+    ``data_center_id`` are sent to the API; the rest are applied here. The key comes
+    from ``api_key``, else ``prime:apiKey``, else ``PRIME_API_KEY``.
     """
     query = OfferQuery(
         gpu_type=gpu_type,
@@ -46,6 +48,7 @@ def get_gpu_offers(
         provider_types=tuple(provider_types or ()),
         max_price=max_price,
         in_stock=in_stock,
+        multi_node=multi_node,
     )
     return with_client(api_key, base_url, lambda client: search(client, query).matches)
 
@@ -62,6 +65,7 @@ def get_gpu_offers_output(
     provider_types: Input[Sequence[Input[str]]] | None = None,
     max_price: Input[float] | None = None,
     in_stock: Input[bool] = True,
+    multi_node: Input[bool] = False,
     api_key: Input[str] | None = None,
     base_url: Input[str] | None = None,
 ) -> Output[list[GpuOffer]]:
@@ -81,6 +85,7 @@ def get_gpu_offers_output(
         provider_types=provider_types,
         max_price=max_price,
         in_stock=in_stock,
+        multi_node=multi_node,
         api_key=api_key,
         base_url=base_url,
     )

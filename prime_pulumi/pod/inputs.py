@@ -81,6 +81,11 @@ class PodInputs(BaseModel):
     max_price: float | None = Field(default=None, gt=0, allow_inf_nan=False)
     """The highest price accepted, USD per hour, above 0: no offer above it is ever chosen
     (the spend guard)."""
+    multi_node: bool | None = None
+    """Whether the pod spans several nodes: true chooses only among multi-node offers
+    (``get_gpu_offers`` with ``multi_node``), false only among single-node ones. Left out, a
+    single-node offer, or a multi-node one when the API lists no single-node offer of
+    ``gpu_count`` GPUs of ``gpu_type``."""
     env_vars: Annotated[dict[str, str] | None, Secret()] = None
     """Environment variables of the pod, named ``[A-Za-z_][A-Za-z0-9_]*``. Secret in state
     and outputs."""

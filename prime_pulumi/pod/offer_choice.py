@@ -8,6 +8,13 @@ next (``creation.py`` posts them). Either way no offer above ``max_price`` is
 chosen, and when nothing matches the error says, before anything is posted,
 what the filters left out and what ``max_price`` would have to be, and names
 the closest GPU type the API lists when the declared one is not among them.
+
+Offers that span several nodes are listed apart (``/availability/multi-node``).
+A pod chooses among one listing only, never both: the multi-node one when it
+declares ``multi_node=True``, or when it leaves ``multi_node`` out and the API
+lists no single-node offer of its GPU type and count (16 H100s, say). A
+single-node pod is never swapped for a multi-node one because the single-node
+offers are too dear or out of stock, nor the other way round.
 """
 
 from __future__ import annotations
@@ -29,8 +36,8 @@ _WHY = {
 }
 
 
-def query_of(spec: PodInputs) -> OfferQuery:
-    """The offers a pod's declared constraints allow."""
+def query_of(spec: PodInputs, *, multi_node: bool = False) -> OfferQuery:
+    """The offers a pod's declared constraints allow, in one listing."""
     return OfferQuery(
         gpu_type=spec.gpu_type,
         gpu_count=spec.gpu_count,
@@ -43,7 +50,14 @@ def query_of(spec: PodInputs) -> OfferQuery:
         max_price=spec.max_price,
         cloud_id=spec.cloud_id,
         disks=tuple(spec.disks or ()),
+        multi_node=multi_node,
     )
+
+
+def _listings(spec: PodInputs) -> tuple[bool, ...]:
+    """Which listings a pod may be made from, in the order they are searched: single-node
+    (``False``), multi-node (``True``)."""
+    return (False, True) if spec.multi_node is None else (spec.multi_node,)
 
 
 def offers_to_try(client: PrimeClient, spec: PodInputs, name: str) -> list[GpuOffer | None]:
@@ -56,19 +70,38 @@ def offers_to_try(client: PrimeClient, spec: PodInputs, name: str) -> list[GpuOf
     # Ask the API for every offer of the GPU, so that the error can count the rest; only
     # the API knows where the disks are, so their filter is always its.
     disks = tuple(spec.disks or ())
-    ask = OfferQuery(gpu_type=spec.gpu_type, gpu_count=spec.gpu_count, in_stock=False, disks=disks)
-    try:
-        found = search(client, query_of(spec), ask=ask)
-    except UnprocessableEntityError as error:
-        # The document's filter takes only the GPU types it lists: a 422 for another one.
-        unknown = _unknown_gpu_type(spec)
-        if not unknown:
-            raise
-        message = f"Pod {name!r}: the API refuses to list offers of {spec.gpu_type}.{unknown}"
-        raise NoOfferError(message + " Nothing was posted.", pod_name=name, pod_id=None) from error
+    for multi_node in _listings(spec):
+        ask = OfferQuery(
+            gpu_type=spec.gpu_type,
+            gpu_count=spec.gpu_count,
+            in_stock=False,
+            disks=disks,
+            multi_node=multi_node,
+        )
+        try:
+            found = search(client, query_of(spec, multi_node=multi_node), ask=ask)
+        except UnprocessableEntityError as error:
+            # The document's filter takes only the GPU types it lists: a 422 for another one.
+            unknown = _unknown_gpu_type(spec)
+            if not unknown:
+                raise
+            message = f"Pod {name!r}: the API refuses to list offers of {spec.gpu_type}.{unknown}"
+            raise NoOfferError(
+                message + " Nothing was posted.", pod_name=name, pod_id=None
+            ) from error
+        if found.matches or found.excluded or _has_the_gpus(client, spec, ask):
+            break  # this listing has the GPUs: the choice is made among its offers alone
     if not found.matches:
         raise NoOfferError(_nothing_matches(found, spec, name), pod_name=name, pod_id=None)
     return list(found.matches[:MAX_OFFERS_TRIED])
+
+
+def _has_the_gpus(client: PrimeClient, spec: PodInputs, asked: OfferQuery) -> bool:
+    """Whether a listing that had nothing where the disks are has the GPUs elsewhere: then a
+    pod that leaves ``multi_node`` out stays in it (it never changes listing for its disks)."""
+    if spec.multi_node is not None or not asked.disks:
+        return False
+    return bool(search(client, asked.model_copy(update={"disks": ()})).matches)
 
 
 def _declared_offer(client: PrimeClient, spec: PodInputs, name: str) -> GpuOffer | None:
@@ -77,7 +110,10 @@ def _declared_offer(client: PrimeClient, spec: PodInputs, name: str) -> GpuOffer
     complete = spec.socket is not None and spec.provider_type is not None
     if complete and spec.max_price is None:
         return None
-    listed = search(client, OfferQuery(cloud_id=spec.cloud_id, in_stock=False)).matches
+    listed: list[GpuOffer] = []
+    for multi_node in _listings(spec):
+        query = OfferQuery(cloud_id=spec.cloud_id, in_stock=False, multi_node=multi_node)
+        listed = listed or search(client, query).matches
     if not listed:
         if complete:
             return None  # not listed now: the API decides, and max_price goes in the body
@@ -103,6 +139,11 @@ def _declared_offer(client: PrimeClient, spec: PodInputs, name: str) -> GpuOffer
 
 def _nothing_matches(found: OfferSearch, spec: PodInputs, name: str) -> str:
     wanted = f"{spec.gpu_count}x {spec.gpu_type}"
+    if found.query.multi_node:
+        both = spec.multi_node is None and not found.excluded  # neither listing has the GPUs
+        wanted += " on one node or several" if both else " over several nodes"
+    elif spec.multi_node is False:
+        wanted += " on a single node"
     if spec.disks:
         wanted += f" in the data center of disks {', '.join(spec.disks)}"
     total = sum(found.excluded.values())

@@ -1,7 +1,8 @@
 """GPU offers as a user asks for them: filtered, cheapest first, and why others were left out.
 
-:class:`GpuOffer` is one offer of ``GET /api/v1/availability/gpus``, flattened,
-with the hourly price of its own security tier. :class:`OfferQuery` holds the
+:class:`GpuOffer` is one offer of ``GET /api/v1/availability/gpus`` (or of
+``/availability/multi-node``, for pods that span several nodes), flattened, with
+the hourly price of its own security tier. :class:`OfferQuery` holds the
 filters. The filters the API takes go to it as query parameters, and every
 filter is applied here too, so that what comes back is what was asked for
 whatever the API did with them. :class:`OfferSearch` keeps what matched and,
@@ -56,10 +57,12 @@ class GpuOffer(BaseModel):
     """The images a pod of this offer may run."""
     is_spot: bool | None = None
     """Whether the offer is a spot (interruptible) one."""
+    multi_node: bool = False
+    """Whether a pod of this offer spans several nodes (a multi-node offer)."""
 
     @classmethod
-    def of(cls, item: GPUAvailability) -> GpuOffer:
-        """The offer an availability item describes."""
+    def of(cls, item: GPUAvailability, *, multi_node: bool = False) -> GpuOffer:
+        """The offer an availability item describes (``multi_node``: listed as multi-node)."""
         prices = item.prices
         price = None
         if prices is not None:
@@ -81,6 +84,7 @@ class GpuOffer(BaseModel):
             stock_status=item.stock_status,
             images=list(item.images),
             is_spot=item.is_spot,
+            multi_node=multi_node,
         )
 
 
@@ -109,6 +113,9 @@ class OfferQuery(BaseModel):
     """Only offers at most this price, USD per hour."""
     in_stock: bool = True
     """Leave out offers whose stock is ``Unavailable`` (default true)."""
+    multi_node: bool = False
+    """List the multi-node offers, whose pods span several nodes, instead of the
+    single-node ones (default false)."""
     cloud_id: str | None = None
     #: Only offers in the same place as these disks. An offer does not say which disks
     #: it can mount, so this filter is the API's alone.
@@ -125,6 +132,7 @@ class OfferQuery(BaseModel):
             "data_center_id": self.data_center_id,
             "cloud_id": self.cloud_id,
             "disks": self.disks,
+            "multi_node": self.multi_node,
         }
 
     def why_not(self, offer: GpuOffer) -> Reason | None:
@@ -135,6 +143,7 @@ class OfferQuery(BaseModel):
             (self.gpu_count, offer.gpu_count),
             (self.socket, offer.socket),
             (self.security, offer.security),
+            (self.multi_node, offer.multi_node),
         )
         if any(wanted is not None and wanted != got for wanted, got in kind):
             return "kind"
@@ -197,7 +206,7 @@ def search(client: PrimeClient, query: OfferQuery, *, ask: OfferQuery | None = N
     found = OfferSearch(query)
     seen: set[str] = set()
     for item in client.list_gpu_availability(**(ask or query).api_filters()):
-        offer = GpuOffer.of(item)
+        offer = GpuOffer.of(item, multi_node=(ask or query).multi_node)
         if offer.cloud_id not in seen:  # the API may list an offer on two pages
             seen.add(offer.cloud_id)
             found.add(offer)
@@ -225,6 +234,7 @@ GPU_OFFERS = DataFunction(
         "provider_types",
         "max_price",
         "in_stock",
+        "multi_node",
     ),
     record=GpuOffer,
     run=_matching,

@@ -7,11 +7,23 @@ from :class:`PodOutputs`; a test checks that ``Pod``'s annotations name each fie
 
 from __future__ import annotations
 
+from itertools import zip_longest
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from prime_pulumi.client import PodDetails
+
+
+class PodNode(BaseModel):
+    """One node of a pod: where to reach it."""
+
+    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True)
+
+    ip: str | None
+    """The node's IP address."""
+    ssh_connection: str | None
+    """For example ``root@1.2.3.4 -p 22``."""
 
 
 class PodOutputs(BaseModel):
@@ -28,9 +40,9 @@ class PodOutputs(BaseModel):
     installation_progress: float | None
     """0 to 100."""
     ssh_connection: str | None
-    """For example ``root@1.2.3.4 -p 22``."""
+    """For example ``root@1.2.3.4 -p 22``; the first node's when the pod spans several."""
     ip: str | None
-    """The pod's IP address."""
+    """The pod's IP address; the first node's when the pod spans several."""
     port_mappings: list[dict[str, Any]]
     """Open ports: ``internal``, ``external``, ``protocol``, ``used_by``, ``description``."""
     price_hr: float | None
@@ -43,6 +55,9 @@ class PodOutputs(BaseModel):
     """Creation time, ISO 8601."""
     attached_resources: list[dict[str, Any]]
     """The disks attached to the pod: ``id``, ``resource_type``, ``status``, ``mount_path``."""
+    nodes: list[PodNode]
+    """Each node of the pod, in node order: ``ip``, ``ssh_connection``. One for a pod on a
+    single node; several for a pod of a multi-node offer."""
 
     @classmethod
     def of(cls, pod: PodDetails, inputs: dict[str, Any]) -> PodOutputs:
@@ -67,6 +82,10 @@ class PodOutputs(BaseModel):
                     "mount_path": attached.mount_path,
                 }
                 for attached in pod.attached_resources
+            ],
+            nodes=[
+                PodNode(ip=ip, ssh_connection=ssh)
+                for ip, ssh in zip_longest(pod.ips, pod.ssh_connections)
             ],
         )
 

@@ -68,6 +68,11 @@ class PodArgs:
     max_price: Input[float] | None = None
     """The highest price accepted, USD per hour, above 0: no offer above it is ever chosen
     (the spend guard)."""
+    multi_node: Input[bool] | None = None
+    """Whether the pod spans several nodes: true chooses only among multi-node offers
+    (``get_gpu_offers`` with ``multi_node``), false only among single-node ones. Left out, a
+    single-node offer, or a multi-node one when the API lists no single-node offer of
+    ``gpu_count`` GPUs of ``gpu_type``."""
     env_vars: Input[Mapping[str, Input[str]]] | None = None
     """Environment variables of the pod, named ``[A-Za-z_][A-Za-z0-9_]*``. Secret in state and
     outputs."""
@@ -115,6 +120,7 @@ class Pod(Resource, module="prime", name="Pod"):
     provider_type: Output[str]
     created_at: Output[str | None]
     attached_resources: Output[list[dict[str, Any]]]
+    nodes: Output[list[dict[str, str | None]]]
     name: Output[str]
     gpu_type: Output[str]
     gpu_count: Output[int]
@@ -130,6 +136,7 @@ class Pod(Resource, module="prime", name="Pod"):
     security: Output[str | None]
     regions: Output[list[str] | None]
     max_price: Output[float | None]
+    multi_node: Output[bool | None]
     env_vars: Output[dict[str, str] | None]
     jupyter_password: Output[str | None]
     ssh_key_id: Output[str | None]

@@ -1,8 +1,9 @@
 """The offer lane of the fault campaign in CI: constraint pods while offers sell out and reprice.
 
-Each schedule is one ``pulumi up`` of 3 to 8 pods that leave ``cloud_id`` out,
-with offers going out of stock, changing price, or answering 409 while the
-creates choose and post (see ``tests.kit.offer_campaign``).
+Each schedule is one ``pulumi up`` of 3 to 8 pods that leave ``cloud_id`` out
+(some of 16 GPUs, made from multi-node offers), with offers going out of stock,
+changing price, or answering 409 while the creates choose and post (see
+``tests.kit.offer_campaign``).
 ``OFFER_SCHEDULES`` sets how many (default 12); ``CAMPAIGN_SEED`` replays one
 (``CAMPAIGN_SEED=<seed> pytest tests/campaign -k offer``).
 """
@@ -50,7 +51,9 @@ def test_offer_constraint_pods_never_get_a_wrong_offer_or_two_pods(
 # ------------------------------------------------------------ the checker, on made-up runs
 
 CHEAP, DEAR = "tensordock-1x", "runpod-1x"
+MULTI = "lambdalabs-16x"
 POD_ID = "p1"
+SSH = "root@203.0.113.1 -p 22"
 
 
 def _market(*prices: tuple[float, float], moments: tuple[tuple[float, float], ...] = ()) -> Market:
@@ -69,18 +72,21 @@ def _market(*prices: tuple[float, float], moments: tuple[tuple[float, float], ..
 
 
 def _pod(price: float = 1.89) -> dict[str, object]:
-    """The pod the create made, of CHEAP's provider."""
+    """The pod the create made, of CHEAP's provider, on one node."""
     return {
         "id": POD_ID,
         "name": "n0-1234567",
         "status": "ACTIVE",
         "providerType": "tensordock",
         "priceHr": price,
+        "ip": "203.0.113.1",
+        "sshConnection": SSH,
     }
 
 
 def _made(cloud_id: str = CHEAP, **declared: Any) -> OfferCreate:
     provider = "tensordock" if cloud_id == CHEAP else "runpod"
+    node = {"ip": "203.0.113.1", "ssh_connection": SSH}
     return OfferCreate(
         "n0",
         "n0-1234567",
@@ -88,7 +94,7 @@ def _made(cloud_id: str = CHEAP, **declared: Any) -> OfferCreate:
         start=10.0,
         end=11.0,
         pod_id=POD_ID,
-        outs={"cloud_id": cloud_id, "provider_type": provider},
+        outs={"cloud_id": cloud_id, "provider_type": provider, "nodes": [node], **node},
     )
 
 
@@ -121,6 +127,47 @@ def test_the_checker_catches_a_pod_over_max_price_throughout_and_a_second_pod() 
 def test_the_checker_catches_a_pod_outside_the_declared_regions() -> None:
     (broken,) = create_breaks(_made(DEAR, regions=("eu_west",)), _market((1.89, 1.99)), [_pod()])
     assert "which never matched while its create ran" in broken
+
+
+def _two_nodes(*ips: str | None) -> tuple[OfferCreate, dict[str, object], Market]:
+    """A create of 16 GPUs answered with nodes at ``ips``; the API's pod at two other IPs."""
+    listed = ["203.0.113.1", "198.51.100.1"]
+    create = _made(MULTI, gpu_count=16)
+    nodes = [{"ip": ip, "ssh_connection": ip and f"root@{ip} -p 22"} for ip in ips]
+    create.outs.update(nodes=nodes, provider_type="lambdalabs")
+    pod = {
+        **_pod(38.24),
+        "providerType": "lambdalabs",
+        "ip": listed,
+        "sshConnection": [f"root@{ip} -p 22" for ip in listed],
+    }
+    market = _market((1.89, 1.99))
+    market.versions[0][MULTI] = OfferState(
+        "united_states", "secure_cloud", "lambdalabs", 38.24, True, gpu_count=16
+    )
+    return create, pod, market
+
+
+def test_the_checker_takes_a_multi_node_pod_with_its_nodes_in_order() -> None:
+    create, pod, market = _two_nodes("203.0.113.1", "198.51.100.1")
+    assert create_breaks(create, market, [pod]) == []
+
+
+@pytest.mark.parametrize(
+    "ips",
+    [("198.51.100.1", "203.0.113.1"), ("203.0.113.1", None), ("203.0.113.1",)],
+    ids=["out-of-order", "a-node-not-ready", "a-node-missing"],
+)
+def test_the_checker_catches_nodes_out_of_order_or_not_ready(ips: tuple[str | None, ...]) -> None:
+    create, pod, market = _two_nodes(*ips)
+    found = create_breaks(create, market, [pod])
+    assert found and all(what.startswith("(nodes)") for what in found)
+
+
+def test_the_checker_catches_sixteen_gpus_made_from_a_single_node_offer() -> None:
+    create = _made(CHEAP, gpu_count=16)
+    found = create_breaks(create, _market((1.89, 1.99)), [_pod()])
+    assert [what[:7] for what in found] == ["(offer)", "(nodes)"]
 
 
 def test_the_checker_catches_a_chosen_offer_reported_over_max_price() -> None:

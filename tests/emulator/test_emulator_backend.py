@@ -17,7 +17,7 @@ from prime_pulumi.emulator.errors import (
     RequestRefusedError,
     UnknownResourceError,
 )
-from prime_pulumi.emulator.pods.wire import WireCreatePodRequest, WirePod
+from prime_pulumi.emulator.pods.wire import NodeValue, WireCreatePodRequest, WirePod
 from tests.emulator.support import OFFER_BODY, FakeClock
 
 
@@ -27,7 +27,7 @@ def request(**pod: Any) -> WireCreatePodRequest:
     return WireCreatePodRequest.model_validate(body)
 
 
-def phase(pod: WirePod) -> tuple[str, str, int, str | None, str | None]:
+def phase(pod: WirePod) -> tuple[str, str, int, str | None, NodeValue]:
     return (
         pod.status,
         pod.installation_status,
@@ -463,7 +463,7 @@ def test_availability_filters_and_pages(backend: EmulatorBackend) -> None:
         [o.cloud_id for o in everything.items[3:6]],
     )
     multi = backend.availability(multi_node=True)
-    assert multi.total_count == 2
+    assert multi.total_count == 4
     assert all(o.gpu_count > 8 for o in multi.items)
     legacy = backend.legacy_availability()
     assert sorted(legacy) == ["A100_80GB", "H100_80GB", "H200_141GB", "L40S_48GB", "RTX4090_24GB"]

@@ -306,7 +306,7 @@ def test_availability_shapes_and_filters(api: httpx.Client) -> None:
     assert {i["country"] for i in regions["items"]} == {"CA"}
 
     multi = api.get("/api/v1/availability/multi-node").json()
-    assert multi["totalCount"] == 2
+    assert multi["totalCount"] == 4
     assert {i["cloudId"] for i in multi["items"]}.isdisjoint(i["cloudId"] for i in page["items"])
 
     legacy = api.get("/api/v1/availability/").json()

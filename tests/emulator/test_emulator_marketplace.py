@@ -128,8 +128,19 @@ def test_the_earlier_offers_are_kept_as_they_were(api: httpx.Client) -> None:
             offer["stockStatus"],
             offer["security"],
         ) == kept, cloud_id
-    assert [o["cloudId"] for o in multi] == [MULTI_H100, "hyperstack-h200-sxm5-32x-canada-1"]
-    assert len({o["cloudId"] for o in single + multi}) == len(single + multi) == 17
+    assert [o["cloudId"] for o in multi][:2] == [MULTI_H100, "hyperstack-h200-sxm5-32x-canada-1"]
+    assert len({o["cloudId"] for o in single + multi}) == len(single + multi) == 19
+
+
+def test_multi_node_offers_are_two_and_four_nodes_of_h100_and_h200(api: httpx.Client) -> None:
+    _, multi = catalogue(api)
+    assert sorted((o["gpuType"], o["gpuCount"]) for o in multi) == [
+        ("H100_80GB", 16),
+        ("H100_80GB", 32),
+        ("H200_141GB", 16),
+        ("H200_141GB", 32),
+    ]
+    assert {o["interconnectType"] for o in multi} == {"InfiniBand"}
 
 
 def test_the_same_gpu_is_offered_several_times(api: httpx.Client) -> None:
@@ -231,7 +242,8 @@ def test_disks_keep_offers_in_the_data_center_of_every_disk(
     assert len(in_fin) == 2
     assert served(api, disks=[fin]) == served(api, disks=[fin, fin_too]) == in_fin
     assert [o["cloudId"] for o in served(api, MULTI, disks=[canada])] == [
-        "hyperstack-h200-sxm5-32x-canada-1"
+        "hyperstack-h200-sxm5-32x-canada-1",
+        "hyperstack-h200-sxm5-16x-canada-1",
     ]
     # Disks in two places, or a disk unknown or gone, leave no offer.
     assert served(api, disks=[fin, canada]) == []
@@ -262,11 +274,11 @@ def test_filters_combine(api: httpx.Client) -> None:
 
 def test_the_multi_node_route_takes_the_same_filters(api: httpx.Client) -> None:
     assert [o["cloudId"] for o in served(api, MULTI, regions=["canada"])] == [
-        "hyperstack-h200-sxm5-32x-canada-1"
+        "hyperstack-h200-sxm5-32x-canada-1",
+        "hyperstack-h200-sxm5-16x-canada-1",
     ]
-    assert [o["cloudId"] for o in served(api, MULTI, gpu_type="H100_80GB", socket="SXM5")] == [
-        MULTI_H100
-    ]
+    h100 = served(api, MULTI, gpu_type="H100_80GB", socket="SXM5", gpu_count=16)
+    assert [o["cloudId"] for o in h100] == [MULTI_H100]
     assert served(api, MULTI, security="community_cloud") == []
 
 

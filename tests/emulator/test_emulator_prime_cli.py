@@ -98,8 +98,8 @@ def test_sdk_availability_merges_single_and_multi_node(sdk: APIClient) -> None:
     offers = AvailabilityClient(sdk).get()
     assert set(offers) == {"H100_80GB", "A100_80GB", "RTX4090_24GB", "L40S_48GB", "H200_141GB"}
     h100 = offers["H100_80GB"]
-    # Five single H100s, four 8x H100 and one multi-node 16x.
-    assert sorted(o.gpu_count for o in h100) == [1] * 5 + [8] * 4 + [16]
+    # Five single H100s, four 8x H100 and multi-node ones of 16 and 32.
+    assert sorted(o.gpu_count for o in h100) == [1] * 5 + [8] * 4 + [16, 32]
     assert all(o.prices.price > 0 for o in h100)
 
     filtered = AvailabilityClient(sdk).get(gpu_type="L40S_48GB")

@@ -80,6 +80,24 @@ def test_gpu_count_and_type_are_asked_of_the_api(offers: Any) -> None:
     assert offers(gpu_type="NO_SUCH_GPU") == []
 
 
+def test_multi_node_lists_the_offers_that_span_nodes_and_only_those(offers: Any) -> None:
+    multi = offers(gpu_type="H100_80GB", multi_node=True)
+    assert ids(multi) == [
+        "lambdalabs-h100-sxm5-16x-us-west-2",
+        "lambdalabs-h100-sxm5-32x-us-west-2",
+    ]
+    assert [(o.gpu_count, o.price_hr, o.multi_node) for o in multi] == [
+        (16, 38.24, True),
+        (32, 74.88, True),
+    ]
+    # Single-node offers are listed apart: none of 16 GPUs, and none marked multi-node.
+    assert offers(gpu_type="H100_80GB", gpu_count=16) == []
+    assert not any(o.multi_node for o in offers(gpu_type="H100_80GB"))
+    assert ids(offers(multi_node=True, gpu_type="H200_141GB", max_price=50)) == [
+        "hyperstack-h200-sxm5-16x-canada-1"
+    ]
+
+
 def test_a_changed_marketplace_changes_the_answer(offers: Any) -> None:
     cheapest = "tensordock-h100-pcie-1x-nl-ams-1"
     offers.control.set_offer(cheapest, prices={"communityPrice": 3.5})

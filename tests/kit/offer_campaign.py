@@ -9,7 +9,10 @@ process of its own:
 - The emulator's catalogue of 1x H100_80GB (five offers, one out of stock) gets
   up to three more offers, at seeded prices, regions, tiers and stock.
 - 3 to 8 pods declare ``gpu_type`` H100_80GB, ``gpu_count`` 1 and, some of
-  them, ``max_price``, ``regions`` and ``security``. Their creates are sent
+  them, ``max_price``, ``regions`` and ``security``. About one in four asks for
+  16 GPUs instead, which no single-node offer has: it is made from a multi-node
+  offer (two nodes of eight; the catalogue's, and now and then one more), whose
+  stock and price move too. Their creates are sent
   within a few tenths of a second of each other, all in one provider process.
 - At seeded moments while they run: the cheapest offers in stock go out of
   stock (a create against one is then answered 409) and some come back; prices
@@ -34,6 +37,9 @@ the marketplace may have been in while the create ran. Then the invariants:
 (none) a :class:`~prime_pulumi.NoOfferError` comes only when, at some moment of
     the create, no offer matched, or when every matching offer it lists was
     refused (as many as matched, up to the bound);
+(nodes) a pod answered lists its nodes as the API does, in node order, every one
+    with its SSH (ready on every node), and its ``ip`` is the first node's; a pod
+    of 16 GPUs came of a multi-node offer of 16, never of a single-node one;
 
 and the other lanes': no lost pod (every billing pod is tracked by exactly one
 resource), no resource with two pods (never two pods of one name), destroying
@@ -79,7 +85,10 @@ from tests.kit.fleet_campaign import (
 )
 from tests.kit.harness import URN, ProviderProcess, error_text
 
-GPU = {"gpu_type": "H100_80GB", "gpu_count": 1}
+GPU: dict[str, Any] = {"gpu_type": "H100_80GB", "gpu_count": 1}
+#: A multi-node pod's GPUs: two nodes of eight, which no single-node offer has.
+MULTI_NODE_GPUS = 16
+MULTI_NODE_MAX_PRICES = (36.0, 38.5, 40.0, 45.0)
 PROVISION_SECONDS = 0.3
 DELETE_SECONDS = 0.1
 #: Ample for every pod: provisioning plus every fault a schedule injects.
@@ -121,6 +130,7 @@ class OfferState:
     provider: str
     price: float
     in_stock: bool
+    gpu_count: int = 1
 
     @classmethod
     def of(cls, item: dict[str, Any]) -> OfferState:
@@ -135,11 +145,15 @@ class OfferState:
             provider=item["provider"],
             price=own if own is not None else other,
             in_stock=item["stockStatus"] != OUT_OF_STOCK,
+            gpu_count=item["gpuCount"],
         )
 
     def __repr__(self) -> str:
         stock = "in stock" if self.in_stock else "out of stock"
-        return f"<{self.provider}, {self.region}, {self.security}, ${self.price:g}/h, {stock}>"
+        gpus = f"{self.gpu_count}x, " if self.gpu_count != 1 else ""
+        return (
+            f"<{gpus}{self.provider}, {self.region}, {self.security}, ${self.price:g}/h, {stock}>"
+        )
 
 
 @dataclass
@@ -155,8 +169,11 @@ class Market:
 
     @classmethod
     def listed(cls, control: EmulatorControl) -> Market:
-        """The offers of the GPU as the API lists them now."""
-        return cls([{o["cloudId"]: OfferState.of(o) for o in control.offers(**GPU)}])
+        """The offers of the GPU as the API lists them now: one GPU on one node, and 16 over
+        several."""
+        single = control.offers(**GPU)
+        multi = control.offers(multi_node=True, gpu_type=GPU["gpu_type"], gpu_count=MULTI_NODE_GPUS)
+        return cls([{o["cloudId"]: OfferState.of(o) for o in (*single, *multi)}])
 
     @property
     def now(self) -> dict[str, OfferState]:
@@ -187,9 +204,13 @@ class Market:
         last = sum(1 for began, _ in self.moments if began < end)
         return self.versions[first : last + 1]
 
-    def cheapest_in_stock(self) -> list[str]:
-        """The offers in stock now, cheapest first."""
-        listed = [(s.price, cloud_id) for cloud_id, s in self.now.items() if s.in_stock]
+    def cheapest_in_stock(self, gpu_count: int = 1) -> list[str]:
+        """The offers of ``gpu_count`` GPUs in stock now, cheapest first."""
+        listed = [
+            (s.price, cloud_id)
+            for cloud_id, s in self.now.items()
+            if s.in_stock and s.gpu_count == gpu_count
+        ]
         return [cloud_id for _, cloud_id in sorted(listed)]
 
 
@@ -200,11 +221,15 @@ class Declared:
     max_price: float | None = None
     regions: tuple[str, ...] = ()
     security: str | None = None
+    gpu_count: int = 1
 
     def fits(self, state: OfferState) -> bool:
-        """Whether the offer is where and of the tier declared, whatever its stock and price."""
-        return (not self.regions or state.region in self.regions) and (
-            self.security is None or state.security == self.security
+        """Whether the offer has the GPUs declared, where and of the tier declared, whatever
+        its stock and price."""
+        return (
+            state.gpu_count == self.gpu_count
+            and (not self.regions or state.region in self.regions)
+            and (self.security is None or state.security == self.security)
         )
 
     def matches(self, state: OfferState) -> bool:
@@ -216,10 +241,18 @@ class Declared:
     def inputs(self) -> dict[str, Any]:
         declared: dict[str, Any] = {"max_price": self.max_price, "security": self.security}
         declared["regions"] = list(self.regions) or None
+        if self.gpu_count != GPU["gpu_count"]:
+            declared["gpu_count"] = self.gpu_count
         return {k: v for k, v in declared.items() if v is not None}
 
     def kind(self) -> str:
-        return "+".join(self.inputs()) or "no constraint"
+        kind = "+".join(k for k in self.inputs() if k != "gpu_count") or "no constraint"
+        return f"{kind}, {self.gpu_count} GPUs over several nodes" if self.spans_nodes else kind
+
+    @property
+    def spans_nodes(self) -> bool:
+        """Whether the pod asks for more GPUs than a single-node offer has."""
+        return self.gpu_count == MULTI_NODE_GPUS
 
     def __str__(self) -> str:
         return ", ".join(f"{k} {v}" for k, v in self.inputs().items()) or "no constraint"
@@ -245,7 +278,7 @@ class OfferCreate:
     def verdict(self) -> str:
         """How the create ended, for the lane's counts."""
         if self.pod_id is not None:
-            return "ready"
+            return "ready over several nodes" if self.declared.spans_nodes else "ready"
         if NO_MATCH in self.error:
             return "failed: NoOfferError, no offer matched"
         if ALL_REFUSED.search(self.error):
@@ -315,6 +348,24 @@ def _answer_breaks(
         broken.append(f"(offer) {name} answered {cloud_id} for a pod of {pod['providerType']}")
     if not declared.affords(pod["priceHr"]):
         broken.append(f"(offer) {name} bills ${pod['priceHr']}/h, over {declared}")
+    return broken + _node_breaks(create, pod)
+
+
+def _node_breaks(create: OfferCreate, pod: dict[str, Any]) -> list[str]:
+    """(nodes): the nodes answered are the pod's, in node order, each with its SSH."""
+    ips = pod["ip"] if isinstance(pod["ip"], list) else [pod["ip"]]
+    ssh = pod["sshConnection"] if isinstance(pod["sshConnection"], list) else [pod["sshConnection"]]
+    nodes = create.outs.get("nodes") or []
+    answered = [(node.get("ip"), node.get("ssh_connection")) for node in nodes]
+    broken = []
+    if answered != list(zip(ips, ssh, strict=True)):
+        broken.append(f"(nodes) {create.name} answered nodes {answered}, the API lists {ips}")
+    if not answered or any(None in node for node in answered):
+        broken.append(f"(nodes) {create.name} answered ready with a node not ready: {answered}")
+    elif (create.outs.get("ip"), create.outs.get("ssh_connection")) != answered[0]:
+        broken.append(f"(nodes) {create.name}'s ip and ssh_connection are not its first node's")
+    if create.declared.spans_nodes != (len(answered) > 1):
+        broken.append(f"(nodes) {create.name} ({create.declared}) has {len(answered)} nodes")
     return broken
 
 
@@ -407,18 +458,40 @@ class _Schedule:
                 }
             )
             self.tally.faults["more offers in the catalogue"] += 1
+        if self.rng.random() < 0.3:
+            self._another_multi_node_offer()
+
+    def _another_multi_node_offer(self) -> None:
+        """One more offer of 16 GPUs over two nodes, beside the catalogue's, at a seeded price."""
+        wanted = {"gpu_type": GPU["gpu_type"], "gpu_count": MULTI_NODE_GPUS}
+        template = self.control.offers(multi_node=True, **wanted)[0]
+        price = round(self.rng.uniform(35.0, 42.0), 2)
+        self.control.add_offer(
+            {
+                **template,
+                "cloudId": "fluidstack-h100-sxm5-16x-extra",
+                "provider": "fluidstack",
+                "prices": {**template["prices"], "onDemand": price},
+            },
+            multi_node=True,
+        )
+        self.tally.faults["another multi-node offer"] += 1
 
     def _declare(self) -> list[tuple[float, OfferCreate, dict[str, Any]]]:
         """The pods: when each create is sent, its record and its checked inputs."""
         rng = self.rng
         fleet = []
         for i in range(rng.randint(3, 8)):
+            multi = rng.random() < 0.25
             declared = Declared(
-                max_price=rng.choice(MAX_PRICES) if rng.random() < 0.6 else None,
+                max_price=rng.choice(MULTI_NODE_MAX_PRICES if multi else MAX_PRICES)
+                if rng.random() < 0.6
+                else None,
                 regions=tuple(rng.sample(sorted(REGIONS), rng.randint(1, 3)))
                 if rng.random() < 0.4
                 else (),
                 security=rng.choice(SECURITY) if rng.random() < 0.3 else None,
+                gpu_count=MULTI_NODE_GPUS if multi else GPU["gpu_count"],
             )
             news = {
                 **GPU,
@@ -451,6 +524,12 @@ class _Schedule:
             moves.append(("an offer back in stock", self._restock))
         for _ in range(rng.randint(0, 2)):
             moves.append(("a price change", partial(self._reprice, rng.random(), rng.random())))
+        if any(create.declared.spans_nodes for create in self.creates):
+            if rng.random() < 0.3:
+                moves.append(("a multi-node offer out of stock", self._sell_out_multi_node))
+            if rng.random() < 0.5:
+                reprice = partial(self._reprice, rng.random(), rng.random(), MULTI_NODE_GPUS)
+                moves.append(("a multi-node offer's price change", reprice))
         if rng.random() < 0.6:
             times = rng.randint(1, MAX_OFFERS_TRIED + 1)  # one more than a create tries
             fault(
@@ -496,16 +575,27 @@ class _Schedule:
         for cloud_id in self.market.cheapest_in_stock()[:count]:
             self.market.change(self.control, cloud_id, in_stock=False)
 
+    def _sell_out_multi_node(self) -> None:
+        for cloud_id in self.market.cheapest_in_stock(MULTI_NODE_GPUS)[:1]:
+            self.market.change(self.control, cloud_id, in_stock=False)
+
     def _restock(self) -> None:
         gone = sorted(c for c, s in self.market.now.items() if not s.in_stock)
         if gone:
             self.market.change(self.control, gone[0], in_stock=True)
 
-    def _reprice(self, which: float, how: float) -> None:
-        """Raises a cheap offer just over a max_price some pod declares; now and then cuts one."""
-        offers = self.market.cheapest_in_stock() or sorted(self.market.now)
+    def _reprice(self, which: float, how: float, gpu_count: int = 1) -> None:
+        """Raises a cheap offer of ``gpu_count`` GPUs just over a max_price some pod of as many
+        declares; now and then cuts one."""
+        offers = self.market.cheapest_in_stock(gpu_count) or sorted(
+            c for c, state in self.market.now.items() if state.gpu_count == gpu_count
+        )
         cloud_id = offers[int(which * min(len(offers), 3))]
-        ceilings = [c.declared.max_price for c in self.creates if c.declared.max_price]
+        ceilings = [
+            c.declared.max_price
+            for c in self.creates
+            if c.declared.max_price and c.declared.gpu_count == gpu_count
+        ]
         if how < 0.2 or not ceilings:
             price = round(self.market.now[cloud_id].price * 0.9, 2)
         else:

@@ -38,7 +38,9 @@ _SPOKEN = {"string": "str", "integer": "int", "number": "float", "boolean": "boo
 def _spoken(spec: dict[str, Any]) -> str:
     if spec.get("type") == "array":
         items = spec["items"]
-        return "list" if items.get("type") == "object" else f"list of {_spoken(items)}"
+        # Objects (a type of the schema too: a pod's nodes) are described in the notes.
+        objects = items.get("type") == "object" or items.get("$ref", "").startswith("#/types/")
+        return "list" if objects else f"list of {_spoken(items)}"
     if spec.get("type") == "object":
         return f"mapping str → {_spoken(spec['additionalProperties'])}"
     return _SPOKEN.get(spec.get("type", ""), "any")

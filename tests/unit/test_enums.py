@@ -321,14 +321,18 @@ def _no_offer(gpu_type: str, answer: httpx.Response) -> str:
 def test_no_offer_of_a_gpu_type_the_api_does_not_list_names_the_closest() -> None:
     message = _no_offer("H100", httpx.Response(200, json={"items": [], "totalCount": 0}))
     assert message == (
-        "Pod 'trainer': the API lists no offer of 1x H100. 'H100' is not a GPU type the API "
-        "lists; the closest is 'H100_80GB'. Nothing was posted."
+        # Neither listing has it: single-node, then multi-node (16 GPUs may span nodes).
+        "Pod 'trainer': the API lists no offer of 1x H100 on one node or several. 'H100' is "
+        "not a GPU type the API lists; the closest is 'H100_80GB'. Nothing was posted."
     )
 
 
 def test_no_offer_of_a_listed_gpu_type_suggests_nothing() -> None:
     message = _no_offer("B300_262GB", httpx.Response(200, json={"items": [], "totalCount": 0}))
-    assert message == "Pod 'trainer': the API lists no offer of 1x B300_262GB. Nothing was posted."
+    assert message == (
+        "Pod 'trainer': the API lists no offer of 1x B300_262GB on one node or several. "
+        "Nothing was posted."
+    )
 
 
 def test_a_gpu_type_the_api_refuses_to_list_offers_of_names_the_closest() -> None:

@@ -69,16 +69,22 @@ def test_status_reads_price_hr_as_the_sdk_sends_it() -> None:
         (None, [], None),
         ([None], [], None),
         ("", [], None),
+        # A pod that spans nodes: each node keeps its place, set or not yet.
+        ([None, "root@5.6.7.8 -p 22"], [None, "root@5.6.7.8 -p 22"], None),
+        (["root@1.2.3.4 -p 22", None], ["root@1.2.3.4 -p 22", None], "root@1.2.3.4 -p 22"),
+        (["root@1.2.3.4 -p 22", ""], ["root@1.2.3.4 -p 22", None], "root@1.2.3.4 -p 22"),
+        ([None, None], [None, None], None),
     ],
 )
 def test_ssh_connection_and_ip_variants(
-    wire: object, connections: list[str], first: str | None
+    wire: object, connections: list[str | None], first: str | None
 ) -> None:
     status = PodStatus.model_validate(SEED_STATUS | {"sshConnection": wire, "ip": wire})
     assert status.ssh_connections == connections
     assert status.ssh_connection == first
     assert status.ips == connections
-    assert status.is_ready is (first is not None)
+    # Ready only once every node has its SSH connection.
+    assert status.is_ready is (bool(connections) and None not in connections)
 
 
 def test_unknown_fields_are_ignored_and_numbers_coerced() -> None:

@@ -1,8 +1,9 @@
 """The offers a fresh emulator advertises: its default catalogue of GPU and disk offers.
 
 Several GPU types, sockets, providers, data centers and stock levels, both
-security tiers, one spot offer, and two offers that span several nodes (served
-by ``/availability/multi-node``). The same GPU type and count is offered
+security tiers, one spot offer, and four offers that span several nodes of eight
+GPUs (two and four nodes of H100 and of H200, served by
+``/availability/multi-node``). The same GPU type and count is offered
 several times, as a marketplace does: one H100 on PCIe five times and eight
 H100s on SXM5 four times, at different providers, prices, regions, tiers and
 stock levels (the cheapest single H100 is out of stock). Prices are per hour
@@ -154,10 +155,15 @@ _ROWS = (
          "NORWAY-1", "NO", "eu_north", 4, 48, 4.40, stock="Low"),
     _Row("datacrunch-h200-sxm5-8x-fin-03", "H200_141GB", "SXM5", "datacrunch",
          "FIN-03", "FI", "eu_north", 8, 141, 28.72, stock="Unavailable"),
+    # Several nodes of eight GPUs: two and four nodes of H100 and of H200.
     _Row("lambdalabs-h100-sxm5-16x-us-west-2", "H100_80GB", "SXM5", "lambdalabs",
          "us-west-2", "US", "united_states", 16, 80, 38.24, multi_node=True),
     _Row("hyperstack-h200-sxm5-32x-canada-1", "H200_141GB", "SXM5", "hyperstack",
          "CANADA-1", "CA", "canada", 32, 141, 89.60, stock="Low", multi_node=True),
+    _Row("lambdalabs-h100-sxm5-32x-us-west-2", "H100_80GB", "SXM5", "lambdalabs",
+         "us-west-2", "US", "united_states", 32, 80, 74.88, stock="Medium", multi_node=True),
+    _Row("hyperstack-h200-sxm5-16x-canada-1", "H200_141GB", "SXM5", "hyperstack",
+         "CANADA-1", "CA", "canada", 16, 141, 46.40, multi_node=True),
 )
 # fmt: on
 

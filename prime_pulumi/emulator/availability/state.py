@@ -121,6 +121,11 @@ class Marketplace:
         offer = self._offers.get(cloud_id)
         return offer.availability if offer else None
 
+    def spans_nodes(self, cloud_id: str) -> bool:
+        """Whether the offer with this ``cloudId`` is a multi-node one (pods of it span nodes)."""
+        offer = self._offers.get(cloud_id)
+        return offer is not None and offer.multi_node
+
     def offer_for_pod(self, cloud_id: str) -> WireGPUAvailability | None:
         """The offer a pod is made from; 409 when it is out of stock.
 

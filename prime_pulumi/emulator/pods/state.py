@@ -18,6 +18,11 @@ its installation fields frozen as they were; from then on it is terminated:
 gone from the API (404), in history with ``terminatedAt`` at the end of the
 window, billed until then. ``D = 0`` terminates it at once.
 
+A pod made from a multi-node offer spans ``gpuCount / 8`` nodes (at least two), each
+with its own IP: ``sshConnection`` and ``ip`` are then lists in node order, and
+node ``i`` gets its SSH ``i`` tenths of the provision time after the first (``None``
+until then; our guess, since the API documents only the list-valued fields).
+
 A pod is made from an offer of the marketplace
 (:mod:`prime_pulumi.emulator.availability.state`), and mounts the disks its create
 names (:mod:`prime_pulumi.emulator.disks.state` says when they are refused).
@@ -25,6 +30,7 @@ names (:mod:`prime_pulumi.emulator.disks.state` says when they are refused).
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -36,6 +42,8 @@ from prime_pulumi.emulator.defaults import (
     DEFAULT_IMAGE,
     DEFAULT_PRICE_PER_GPU_HOUR,
     FROZEN_PROGRESS,
+    GPUS_PER_NODE,
+    NODE_READY_STAGGER,
 )
 from prime_pulumi.emulator.errors import RequestRefusedError, pod_not_found
 from prime_pulumi.emulator.pods.wire import (
@@ -47,6 +55,7 @@ from prime_pulumi.emulator.pods.wire import (
     HistoryList,
     HistorySortKey,
     InstallationStatus,
+    NodeValue,
     PodFailure,
     PodList,
     PodResources,
@@ -119,6 +128,7 @@ class PodRecord:
     shared_with_team: bool = False
     team_member_ids: tuple[str, ...] = ()
     ssh_key_id: str | None = None  # the key it was made with: the API's pod does not say
+    nodes: int = 1  # more than one: made from a multi-node offer
 
     def gone(self, now: float) -> bool:
         """Whether the pod is terminated at ``now``: deleted, and its deletion over."""
@@ -152,6 +162,28 @@ class PodRecord:
     def ssh(self) -> str:
         """The pod's SSH command line."""
         return f"root@{self.ip} -p {self.ssh_port}"
+
+    def addresses(self, phase: _Phase, now: float) -> tuple[NodeValue, NodeValue]:
+        """``sshConnection`` and ``ip`` in ``phase``: strings for one node, lists for several.
+
+        Each node has them once it is ready; a pod being deleted shows the nodes that
+        were ready when the delete came.
+        """
+        if self.nodes == 1:
+            return (self.ssh(), self.ip) if phase.ready else (None, None)
+        seen = self.deleting.since if self.deleting is not None else now
+        ready_at = self.created + self.provision_seconds
+        ssh: list[str | None] = []
+        ips: list[str | None] = []
+        for node in range(self.nodes):
+            up = (
+                phase.ready
+                and seen >= ready_at + node * NODE_READY_STAGGER * self.provision_seconds
+            )
+            ip = _node_ip(self.ip, node)
+            ssh.append(f"root@{ip} -p {self.ssh_port}" if up else None)
+            ips.append(ip if up else None)
+        return ssh, ips
 
 
 class PodStore:
@@ -251,6 +283,7 @@ class PodBackend(BackendCore):
         spec = request.pod
         with self._lock:
             offer = self._offers.offer_for_pod(spec.cloud_id)
+            spans = self._offers.spans_nodes(spec.cloud_id)
             price_hr = _price(offer, spec.gpu_count)
             if spec.max_price is not None and price_hr > spec.max_price:
                 raise RequestRefusedError(
@@ -296,6 +329,7 @@ class PodBackend(BackendCore):
                 shared_with_team=request.shared_with_team,
                 team_member_ids=tuple(request.team_member_ids or ()),
                 ssh_key_id=ssh_key_id,
+                nodes=max(2, math.ceil(spec.gpu_count / GPUS_PER_NODE)) if spans else 1,
             )
             self._pods.add(record)
             self._disks.attach(mounted, pod_id)
@@ -370,6 +404,7 @@ class PodBackend(BackendCore):
 
     def _pod(self, record: PodRecord, now: float) -> WirePod:
         phase = record.phase(now)
+        ssh, ip = record.addresses(phase, now)
         return WirePod(
             id=record.id,
             name=record.name,
@@ -391,8 +426,8 @@ class PodBackend(BackendCore):
             resources=record.resources,
             attached_resources=record.attached_resources,
             prime_port_mapping=record.ports(phase),
-            ssh_connection=record.ssh() if phase.ready else None,
-            ip=record.ip if phase.ready else None,
+            ssh_connection=ssh,
+            ip=ip,
             price_hr=record.price_hr,
             stopped_price_hr=record.stopped_price_hr,
             provisioning_price_hr=0.0,
@@ -406,12 +441,13 @@ class PodBackend(BackendCore):
 
     def _status(self, record: PodRecord, now: float) -> WirePodStatus:
         phase = record.phase(now)
+        ssh, ip = record.addresses(phase, now)
         return WirePodStatus(
             pod_id=record.id,
             provider_type=record.provider_type,
             status=phase.status,
-            ssh_connection=record.ssh() if phase.ready else None,
-            ip=record.ip if phase.ready else None,
+            ssh_connection=ssh,
+            ip=ip,
             cost_per_hr=record.price_hr,
             price_hr=record.price_hr,
             prime_port_mapping=record.ports(phase),
@@ -477,6 +513,18 @@ def _scheduled_phase(fate: Fate, created: float, provision: float, now: float) -
 def _failed(status: PodStatusValue, message: str, progress: int, since: float) -> _Phase:
     """A pod whose installation failed for good: never ready, progress frozen."""
     return _Phase(status, "ERROR", progress, message, False, since)
+
+
+# Documentation addresses (RFC 5737), one network after another for the nodes of a pod.
+_NODE_NETWORKS = ("203.0.113", "198.51.100", "192.0.2")
+
+
+def _node_ip(first: str, node: int) -> str:
+    """The IP address of node ``node`` of a pod whose first node has ``first``."""
+    if node == 0:
+        return first
+    host = (int(first.rsplit(".", 1)[1]) - 1 + node // len(_NODE_NETWORKS)) % 254 + 1
+    return f"{_NODE_NETWORKS[node % len(_NODE_NETWORKS)]}.{host}"
 
 
 def _port(internal: int, external: int, used_by: str) -> WirePortMapping:

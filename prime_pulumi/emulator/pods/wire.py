@@ -70,6 +70,11 @@ class WireAttachedResource(Wire):
     size: int
 
 
+#: ``sshConnection`` or ``ip``: a string (one node), a list in node order (``None`` for a node
+#: not ready yet) for a pod that spans nodes, or ``None``.
+NodeValue = str | list[str | None] | None
+
+
 class WirePod(Wire):
     """A pod as ``GET /api/v1/pods/{id}``, the list and create return it."""
 
@@ -93,8 +98,8 @@ class WirePod(Wire):
     resources: PodResources
     attached_resources: list[WireAttachedResource]
     prime_port_mapping: list[WirePortMapping]
-    ssh_connection: str | None
-    ip: str | None
+    ssh_connection: NodeValue
+    ip: NodeValue
     price_hr: float
     stopped_price_hr: float
     provisioning_price_hr: float
@@ -121,8 +126,8 @@ class WirePodStatus(Wire):
     pod_id: str
     provider_type: str
     status: PodStatusValue
-    ssh_connection: str | None
-    ip: str | None
+    ssh_connection: NodeValue
+    ip: NodeValue
     cost_per_hr: float
     price_hr: float
     prime_port_mapping: list[WirePortMapping]
