@@ -81,11 +81,17 @@ class SshKeyOperations(KindOperations[SshKeyInputs, SshKeyDetails]):
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Deletes the key; a key already gone is done. Pods made with it keep it."""
+        progress = RUNTIME.progress(urn_of(props))
         with (
             self.shown_for(id_, props, "The key may still be on the account: delete it by hand."),
             RUNTIME.lease() as client,
         ):
-            client.delete_ssh_key(id_, missing_ok=True)
+            try:
+                progress("deleting")
+                client.delete_ssh_key(id_, missing_ok=True)
+                progress("gone from the account")  # a key bills nothing: that is all it says
+            finally:
+                progress.settle()
 
 
 #: The SSH key kind's operations, served by every face.

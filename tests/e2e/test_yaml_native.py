@@ -210,3 +210,56 @@ def test_the_yaml_fleet_bills_each_team_through_its_own_provider(
         for path in (tmp_path / "state").rglob("*.json"):
             assert DEFAULT_API_KEY not in path.read_text(), "each provider's key stays secret"
     assert live_pods(prime_emulator) == []
+
+
+KEY_AND_CLUSTER = """\
+name: yaml-key-and-cluster
+runtime: yaml
+config:
+  publicKey:
+    type: string
+resources:
+  pipeline:
+    type: prime:index:SshKey
+    properties:
+      publicKey: ${publicKey}
+  cluster:
+    type: prime:index:Pod
+    properties:
+      gpuType: H100_80GB
+      gpuCount: 16
+      maxPrice: 40
+      sshKeyId: ${pipeline.sshKeyId}
+outputs:
+  keyId: ${pipeline.sshKeyId}
+  podId: ${cluster.podId}
+  nodes: ${cluster.nodes}
+"""
+
+
+def test_a_yaml_program_registers_its_key_and_starts_a_two_node_pod_with_it(
+    prime_emulator: Any, tmp_path: Path
+) -> None:
+    from pulumi import automation as auto
+
+    from tests.kit.samples import public_key
+
+    control = EmulatorControl(prime_emulator.base_url, DEFAULT_API_KEY)
+    stack = yaml_stack(KEY_AND_CLUSTER, tmp_path)
+    with on_emulator(stack, prime_emulator):
+        stack.set_config("publicKey", auto.ConfigValue(value=public_key(3)))
+        up = stack.up(on_output=print)
+        outputs = {name: value.value for name, value in up.outputs.items()}
+        [key] = control.ssh_keys()
+        assert key["id"] == outputs["keyId"] and key["publicKey"] == public_key(3)
+        [pod] = [p for p in prime_emulator.backend.all_pods() if p.id == outputs["podId"]]
+        assert pod.ssh_key_id == outputs["keyId"], "the pod was made with the program's key"
+        # The nodes in the API's order, in camelCase as every SDK of the schema shows them.
+        assert outputs["nodes"] == [
+            {"ip": ip, "sshConnection": ssh}
+            for ip, ssh in zip(pod.ip or [], pod.ssh_connection or [], strict=True)
+        ]
+        assert len(outputs["nodes"]) == 2
+        assert stack.preview().change_summary == {"same": 3}
+    assert live_pods(prime_emulator) == [], "destroy leaves no pod"
+    assert control.ssh_keys() == [], "destroy leaves no key"
