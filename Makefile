@@ -28,6 +28,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 	$(VENV)/bin/mypy examples/training-with-disk/__main__.py
+	$(VENV)/bin/mypy examples/multi-node-pipeline/__main__.py
 
 test: lint typecheck
 	$(WITH_CLI) $(PY) -m pytest
