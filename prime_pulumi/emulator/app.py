@@ -16,9 +16,13 @@ and comes from its resource's route table (``ROUTE_NAMES`` lists them all).
 
 Control routes (no authentication; bodies and answers are snake_case JSON, clusters
 and offers aside: they are camelCase, as the API serves them). A body that is not
-what the route takes is a 422 in the API's validation-error shape,
+what the route takes is a 422 in FastAPI's validation-error shape,
 ``{"detail": [{"loc": [...], "msg": str, "type": str}]}`` with ``loc`` naming the
-key at fault, and changes nothing. Refused: a missing body where one is needed,
+key at fault and ``type`` the kind of problem, and changes nothing. (API routes
+answer the document's ``{"errors": [{"param": str, "details": str}]}`` instead: the
+control routes are ours, and the type is what tests match on.)
+
+Refused: a missing body where one is needed,
 one that is not a JSON object (a list, a string), an unknown key at any depth
 (``extra_forbidden``), a value not of its JSON type (no conversion: ``"5"`` or
 ``true`` for a number, ``2.0`` for a count), a value outside its set or range (a
@@ -92,7 +96,7 @@ from prime_pulumi.emulator.faults import (
     PendingFaults,
     RequestCounts,
 )
-from prime_pulumi.emulator.http import API_TAG, CONTROL_TAG, Routes
+from prime_pulumi.emulator.http import API_TAG, CONTROL_PREFIX, CONTROL_TAG, Routes
 from prime_pulumi.emulator.pods import routes as pods
 from prime_pulumi.emulator.wire import (
     EmulatorSettings,
@@ -188,9 +192,15 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def render(_: Request, error: EmulatorError) -> JSONResponse:
         return JSONResponse(error.body(), error.status_code, error.headers())
 
+    @app.exception_handler(RequestInvalidError)
+    async def refused(request: Request, error: RequestInvalidError) -> JSONResponse:
+        # The document's shape on API routes; control routes keep FastAPI's, with its types.
+        control = request.url.path.startswith(CONTROL_PREFIX)
+        return JSONResponse(error.control_body() if control else error.body(), error.status_code)
+
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> JSONResponse:
-        return await render(request, RequestInvalidError.from_errors(error.errors()))
+        return await refused(request, RequestInvalidError.from_errors(error.errors()))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:

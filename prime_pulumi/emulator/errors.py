@@ -11,7 +11,9 @@
     │                          a disk in another data center, no such disk offer)
     ├── ConflictError          409: an offer out of stock, an offer id already taken,
     │                          a disk not ACTIVE or still attached
-    ├── RequestInvalidError    422 {"detail": [{"loc": [...], "msg": str, "type": str}]}
+    ├── RequestInvalidError    422: API routes {"errors": [{"param": str, "details": str}]}
+    │                          (the document's ErrorResponse); control routes
+    │                          {"detail": [{"loc": [...], "msg": str, "type": str}]}
     └── InjectedFaultError     a fault's status, optionally with ``Retry-After``
 
     ConnectionDropped          not an answer: raised to make the server drop the connection
@@ -42,11 +44,39 @@ class ValidationIssue(BaseModel):
     msg: str
     type: str
 
+    def param(self) -> str:
+        """The request part at fault, as the API's ``ErrorDetail.param`` names it (a guess).
+
+        The document does not say what ``param`` holds; we name the body key or
+        query parameter without its source: ``pod.image``, ``regions[1]``,
+        ``limit``; ``body`` when the body as a whole is at fault.
+        """
+        source, *path = self.loc
+        if not path:
+            return str(source)
+        name = str(path[0])
+        for part in path[1:]:
+            name += f"[{part}]" if isinstance(part, int) else f".{part}"
+        return name
+
 
 class ValidationErrorBody(BaseModel):
-    """The API's 422 body."""
+    """The control routes' 422 body: FastAPI's, with the issue's type."""
 
     detail: list[ValidationIssue]
+
+
+class ErrorDetail(BaseModel):
+    """One problem with an API request, as the API's document shapes it."""
+
+    param: str
+    details: str
+
+
+class ErrorResponse(BaseModel):
+    """The API's 422 body (the document's ``ErrorResponse``)."""
+
+    errors: list[ErrorDetail]
 
 
 class EmulatorError(Exception):
@@ -116,7 +146,12 @@ class ConflictError(EmulatorError):
 
 
 class RequestInvalidError(EmulatorError):
-    """The request does not match the API's schema: FastAPI's 422 body."""
+    """The request does not match the API's schema: 422.
+
+    An API route answers the document's ``{"errors": [{"param", "details"}]}``
+    (:meth:`body`); a control route (``/_emulator``) FastAPI's ``{"detail": [{"loc",
+    "msg", "type"}]}`` (:meth:`control_body`), whose ``type`` tests match on.
+    """
 
     status_code = 422
 
@@ -133,6 +168,11 @@ class RequestInvalidError(EmulatorError):
         )
 
     def body(self) -> dict[str, Any]:
+        errors = [ErrorDetail(param=issue.param(), details=issue.msg) for issue in self.issues]
+        return ErrorResponse(errors=errors).model_dump()
+
+    def control_body(self) -> dict[str, Any]:
+        """The body a control route answers: FastAPI's validation errors."""
         return ValidationErrorBody(detail=self.issues).model_dump()
 
 

@@ -44,7 +44,7 @@ def test_a_new_image_replaces_the_pod_and_keeps_the_disk(
         assert any("prime:Disk data creating" in line and "ready: ACTIVE" in line for line in shown)
         assert stack.preview().change_summary == {"same": 3}
 
-        stack.set_config("image", auto.ConfigValue(value="cuda_12_pytorch_2"))
+        stack.set_config("image", auto.ConfigValue(value="cuda_12_4_pytorch_2_5"))
         again = stack.up(on_output=print)
         assert again.summary.resource_changes == {"same": 2, "replace": 1}
         assert again.outputs["disk_id"].value == disk_id

@@ -15,7 +15,7 @@ import pytest
 from prime_pulumi.emulator import DEFAULT_API_KEY
 from prime_pulumi.emulator.control import EmulatorControl
 from prime_pulumi.emulator.server import EmulatorServer
-from tests.emulator.support import OFFER_BODY
+from tests.emulator.support import OFFER_BODY, refused_params
 
 DISKS = "/api/v1/disks/"
 DISK_KEYS = {
@@ -48,7 +48,7 @@ def create_pod(api: httpx.Client, *disks: str, **pod: Any) -> httpx.Response:
 
 
 def issues(response: httpx.Response) -> list[tuple[list[str | int], str]]:
-    """The (loc, type) of each issue of a 422 in the API's validation-error shape."""
+    """The (loc, type) of each issue of a control route's 422 (FastAPI's shape)."""
     assert response.status_code == 422, response.text
     return [(issue["loc"], issue["type"]) for issue in response.json()["detail"]]
 
@@ -102,9 +102,7 @@ def test_list_pages_the_disks(api: httpx.Client) -> None:
     pages = [api.get(DISKS, params={"offset": o, "limit": 2}).json() for o in (0, 2, 4, 6)]
     assert [[d["id"] for d in p["data"]] for p in pages] == [made[:2], made[2:4], made[4:], []]
     assert {p["total_count"] for p in pages} == {5}
-    assert issues(api.get(DISKS, params={"limit": 101})) == [
-        (["query", "limit"], "less_than_equal")
-    ]
+    assert refused_params(api.get(DISKS, params={"limit": 101})) == ["limit"]
 
 
 def test_lifecycle_over_http(
@@ -168,63 +166,48 @@ def test_unknown_disks_are_404(api: httpx.Client) -> None:
 @pytest.mark.parametrize(
     ("body", "problems"),
     [
-        pytest.param({"provider": {"type": "runpod"}}, [(["disk"], "missing")], id="no-disk"),
-        pytest.param({"disk": {"size": 1}}, [(["provider"], "missing")], id="no-provider"),
-        pytest.param(
-            {"disk": {}, "provider": {}},
-            [(["disk", "size"], "missing"), (["provider", "type"], "missing")],
-            id="empty",
-        ),
-        pytest.param({**DISK_BODY, "disk": {"size": 0}}, [(["disk", "size"], "greater_than")]),
-        pytest.param({**DISK_BODY, "disk": {"size": -5}}, [(["disk", "size"], "greater_than")]),
-        pytest.param({**DISK_BODY, "disk": {"size": "big"}}, [(["disk", "size"], "int_parsing")]),
-        pytest.param(
-            {**DISK_BODY, "disk": {"size": 1, "name": "n" * 256}},
-            [(["disk", "name"], "string_too_long")],
-        ),
+        pytest.param({"provider": {"type": "runpod"}}, ["disk"], id="no-disk"),
+        pytest.param({"disk": {"size": 1}}, ["provider"], id="no-provider"),
+        pytest.param({"disk": {}, "provider": {}}, ["disk.size", "provider.type"], id="empty"),
+        pytest.param({**DISK_BODY, "disk": {"size": 0}}, ["disk.size"]),
+        pytest.param({**DISK_BODY, "disk": {"size": -5}}, ["disk.size"]),
+        pytest.param({**DISK_BODY, "disk": {"size": "big"}}, ["disk.size"]),
+        pytest.param({**DISK_BODY, "disk": {"size": 1, "name": "n" * 256}}, ["disk.name"]),
         pytest.param(
             {**DISK_BODY, "disk": {"size": 1, "data_center_id": "US-KS-2"}},
-            [(["disk", "data_center_id"], "extra_forbidden")],
+            ["disk.data_center_id"],
             id="snake-case",
         ),
-        pytest.param(
-            {**DISK_BODY, "team": {"team": "t"}}, [(["team", "teamId"], "missing")], id="team"
-        ),
-        pytest.param([DISK_BODY], [([], "model_attributes_type")], id="list"),
+        pytest.param({**DISK_BODY, "team": {"team": "t"}}, ["team.teamId"], id="team"),
+        pytest.param({**DISK_BODY, "provider": {"type": "aws"}}, ["provider.type"], id="aws"),
+        pytest.param([DISK_BODY], ["body"], id="list"),
     ],
 )
 def test_invalid_create_bodies_are_422_and_make_no_disk(
-    api: httpx.Client,
-    emulator: EmulatorServer,
-    body: Any,
-    problems: list[tuple[list[str], str]],
+    api: httpx.Client, emulator: EmulatorServer, body: Any, problems: list[str]
 ) -> None:
-    assert issues(api.post(DISKS, json=body)) == [(["body", *loc], kind) for loc, kind in problems]
+    assert refused_params(api.post(DISKS, json=body)) == problems
     assert emulator.backend.all_disks() == []
 
 
 @pytest.mark.parametrize(
     ("body", "problems"),
     [
-        pytest.param({"size": 200}, [(["name"], "missing"), (["size"], "extra_forbidden")]),
-        pytest.param({"name": "n", "size": 200}, [(["size"], "extra_forbidden")], id="and-size"),
-        pytest.param(
-            {"name": "n", "dataCenterId": "FIN-01"},
-            [(["dataCenterId"], "extra_forbidden")],
-            id="move",
-        ),
-        pytest.param({}, [(["name"], "missing")], id="empty"),
-        pytest.param({"name": ""}, [(["name"], "string_too_short")], id="blank"),
-        pytest.param({"name": "n" * 256}, [(["name"], "string_too_long")], id="long"),
-        pytest.param({"name": None}, [(["name"], "string_type")], id="null"),
+        pytest.param({"size": 200}, ["name", "size"]),
+        pytest.param({"name": "n", "size": 200}, ["size"], id="and-size"),
+        pytest.param({"name": "n", "dataCenterId": "FIN-01"}, ["dataCenterId"], id="move"),
+        pytest.param({}, ["name"], id="empty"),
+        pytest.param({"name": ""}, ["name"], id="blank"),
+        pytest.param({"name": "n" * 256}, ["name"], id="long"),
+        pytest.param({"name": None}, ["name"], id="null"),
     ],
 )
 def test_a_rename_takes_a_name_and_nothing_else(
-    api: httpx.Client, body: Any, problems: list[tuple[list[str], str]]
+    api: httpx.Client, body: Any, problems: list[str]
 ) -> None:
     disk = create_disk(api)
     answer = api.patch(f"{DISKS}{disk['id']}", json=body)
-    assert issues(answer) == [(["body", *loc], kind) for loc, kind in problems]
+    assert refused_params(answer) == problems
     assert api.get(f"{DISKS}{disk['id']}").json() == disk
 
 

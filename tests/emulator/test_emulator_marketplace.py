@@ -17,7 +17,7 @@ from prime_pulumi.emulator.control import EmulatorControl
 from prime_pulumi.emulator.errors import ConflictError, UnknownResourceError
 from prime_pulumi.emulator.pods.wire import WireCreatePodRequest
 from prime_pulumi.emulator.server import EmulatorServer
-from tests.emulator.support import OFFER_BODY
+from tests.emulator.support import OFFER_BODY, refused_params
 
 GPUS = "/api/v1/availability/gpus"
 MULTI = "/api/v1/availability/multi-node"
@@ -78,7 +78,7 @@ def price(offer: Offer) -> float:
 
 
 def issues(response: httpx.Response) -> list[tuple[list[str | int], str]]:
-    """The (loc, type) of each issue of a 422 in the API's validation-error shape."""
+    """The (loc, type) of each issue of a control route's 422 (FastAPI's shape)."""
     assert response.status_code == 422, response.text
     return [(issue["loc"], issue["type"]) for issue in response.json()["detail"]]
 
@@ -272,30 +272,29 @@ def test_the_multi_node_route_takes_the_same_filters(api: httpx.Client) -> None:
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("gpu_type", "B300_288GB"), ("data_center_id", "MARS-1"), ("cloud_id", "no-such-offer")],
+    [("gpu_type", "B300_262GB"), ("data_center_id", "MARS-1"), ("cloud_id", "no-such-offer")],
 )
-def test_an_unknown_free_form_value_matches_nothing(
-    api: httpx.Client, name: str, value: str
-) -> None:
+def test_a_value_no_offer_has_matches_nothing(api: httpx.Client, name: str, value: str) -> None:
     assert api.get(GPUS, params={name: value}).json() == {"items": [], "totalCount": 0}
 
 
 @pytest.mark.parametrize(
-    ("name", "value", "loc"),
+    ("name", "value", "param"),
     [
         # The guide's one example of a region that is not in its own enum.
-        ("regions", ["canada", "europe_west"], ["query", "regions", 1]),
-        ("regions", "canada,europe_west", ["query", "regions", 1]),
-        ("socket", "SXM7", ["query", "socket"]),
-        ("socket", "pcie", ["query", "socket"]),  # the API's spelling is PCIe
-        ("security", "private_cloud", ["query", "security"]),
+        ("regions", ["canada", "europe_west"], "regions[1]"),
+        ("regions", "canada,europe_west", "regions[1]"),
+        ("socket", "SXM7", "socket"),
+        ("socket", "pcie", "socket"),  # the API's spelling is PCIe
+        ("security", "private_cloud", "security"),
+        ("gpu_type", "H100", "gpu_type"),  # the document's GPUType: H100_80GB
     ],
 )
 def test_a_value_outside_its_enum_is_422(
-    api: httpx.Client, name: str, value: Any, loc: list[str | int]
+    api: httpx.Client, name: str, value: Any, param: str
 ) -> None:
-    assert issues(api.get(GPUS, params={name: value})) == [(loc, "literal_error")]
-    assert issues(api.get(MULTI, params={name: value})) == [(loc, "literal_error")]
+    assert refused_params(api.get(GPUS, params={name: value})) == [param]
+    assert refused_params(api.get(MULTI, params={name: value})) == [param]
 
 
 # --- paging ----------------------------------------------------------------------------
@@ -384,6 +383,38 @@ def test_an_offer_added_as_multi_node_is_served_there(
     assert served(api, cloud_id=multi["cloudId"]) == []
 
 
+def test_an_offer_of_the_documents_required_keys_gets_the_rest_by_default(
+    api: httpx.Client, control: httpx.Client
+) -> None:
+    required = {
+        "cloudId": "primecompute-a100-pcie-2x",
+        "gpuCount": 2,
+        "gpuMemory": 80,
+        "gpuType": "A100_80GB",
+        "images": ["ubuntu_22_cuda_12"],
+        "prices": {"onDemand": 2.5, "currency": "USD"},
+        "provider": "primecompute",
+        "security": "secure_cloud",
+        "socket": "PCIe",
+    }
+    added = control.post(OFFERS, json=required)
+    assert added.status_code == 200, added.text
+    offer = added.json()
+    assert served(api)[-1] == offer
+    assert {key: offer[key] for key in required} == required | {
+        "prices": {"onDemand": 2.5, "communityPrice": None, "isVariable": False, "currency": "USD"}
+    }
+    assert (offer["stockStatus"], offer["isSpot"]) == ("Available", False)
+    assert (offer["dataCenter"], offer["country"], offer["region"]) == (None, None, None)
+    # Machine sizes grow with the GPU count, as the catalogue's do.
+    sizes = [offer[key]["defaultCount"] for key in ("disk", "vcpu", "memory")]
+    assert sizes == [200, 16, 128]
+    assert offer not in served(api, regions=["canada"])
+    body = create_body(required["cloudId"], "primecompute")
+    body["pod"] |= {"gpuType": "A100_80GB", "gpuCount": 2}
+    assert api.post("/api/v1/pods/", json=body).json()["priceHr"] == 2.5
+
+
 @pytest.mark.parametrize("cloud_id", [RUNPOD_H100, MULTI_H100])
 def test_a_taken_cloud_id_is_409_and_changes_nothing(
     api: httpx.Client, control: httpx.Client, new_offer: Offer, cloud_id: str
@@ -408,7 +439,11 @@ def _without(item: Offer, key: str) -> Offer:
             [(["prices", "price"], "extra_forbidden")],
             id="extra-price",
         ),
-        pytest.param(lambda o: _without(o, "region"), [(["region"], "missing")], id="no-region"),
+        pytest.param(lambda o: _without(o, "gpuType"), [(["gpuType"], "missing")], id="no-type"),
+        pytest.param(
+            lambda o: {**o, "images": ["ubuntu_99"]}, [(["images", 0], "literal_error")], id="image"
+        ),
+        pytest.param(lambda o: {**o, "provider": "aws"}, [(["provider"], "literal_error")]),
         pytest.param(lambda o: {**o, "gpuCount": "1"}, [(["gpuCount"], "int_type")], id="str"),
         pytest.param(lambda o: {**o, "gpuCount": 1.0}, [(["gpuCount"], "int_type")], id="float"),
         pytest.param(lambda o: {**o, "gpuCount": 0}, [(["gpuCount"], "greater_than_equal")]),

@@ -5,8 +5,8 @@ API routes (the names key request counts and faults):
 - ``gpu_availability``: ``GET /api/v1/availability/gpus?page=&page_size=&regions=&gpu_type=``
   ``&gpu_count=&socket=&security=&data_center_id=&cloud_id=&disks=`` (``regions`` and
   ``disks`` repeat; a ``regions`` value may also list several, comma-separated). Every
-  filter given must match; a value outside its documented set (``regions``, ``socket``,
-  ``security``) is a 422, an unknown free-form value (``gpu_type``, ``data_center_id``,
+  filter given must match; a value outside the document's set (``gpu_type``, ``regions``,
+  ``socket``, ``security``) is a 422, an unknown free-form value (``data_center_id``,
   ``cloud_id``) matches nothing, and ``disks`` keeps offers in the data center of every
   disk named (none, when one is unknown or gone).
 - ``multi_node_availability``: ``GET /api/v1/availability/multi-node`` (same parameters)
@@ -18,8 +18,10 @@ API routes (the names key request counts and faults):
 Control routes (what they all refuse is in :mod:`prime_pulumi.emulator.app`):
 
 ``POST /_emulator/offers?multi_node=false``
-    Add an offer, in the shape ``/api/v1/availability/gpus`` serves one (every key
-    required, ``region`` included); it is served after the others, by
+    Add an offer, in the shape ``/api/v1/availability/gpus`` serves one: the document's
+    nine required keys (``cloudId, gpuCount, gpuMemory, gpuType, images, prices,
+    provider, security, socket``; ``prices`` with its ``currency``), the others
+    defaulted (see :class:`WireGPUAvailability`); it is served after the others, by
     ``/availability/multi-node`` if ``multi_node``. A ``cloudId`` already offered
     (single- or multi-node) is a 409. Answers the offer.
 ``PATCH /_emulator/offers/{cloud_id}`` ``{"stockStatus": str, "prices": {"onDemand": float,
@@ -45,7 +47,7 @@ from prime_pulumi.emulator.availability.wire import (
 from prime_pulumi.emulator.backend import EmulatorBackend
 from prime_pulumi.emulator.defaults import MAX_PAGE_SIZE
 from prime_pulumi.emulator.http import Routes
-from prime_pulumi.emulator.wire import Region, Security, Socket
+from prime_pulumi.emulator.wire import GpuType, Region, Security, Socket
 
 
 def _split_commas(values: Any) -> Any:
@@ -59,10 +61,10 @@ def _split_commas(values: Any) -> Any:
     return values
 
 
-GpuType = Annotated[str | None, Query()]
+GpuTypeFilter = Annotated[GpuType | None, Query()]
 GpuCount = Annotated[int | None, Query(ge=1)]
-# The documented sets, so an unknown region, socket or tier is a 422 naming it, as
-# the API's own (FastAPI) validation of an enum parameter would answer.
+# The document's sets, so an unknown GPU type, region, socket or tier is a 422 naming
+# it, as the API's own (FastAPI) validation of an enum parameter answers.
 Regions = Annotated[list[Region] | None, BeforeValidator(_split_commas), Query()]
 SocketFilter = Annotated[Socket | None, Query()]
 SecurityFilter = Annotated[Security | None, Query()]
@@ -82,7 +84,7 @@ def add_routes(routes: Routes, backend: EmulatorBackend) -> None:
             page: Page = 1,
             page_size: PageSize = MAX_PAGE_SIZE,
             regions: Regions = None,
-            gpu_type: GpuType = None,
+            gpu_type: GpuTypeFilter = None,
             gpu_count: GpuCount = None,
             socket: SocketFilter = None,
             security: SecurityFilter = None,
@@ -114,7 +116,7 @@ def add_routes(routes: Routes, backend: EmulatorBackend) -> None:
 
     @routes.api(AvailabilityRoute.legacy_availability)
     async def legacy_availability(
-        gpu_type: GpuType = None, gpu_count: GpuCount = None, regions: Regions = None
+        gpu_type: GpuTypeFilter = None, gpu_count: GpuCount = None, regions: Regions = None
     ) -> dict[str, list[WireGPUAvailability]]:
         """Single-node offers keyed by GPU type (the older shape)."""
         return backend.legacy_availability(

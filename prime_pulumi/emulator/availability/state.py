@@ -27,7 +27,7 @@ from prime_pulumi.emulator.availability.wire import (
 from prime_pulumi.emulator.core import BackendCore
 from prime_pulumi.emulator.disks.wire import WireCreateDiskRequest
 from prime_pulumi.emulator.errors import ConflictError, RequestRefusedError, UnknownResourceError
-from prime_pulumi.emulator.wire import Region, Security, Socket
+from prime_pulumi.emulator.wire import GpuType, Region, Security, Socket
 
 if TYPE_CHECKING:  # another resource's store, only named: its module imports this one
     from prime_pulumi.emulator.disks.state import DiskStore
@@ -39,9 +39,9 @@ class _Placed(Protocol):
     @property
     def cloud_id(self) -> str | None: ...
     @property
-    def data_center(self) -> str: ...
+    def data_center(self) -> str | None: ...
     @property
-    def region(self) -> Region: ...
+    def region(self) -> Region | None: ...
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ class OfferFilter:
     """
 
     place: PlaceFilter = PlaceFilter()
-    gpu_type: str | None = None
+    gpu_type: GpuType | None = None
     gpu_count: int | None = None
     socket: Socket | None = None
     security: Security | None = None
@@ -254,7 +254,7 @@ class AvailabilityBackend(BackendCore):
         self,
         *,
         multi_node: bool = False,
-        gpu_type: str | None = None,
+        gpu_type: GpuType | None = None,
         gpu_count: int | None = None,
         socket: Socket | None = None,
         security: Security | None = None,
@@ -290,7 +290,7 @@ class AvailabilityBackend(BackendCore):
     def legacy_availability(
         self,
         *,
-        gpu_type: str | None = None,
+        gpu_type: GpuType | None = None,
         gpu_count: int | None = None,
         regions: Sequence[Region] = (),
     ) -> dict[str, list[WireGPUAvailability]]:

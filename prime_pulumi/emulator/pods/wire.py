@@ -10,8 +10,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from prime_pulumi.emulator.wire import (
     ApiRoute,
     Control,
+    EnvironmentType,
+    GpuType,
     PodStatusValue,
     Security,
+    Socket,
     Wire,
     WireBody,
     WireProviderSpec,
@@ -33,9 +36,8 @@ class PodRoute(ApiRoute):
 
 InstallationStatus = Literal["PENDING", "ACTIVE", "FINISHED", "ERROR", "TERMINATED"]
 FateKind = Literal["ok", "install_failure", "transient_install_failure", "error", "stuck"]
-HistorySortKey = Literal[
-    "createdAt", "terminatedAt", "priceHr", "totalBilledPrice", "created_at", "terminated_at"
-]
+#: The document's ``sort_by`` of the history: nothing else is taken.
+HistorySortKey = Literal["terminatedAt", "createdAt"]
 SortOrder = Literal["asc", "desc"]
 
 
@@ -184,14 +186,14 @@ class WirePodSpec(WireBody):
 
     name: str | None = None
     cloud_id: str
-    gpu_type: str
-    socket: str
+    gpu_type: GpuType
+    socket: Socket
     gpu_count: int = Field(ge=1)
     disk_size: int | None = Field(default=None, ge=1)
     vcpus: int | None = Field(default=None, ge=1)
     memory: int | None = Field(default=None, ge=1)
     max_price: float | None = None
-    image: str | None = None
+    image: EnvironmentType | None = None
     custom_template_id: str | None = None
     data_center_id: str | None = None
     country: str | None = None
