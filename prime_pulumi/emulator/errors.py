@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping
 from http import HTTPStatus
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, PrivateAttr
 
 
 class ErrorBody(BaseModel):
@@ -43,6 +43,14 @@ class ValidationIssue(BaseModel):
     loc: list[str | int]
     msg: str
     type: str
+    #: The value refused, when it is a plain one: the API route's ``details`` quote it.
+    _given: str | int | float | bool | None = PrivateAttr(default=None)
+
+    def details(self) -> str:
+        """The message, and the value refused when there is a plain one to show."""
+        if self._given is None:
+            return self.msg
+        return f"{self.msg} (got {self._given!r})"
 
     def param(self) -> str:
         """The request part at fault, as the API's ``ErrorDetail.param`` names it (a guess).
@@ -162,13 +170,21 @@ class RequestInvalidError(EmulatorError):
     @classmethod
     def from_errors(cls, errors: Iterable[Mapping[str, Any]]) -> RequestInvalidError:
         """Keep what the API documents of pydantic's errors: location, message and type."""
-        return cls(
-            ValidationIssue(loc=list(error["loc"]), msg=str(error["msg"]), type=str(error["type"]))
-            for error in errors
-        )
+        issues = []
+        for error in errors:
+            issue = ValidationIssue(
+                loc=list(error["loc"]), msg=str(error["msg"]), type=str(error["type"])
+            )
+            given = error.get("input")
+            if isinstance(given, str | int | float | bool) and error["type"] != "missing":
+                issue._given = given
+            issues.append(issue)
+        return cls(issues)
 
     def body(self) -> dict[str, Any]:
-        errors = [ErrorDetail(param=issue.param(), details=issue.msg) for issue in self.issues]
+        errors = [
+            ErrorDetail(param=issue.param(), details=issue.details()) for issue in self.issues
+        ]
         return ErrorResponse(errors=errors).model_dump()
 
     def control_body(self) -> dict[str, Any]:

@@ -275,3 +275,16 @@ def test_the_key_is_in_no_error_from_the_emulator(prime_emulator: Any) -> None:
             client.list_pods()
     assert key not in str(info.value)
     assert key not in repr(info.value)
+
+
+def test_an_image_outside_the_documents_enum_is_one_line_naming_the_field(
+    client: PrimeClient, prime_emulator: Any
+) -> None:
+    with pytest.raises(UnprocessableEntityError) as refused:
+        client.create_pod(request(image="ubuntu_99"))
+    message = str(refused.value)
+    # The document's {"errors": [{"param", "details"}]}, flattened to "param: details".
+    assert "\n" not in message
+    assert "pod.image: Input should be 'ubuntu_22_cuda_12'" in message
+    assert message.endswith("or 'prime_rl' (got 'ubuntu_99')")
+    assert live_pods(prime_emulator) == []
