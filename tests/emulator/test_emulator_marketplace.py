@@ -410,7 +410,7 @@ def test_an_offer_of_the_documents_required_keys_gets_the_rest_by_default(
     sizes = [offer[key]["defaultCount"] for key in ("disk", "vcpu", "memory")]
     assert sizes == [200, 16, 128]
     assert offer not in served(api, regions=["canada"])
-    body = create_body(required["cloudId"], "primecompute")
+    body = create_body("primecompute-a100-pcie-2x", "primecompute")
     body["pod"] |= {"gpuType": "A100_80GB", "gpuCount": 2}
     assert api.post("/api/v1/pods/", json=body).json()["priceHr"] == 2.5
 
