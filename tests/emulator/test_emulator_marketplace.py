@@ -672,3 +672,56 @@ def test_openapi_documents_every_filter_and_the_409(api: httpx.Client) -> None:
         assert len(regions["items"]["enum"]) == 11
     create = document["paths"]["/api/v1/pods/"]["post"]["responses"]
     assert create["409"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorBody")
+
+
+# --- summaries and the older shapes ----------------------------------------------------
+
+
+def test_the_gpu_summary_has_the_cheapest_prices_in_stock_by_type_and_count(
+    api: httpx.Client,
+) -> None:
+    answer = api.get("/api/v1/availability/gpu-summary")
+    assert answer.status_code == 200, answer.text
+    summary = answer.json()
+    # The cheapest single H100 (massedcompute, 1.69) is out of stock: left out.
+    assert summary["H100_80GB"]["1"] == {
+        "cheapest": {"onDemand": 2.19, "communityPrice": 1.89, "spotPrice": None}
+    }
+    assert summary["H100_80GB"]["8"]["cheapest"]["onDemand"] == 17.52
+    # Only the spot offer gives a spot price: its community-cloud price.
+    assert summary["RTX4090_24GB"]["2"]["cheapest"]["spotPrice"] == 0.58
+    # The one 8x H200 is out of stock, so no H200 at all; no multi-node offer either.
+    assert "H200_141GB" not in summary
+    assert "16" not in summary["H100_80GB"]
+
+
+def test_the_multi_node_summary_and_clusters_serve_the_multi_node_offers(
+    api: httpx.Client, control: httpx.Client
+) -> None:
+    summary = api.get("/api/v1/availability/multi-node-summary").json()
+    assert {gpu: sorted(counts) for gpu, counts in summary.items()} == {
+        "H100_80GB": ["16"],
+        "H200_141GB": ["32"],
+    }
+    assert summary["H200_141GB"]["32"]["cheapest"]["onDemand"] == 89.60
+    clusters = api.get("/api/v1/availability/clusters").json()
+    assert {gpu: [o["cloudId"] for o in offers] for gpu, offers in clusters.items()} == {
+        "H100_80GB": [MULTI_H100],
+        "H200_141GB": ["hyperstack-h200-sxm5-32x-canada-1"],
+    }
+    assert api.get("/api/v1/availability/clusters", params={"regions": ["canada"]}).json() == {
+        "H200_141GB": clusters["H200_141GB"]
+    }
+    control.patch(f"{OFFERS}/{MULTI_H100}", json={"stockStatus": "Unavailable"})
+    assert sorted(api.get("/api/v1/availability/multi-node-summary").json()) == ["H200_141GB"]
+
+
+def test_the_older_shape_takes_every_filter_and_pages_of_500(api: httpx.Client) -> None:
+    legacy = "/api/v1/availability/"
+    sxm = api.get(legacy, params={"socket": "SXM5", "security": "secure_cloud"}).json()
+    assert {o["cloudId"] for offers in sxm.values() for o in offers} == {
+        o["cloudId"] for o in served(api, socket="SXM5", security="secure_cloud")
+    }
+    assert api.get(legacy, params={"page_size": 500}).status_code == 200
+    assert refused_params(api.get(legacy, params={"page_size": 501})) == ["page_size"]
+    assert refused_params(api.get(legacy, params={"gpu_type": "H100"})) == ["gpu_type"]

@@ -14,15 +14,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from prime_pulumi.emulator.availability.catalogue import Offer, default_disk_offers, default_offers
 from prime_pulumi.emulator.availability.wire import (
     AvailabilityPage,
     DiskOfferPage,
+    InstanceCountPricing,
     OfferUpdate,
+    Summary,
     WireDiskAvailability,
     WireGPUAvailability,
+    WirePricingInfo,
 )
 from prime_pulumi.emulator.core import BackendCore
 from prime_pulumi.emulator.disks.wire import WireCreateDiskRequest
@@ -288,22 +291,39 @@ class AvailabilityBackend(BackendCore):
         return AvailabilityPage(items=offers[start : start + page_size], total_count=len(offers))
 
     def legacy_availability(
-        self,
-        *,
-        gpu_type: GpuType | None = None,
-        gpu_count: int | None = None,
-        regions: Sequence[Region] = (),
+        self, *, multi_node: bool = False, **filters: Any
     ) -> dict[str, list[WireGPUAvailability]]:
-        """Single-node offers keyed by GPU type, as older documentation shows them."""
-        filters = OfferFilter(
-            place=PlaceFilter(regions=tuple(regions)), gpu_type=gpu_type, gpu_count=gpu_count
-        )
+        """One page of offers, as :meth:`availability` takes them, keyed by GPU type.
+
+        The older shape of ``/availability/`` (single-node) and ``/availability/clusters``
+        (multi-node).
+        """
         grouped: dict[str, list[WireGPUAvailability]] = {}
-        with self._lock:
-            offers = self._offers.select(filters, multi_node=False)
-        for offer in offers:
+        for offer in self.availability(multi_node=multi_node, **filters).items:
             grouped.setdefault(offer.gpu_type, []).append(offer)
         return grouped
+
+    def summary(self, *, multi_node: bool = False) -> Summary:
+        """The cheapest prices of the offers in stock, by GPU type and GPU count (a guess).
+
+        Each price is the lowest among the group's offers that have one: ``onDemand``,
+        ``communityPrice``, and ``spotPrice`` the lowest price of a spot offer. Offers
+        out of stock are left out, and a group with none in stock with them.
+        """
+        with self._lock:
+            offers = self._offers.select(OfferFilter(), multi_node=multi_node)
+        groups: dict[str, dict[str, list[WireGPUAvailability]]] = {}
+        for offer in offers:
+            if offer.stock_status != "Unavailable":
+                by_count = groups.setdefault(offer.gpu_type, {})
+                by_count.setdefault(str(offer.gpu_count), []).append(offer)
+        return {
+            gpu_type: {
+                count: InstanceCountPricing(cheapest=_cheapest(group))
+                for count, group in by_count.items()
+            }
+            for gpu_type, by_count in groups.items()
+        }
 
     def disk_availability(
         self,
@@ -322,3 +342,16 @@ class AvailabilityBackend(BackendCore):
             offers = self._offers.select_disk_offers(filters)
         start = (page - 1) * page_size
         return DiskOfferPage(items=offers[start : start + page_size], total_count=len(offers))
+
+
+def _cheapest(offers: Sequence[WireGPUAvailability]) -> WirePricingInfo:
+    """The lowest price of each kind among ``offers``; None where none has one."""
+
+    def lowest(prices: Iterable[float | None]) -> float | None:
+        return min((price for price in prices if price is not None), default=None)
+
+    return WirePricingInfo(
+        on_demand=lowest(offer.prices.on_demand for offer in offers),
+        community_price=lowest(offer.prices.community_price for offer in offers),
+        spot_price=lowest(offer.price_hr for offer in offers if offer.is_spot),
+    )

@@ -26,11 +26,14 @@ from prime_pulumi.emulator.wire import (
 
 @unique
 class AvailabilityRoute(ApiRoute):
-    """The availability API routes: GPU offers (three shapes) and disk offers."""
+    """The availability API routes: GPU offers (pages, by GPU type, summaries) and disk offers."""
 
     gpu_availability = ("GET", "/api/v1/availability/gpus")
     multi_node_availability = ("GET", "/api/v1/availability/multi-node")
     legacy_availability = ("GET", "/api/v1/availability/")
+    legacy_cluster_availability = ("GET", "/api/v1/availability/clusters")
+    gpu_summary = ("GET", "/api/v1/availability/gpu-summary")
+    multi_node_summary = ("GET", "/api/v1/availability/multi-node-summary")
     disk_availability = ("GET", "/api/v1/availability/disks")
 
 
@@ -142,6 +145,24 @@ class AvailabilityPage(Wire):
 
     items: list[WireGPUAvailability]
     total_count: int
+
+
+class WirePricingInfo(Wire):
+    """The lowest prices of a group of offers (the document's ``PricingInfo``), per hour."""
+
+    on_demand: float | None
+    community_price: float | None
+    spot_price: float | None
+
+
+class InstanceCountPricing(Wire):
+    """What the summaries say of one GPU type and count: its cheapest prices."""
+
+    cheapest: WirePricingInfo | None
+
+
+#: A summary: GPU type, then GPU count (a string, as JSON keys are), then its prices.
+Summary = dict[str, dict[str, InstanceCountPricing]]
 
 
 class WireDiskOfferSpec(Wire):
