@@ -214,9 +214,9 @@ def test_a_rename_takes_a_name_and_nothing_else(
 @pytest.mark.parametrize(
     ("disk", "provider", "status", "detail"),
     [
-        ({"dataCenterId": "MARS-1"}, "runpod", 400, "No disk offer of provider runpod"),
+        ({"dataCenterId": "MARS-1"}, "runpod", 422, "disk: No disk offer of provider runpod"),
         ({"dataCenterId": "us-central-1"}, "massedcompute", 409, "out of stock"),
-        ({"size": 5000}, "runpod", 400, "outside the disk offer"),
+        ({"size": 5000}, "runpod", 422, "disk.size: Size 5000 GB is outside the disk offer"),
     ],
 )
 def test_refused_creates_make_no_disk(
@@ -230,7 +230,11 @@ def test_refused_creates_make_no_disk(
     body = {"disk": {**DISK_BODY["disk"], **disk}, "provider": {"type": provider}}
     refused = api.post(DISKS, json=body)
     assert refused.status_code == status
-    [message] = refused.json().values()
+    if status == 422:  # no offer fits what the body asks: the document's 422, at the key
+        [error] = refused.json()["errors"]
+        message = f"{error['param']}: {error['details']}"
+    else:
+        [message] = refused.json().values()
     assert detail in message
     assert emulator.backend.all_disks() == []
 
@@ -386,7 +390,7 @@ def test_emulator_control_makes_lists_and_deletes_disks(
     assert (team["teamId"], team["info"]["dataCenterId"]) == ("team-1", "FIN-02")
     with pytest.raises(httpx.HTTPStatusError) as refused:
         emulator_control.create_disk("x", 10, data_center_id="MARS-1")
-    assert refused.value.response.status_code == 400
+    assert refused.value.response.status_code == 422
 
     assert emulator_control.delete_disk(team["id"]).json() == {"status": "DELETING"}
     assert [(d["id"], d["status"]) for d in emulator_control.disks()] == [

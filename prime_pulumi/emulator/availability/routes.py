@@ -71,7 +71,8 @@ def _split_commas(values: Any) -> Any:
 
 
 GpuTypeFilter = Annotated[GpuType | None, Query()]
-GpuCount = Annotated[int | None, Query(ge=1)]
+# Any integer, as the document says; one no offer has (0, say) matches nothing.
+GpuCount = Annotated[int | None, Query()]
 # The document's sets, so an unknown GPU type, region, socket or tier is a 422 naming
 # it, as the API's own (FastAPI) validation of an enum parameter answers.
 Regions = Annotated[list[Region] | None, BeforeValidator(_split_commas), Query()]

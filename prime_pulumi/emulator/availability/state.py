@@ -29,7 +29,12 @@ from prime_pulumi.emulator.availability.wire import (
 )
 from prime_pulumi.emulator.core import BackendCore
 from prime_pulumi.emulator.disks.wire import WireCreateDiskRequest
-from prime_pulumi.emulator.errors import ConflictError, RequestRefusedError, UnknownResourceError
+from prime_pulumi.emulator.errors import (
+    ConflictError,
+    RequestInvalidError,
+    UnknownResourceError,
+    ValidationIssue,
+)
 from prime_pulumi.emulator.wire import GpuType, Region, Security, Socket
 
 if TYPE_CHECKING:  # another resource's store, only named: its module imports this one
@@ -154,8 +159,10 @@ class Marketplace:
         """The disk offer a create asks for: its provider's first that matches what it names.
 
         ``cloudId``, ``dataCenterId`` and ``country`` each narrow the choice when
-        given. 400 when no offer matches or the size is outside the offer's range;
-        409 when the offer is out of stock.
+        given. 422 when no offer matches (naming ``provider.type``, or ``disk`` when it
+        names a place) or the size is outside the offer's range (``disk.size``): the
+        document knows no 400, and its 422 is "invalid request data"; 409 when the
+        offer is out of stock.
         """
         spec, provider = request.disk, request.provider.type
         wanted = PlaceFilter(data_center_id=spec.data_center_id, cloud_id=spec.cloud_id)
@@ -179,10 +186,11 @@ class Marketplace:
                 )
                 if value is not None
             )
-            raise RequestRefusedError(
+            raise _invalid(
+                "disk" if asked else "provider.type",
                 f"No disk offer of provider {provider}"
                 + (f" with {asked}" if asked else "")
-                + ": choose one from GET /api/v1/availability/disks"
+                + ": choose one from GET /api/v1/availability/disks",
             )
         where = f"{provider} in {offer.data_center}"
         if offer.stock_status == "Unavailable":
@@ -192,8 +200,9 @@ class Marketplace:
             )
         low, high = offer.spec.min_count, offer.spec.max_count
         if not low <= spec.size <= high:
-            raise RequestRefusedError(
-                f"Size {spec.size} GB is outside the disk offer of {where}: {low} to {high} GB"
+            raise _invalid(
+                "disk.size",
+                f"Size {spec.size} GB is outside the disk offer of {where}: {low} to {high} GB",
             )
         return offer
 
@@ -223,6 +232,13 @@ class Marketplace:
             offer = offer.model_copy(update={"prices": offer.prices.model_copy(update=prices)})
         self._offers[cloud_id] = replace(current, availability=offer)
         return offer
+
+
+def _invalid(param: str, message: str) -> RequestInvalidError:
+    """A create body the offers refuse, at ``param`` (a dotted path in the body)."""
+    return RequestInvalidError(
+        [ValidationIssue(loc=["body", *param.split(".")], msg=message, type="no_disk_offer")]
+    )
 
 
 class AvailabilityBackend(BackendCore):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from enum import unique
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from prime_pulumi.emulator.wire import (
     ApiRoute,
@@ -84,6 +85,15 @@ class WireDiskSpec(WireBody):
 
     size: int = Field(gt=0)
     name: str | None = Field(default=None, max_length=255)
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _no_null_name(cls, name: object) -> object:
+        # The document's name is a string: absent is fine, null is not.
+        if name is None:
+            raise PydanticCustomError("string_type", "Input should be a valid string")
+        return name
+
     country: str | None = None
     cloud_id: str | None = None
     data_center_id: str | None = None

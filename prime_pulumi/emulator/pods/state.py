@@ -269,7 +269,7 @@ class PodBackend(BackendCore):
                 custom_template_id=spec.custom_template_id,
                 jupyter_password=spec.jupyter_password,
                 is_spot=offer.is_spot if offer else False,
-                auto_restart=spec.auto_restart,
+                auto_restart=bool(spec.auto_restart),
                 price_hr=price_hr,
                 stopped_price_hr=round(disk * disk_price, 4),
                 resources=PodResources(

@@ -201,7 +201,7 @@ class WirePodSpec(WireBody):
     env_vars: list[WireEnvVar] | None = None
     jupyter_password: str | None = None
     ssh_key_id: str | None = None
-    auto_restart: bool = False
+    auto_restart: bool | None = False
     prepaid_for_hr: float | None = None
 
 
