@@ -86,7 +86,7 @@ from prime_pulumi.emulator.availability import routes as availability
 from prime_pulumi.emulator.backend import EmulatorBackend
 from prime_pulumi.emulator.clusters import routes as clusters
 from prime_pulumi.emulator.disks import routes as disks
-from prime_pulumi.emulator.errors import EmulatorError, RequestInvalidError
+from prime_pulumi.emulator.errors import EmulatorError, RequestInvalidError, ValidationIssue
 from prime_pulumi.emulator.fault_injector import FaultInjector
 from prime_pulumi.emulator.faults import (
     API_ROUTES,
@@ -204,6 +204,11 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        if error.status_code == 400 and not request.url.path.startswith(CONTROL_PREFIX):
+            # FastAPI's answer to a body it cannot parse (not JSON, say): the document
+            # knows no 400, and its 422 is "invalid request data".
+            issue = ValidationIssue(loc=["body"], msg=str(error.detail), type="body_unreadable")
+            return await refused(request, RequestInvalidError([issue]))
         headers = dict(error.headers or {})
         if error.status_code == 405:
             # Starlette names only the first route on the path; HTTP wants every method.
