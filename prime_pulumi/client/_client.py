@@ -180,7 +180,7 @@ class PrimeClient:
         ids = list(dict.fromkeys(pod_ids))
         for start in range(0, len(ids), STATUS_BATCH_SIZE):
             batch = ids[start : start + STATUS_BATCH_SIZE]
-            answer = self._get(f"{API_V1}/pods/status/", PodStatusList, params={"pod_ids": batch})
+            answer = self._get(f"{API_V1}/pods/status", PodStatusList, params={"pod_ids": batch})
             statuses.extend(answer.data)
         return statuses
 

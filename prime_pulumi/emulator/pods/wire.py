@@ -28,7 +28,7 @@ class PodRoute(ApiRoute):
 
     list_pods = ("GET", "/api/v1/pods/")
     get_pod = ("GET", "/api/v1/pods/{pod_id}")
-    pod_status = ("GET", "/api/v1/pods/status/")
+    pod_status = ("GET", "/api/v1/pods/status")
     create_pod = ("POST", "/api/v1/pods/")
     delete_pod = ("DELETE", "/api/v1/pods/{pod_id}")
     pod_history = ("GET", "/api/v1/pods/history")
