@@ -171,9 +171,7 @@ class HistoryList(BaseModel):
 
 
 class WireEnvVar(WireBody):
-    """An environment variable for the pod."""
-
-    model_config = ConfigDict(extra="forbid")
+    """An environment variable for the pod; other keys are ignored, as the document allows."""
 
     key: str
     value: str
