@@ -8,7 +8,7 @@
     ├── ForbiddenError         403: a normal key on an admin endpoint
     ├── UnknownResourceError   404: unknown or terminated pod or disk, unknown cluster or offer
     ├── RequestRefusedError    400: a request the API refuses (price above ``maxPrice``,
-    │                          a disk in another data center, no such disk offer)
+    │                          a disk in another data center)
     ├── ConflictError          409: an offer out of stock, an offer id already taken,
     │                          a disk not ACTIVE or still attached
     ├── RequestInvalidError    422: API routes {"errors": [{"param": str, "details": str}]}

@@ -432,7 +432,12 @@ def test_openapi_documents_the_disk_routes(api: httpx.Client) -> None:
     paths = document["paths"]
     assert set(paths[DISKS]) == {"get", "post"}
     assert set(paths[f"{DISKS}{{disk_id}}"]) == {"get", "patch", "delete"}
-    assert {"400", "409", "422"} <= set(paths[DISKS]["post"]["responses"])
+    # No disk offer fits: the published document's 422, not a 400 it does not have.
+    assert {"409", "422"} <= set(paths[DISKS]["post"]["responses"])
+    assert "400" not in paths[DISKS]["post"]["responses"]
+    assert paths[DISKS]["post"]["responses"]["422"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ErrorResponse"
+    }
     assert {"404", "409"} <= set(paths[f"{DISKS}{{disk_id}}"]["delete"]["responses"])
     assert {"404", "409"} <= set(paths["/api/v1/pods/"]["post"]["responses"])
     disk_offers = paths["/api/v1/availability/disks"]["get"]
