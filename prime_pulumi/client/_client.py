@@ -63,6 +63,8 @@ from prime_pulumi.client.models import (
     DiskPage,
     GPUAvailability,
     GPUAvailabilityPage,
+    GpuPriceSummary,
+    GpuSummary,
     NumberedPage,
     OffsetPage,
     PodDetails,
@@ -337,6 +339,23 @@ class PrimeClient:
         return self._all_numbered_pages(
             f"{API_V1}/availability/disks", DiskAvailabilityPage, filters, page_size=page_size
         )
+
+    def get_gpu_summary(self, *, multi_node: bool = False) -> dict[str, dict[str, GpuPriceSummary]]:
+        """The cheapest prices by GPU type, then GPU count (a string, ``"8"``).
+
+        Single-node offers, or with ``multi_node`` those that span several nodes. A
+        count the API gives no prices for is left out.
+        """
+        path = f"{API_V1}/availability/{'multi-node-summary' if multi_node else 'gpu-summary'}"
+        summary = self._get(path, GpuSummary).root
+        return {
+            gpu_type: {
+                count: pricing.cheapest
+                for count, pricing in counts.items()
+                if pricing.cheapest is not None
+            }
+            for gpu_type, counts in summary.items()
+        }
 
     # ------------------------------------------------------------ admin
 

@@ -120,6 +120,8 @@ CALLS: dict[str, Call] = {
         regions=["united_states"], data_center_id="US-KS-2", cloud_id="x", page_size=5
     ),
     "get_cluster": lambda c, m: c.get_cluster(m.cluster_id),
+    "get_gpu_summary": lambda c, m: c.get_gpu_summary(),
+    "get_gpu_summary(multi_node)": lambda c, m: c.get_gpu_summary(multi_node=True),
 }
 
 #: Public names that send no request.
