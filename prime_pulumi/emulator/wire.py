@@ -26,8 +26,9 @@ from datetime import UTC, datetime
 from enum import Enum
 from typing import Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic.alias_generators import to_camel
+from pydantic_core import PydanticCustomError
 
 HttpMethod = Literal["GET", "POST", "PATCH", "DELETE"]
 PodStatusValue = Literal[
@@ -188,6 +189,16 @@ WIRE_PREFIX: Final = "Wire"
 def api_name(name: str) -> str:
     """The API's name of a model (or schema) named ``name``: ``WirePod`` is ``Pod``."""
     return name.removeprefix(WIRE_PREFIX)
+
+
+def _refuse_null(value: object) -> object:
+    if value is None:
+        raise PydanticCustomError("not_null", "Input should not be null")
+    return value
+
+
+#: A key the document makes optional but not nullable: absent is fine, ``null`` is a 422.
+NotNull = BeforeValidator(_refuse_null)
 
 
 class Wire(BaseModel):

@@ -173,6 +173,7 @@ def test_unknown_disks_are_404(api: httpx.Client) -> None:
         pytest.param({**DISK_BODY, "disk": {"size": -5}}, ["disk.size"]),
         pytest.param({**DISK_BODY, "disk": {"size": "big"}}, ["disk.size"]),
         pytest.param({**DISK_BODY, "disk": {"size": 1, "name": "n" * 256}}, ["disk.name"]),
+        pytest.param({**DISK_BODY, "disk": {"size": 1, "name": None}}, ["disk.name"], id="null"),
         pytest.param(
             {**DISK_BODY, "disk": {"size": 1, "data_center_id": "US-KS-2"}},
             ["disk.data_center_id"],

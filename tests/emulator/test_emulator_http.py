@@ -251,6 +251,9 @@ def test_partial_cluster_gets_defaults_in_the_full_shape(
         ({"gpuType": "H100"}, {"type": "runpod"}, "pod.gpuType"),
         ({"socket": "pcie"}, {"type": "runpod"}, "pod.socket"),
         ({}, {"type": "aws"}, "provider.type"),
+        # Optional in the document, but not nullable; and prepaid hours above 0.
+        ({"image": None}, {"type": "runpod"}, "pod.image"),
+        ({"prepaidForHr": 0}, {"type": "runpod"}, "pod.prepaidForHr"),
     ],
 )
 def test_invalid_create_bodies_are_422(

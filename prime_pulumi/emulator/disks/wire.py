@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from enum import unique
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, ConfigDict, Field
 
 from prime_pulumi.emulator.wire import (
     ApiRoute,
     Control,
+    NotNull,
     PodStatusValue,
     Wire,
     WireBody,
@@ -84,15 +84,7 @@ class WireDiskSpec(WireBody):
     model_config = ConfigDict(extra="forbid")
 
     size: int = Field(gt=0)
-    name: str | None = Field(default=None, max_length=255)
-
-    @field_validator("name", mode="before")
-    @classmethod
-    def _no_null_name(cls, name: object) -> object:
-        # The document's name is a string: absent is fine, null is not.
-        if name is None:
-            raise PydanticCustomError("string_type", "Input should be a valid string")
-        return name
+    name: Annotated[str | None, NotNull] = Field(default=None, max_length=255)
 
     country: str | None = None
     cloud_id: str | None = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import unique
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -12,6 +12,7 @@ from prime_pulumi.emulator.wire import (
     Control,
     EnvironmentType,
     GpuType,
+    NotNull,
     PodStatusValue,
     Security,
     Socket,
@@ -191,7 +192,7 @@ class WirePodSpec(WireBody):
     vcpus: int | None = Field(default=None, ge=1)
     memory: int | None = Field(default=None, ge=1)
     max_price: float | None = None
-    image: EnvironmentType | None = None
+    image: Annotated[EnvironmentType | None, NotNull] = None
     custom_template_id: str | None = None
     data_center_id: str | None = None
     country: str | None = None
@@ -200,7 +201,7 @@ class WirePodSpec(WireBody):
     jupyter_password: str | None = None
     ssh_key_id: str | None = None
     auto_restart: bool | None = False
-    prepaid_for_hr: float | None = None
+    prepaid_for_hr: float | None = Field(default=None, gt=0)
 
 
 class WireCreatePodRequest(WireBody):
