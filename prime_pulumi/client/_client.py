@@ -65,6 +65,8 @@ from prime_pulumi.client.models import (
     DiskPage,
     GPUAvailability,
     GPUAvailabilityPage,
+    GpuPriceSummary,
+    GpuSummary,
     NumberedPage,
     OffsetPage,
     PodDetails,
@@ -188,7 +190,7 @@ class PrimeClient:
         ids = list(dict.fromkeys(pod_ids))
         for start in range(0, len(ids), STATUS_BATCH_SIZE):
             batch = ids[start : start + STATUS_BATCH_SIZE]
-            answer = self._get(f"{API_V1}/pods/status/", PodStatusList, params={"pod_ids": batch})
+            answer = self._get(f"{API_V1}/pods/status", PodStatusList, params={"pod_ids": batch})
             statuses.extend(answer.data)
         return statuses
 
@@ -371,6 +373,23 @@ class PrimeClient:
         return self._all_numbered_pages(
             f"{API_V1}/availability/disks", DiskAvailabilityPage, filters, page_size=page_size
         )
+
+    def get_gpu_summary(self, *, multi_node: bool = False) -> dict[str, dict[str, GpuPriceSummary]]:
+        """The cheapest prices by GPU type, then GPU count (a string, ``"8"``).
+
+        Single-node offers, or with ``multi_node`` those that span several nodes. A
+        count the API gives no prices for is left out.
+        """
+        path = f"{API_V1}/availability/{'multi-node-summary' if multi_node else 'gpu-summary'}"
+        summary = self._get(path, GpuSummary).root
+        return {
+            gpu_type: {
+                count: pricing.cheapest
+                for count, pricing in counts.items()
+                if pricing.cheapest is not None
+            }
+            for gpu_type, counts in summary.items()
+        }
 
     # ------------------------------------------------------------ admin
 

@@ -20,6 +20,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    RootModel,
     SecretStr,
     TypeAdapter,
     field_serializer,
@@ -477,6 +478,27 @@ class NumberedPage(APIModel, Generic[ItemT]):
 
 class GPUAvailabilityPage(NumberedPage[GPUAvailability]):
     """One page of availability offers."""
+
+
+class GpuPriceSummary(APIModel):
+    """The cheapest prices of one GPU type and count, per hour (``PricingInfo``).
+
+    ``spot_price`` is the cheapest spot offer's; each is ``None`` when no offer has one.
+    """
+
+    on_demand: float | None = None
+    community_price: float | None = None
+    spot_price: float | None = None
+
+
+class _CountPricing(APIModel):
+    """What a summary says of one GPU count: ``{"cheapest": PricingInfo | null, ...}``."""
+
+    cheapest: GpuPriceSummary | None = None
+
+
+#: ``GET /api/v1/availability/gpu-summary``: GPU type, then GPU count (a string key).
+GpuSummary = RootModel[dict[str, dict[str, _CountPricing]]]
 
 
 class DiskAvailability(APIModel):

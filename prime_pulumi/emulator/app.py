@@ -17,9 +17,13 @@ keys its request counts and faults, and comes from its resource's route table
 
 Control routes (no authentication; bodies and answers are snake_case JSON, clusters
 and offers aside: they are camelCase, as the API serves them). A body that is not
-what the route takes is a 422 in the API's validation-error shape,
+what the route takes is a 422 in FastAPI's validation-error shape,
 ``{"detail": [{"loc": [...], "msg": str, "type": str}]}`` with ``loc`` naming the
-key at fault, and changes nothing. Refused: a missing body where one is needed,
+key at fault and ``type`` the kind of problem, and changes nothing. (API routes
+answer the document's ``{"errors": [{"param": str, "details": str}]}`` instead: the
+control routes are ours, and the type is what tests match on.)
+
+Refused: a missing body where one is needed,
 one that is not a JSON object (a list, a string), an unknown key at any depth
 (``extra_forbidden``), a value not of its JSON type (no conversion: ``"5"`` or
 ``true`` for a number, ``2.0`` for a count), a value outside its set or range (a
@@ -83,7 +87,7 @@ from prime_pulumi.emulator.availability import routes as availability
 from prime_pulumi.emulator.backend import EmulatorBackend
 from prime_pulumi.emulator.clusters import routes as clusters
 from prime_pulumi.emulator.disks import routes as disks
-from prime_pulumi.emulator.errors import EmulatorError, RequestInvalidError
+from prime_pulumi.emulator.errors import EmulatorError, RequestInvalidError, ValidationIssue
 from prime_pulumi.emulator.fault_injector import FaultInjector
 from prime_pulumi.emulator.faults import (
     API_ROUTES,
@@ -93,7 +97,7 @@ from prime_pulumi.emulator.faults import (
     PendingFaults,
     RequestCounts,
 )
-from prime_pulumi.emulator.http import API_TAG, CONTROL_TAG, Routes
+from prime_pulumi.emulator.http import API_TAG, CONTROL_PREFIX, CONTROL_TAG, Routes
 from prime_pulumi.emulator.pods import routes as pods
 from prime_pulumi.emulator.ssh_keys import routes as ssh_keys
 from prime_pulumi.emulator.wire import (
@@ -191,12 +195,23 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def render(_: Request, error: EmulatorError) -> JSONResponse:
         return JSONResponse(error.body(), error.status_code, error.headers())
 
+    @app.exception_handler(RequestInvalidError)
+    async def refused(request: Request, error: RequestInvalidError) -> JSONResponse:
+        # The document's shape on API routes; control routes keep FastAPI's, with its types.
+        control = request.url.path.startswith(CONTROL_PREFIX)
+        return JSONResponse(error.control_body() if control else error.body(), error.status_code)
+
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> JSONResponse:
-        return await render(request, RequestInvalidError.from_errors(error.errors()))
+        return await refused(request, RequestInvalidError.from_errors(error.errors()))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        if error.status_code == 400 and not request.url.path.startswith(CONTROL_PREFIX):
+            # FastAPI's answer to a body it cannot parse (not JSON, say): the document
+            # knows no 400, and its 422 is "invalid request data".
+            issue = ValidationIssue(loc=["body"], msg=str(error.detail), type="body_unreadable")
+            return await refused(request, RequestInvalidError([issue]))
         headers = dict(error.headers or {})
         if error.status_code == 405:
             # Starlette names only the first route on the path; HTTP wants every method.

@@ -8,10 +8,12 @@
     ├── ForbiddenError         403: a normal key on an admin endpoint
     ├── UnknownResourceError   404: unknown or terminated pod or disk, unknown cluster or offer
     ├── RequestRefusedError    400: a request the API refuses (price above ``maxPrice``,
-    │                          a disk in another data center, no such disk offer)
+    │                          a disk in another data center)
     ├── ConflictError          409: an offer out of stock, an offer id already taken,
     │                          a disk not ACTIVE or still attached
-    ├── RequestInvalidError    422 {"detail": [{"loc": [...], "msg": str, "type": str}]}
+    ├── RequestInvalidError    422: API routes {"errors": [{"param": str, "details": str}]}
+    │                          (the document's ErrorResponse); control routes
+    │                          {"detail": [{"loc": [...], "msg": str, "type": str}]}
     └── InjectedFaultError     a fault's status, optionally with ``Retry-After``
 
     ConnectionDropped          not an answer: raised to make the server drop the connection
@@ -26,7 +28,7 @@ from collections.abc import Iterable, Mapping
 from http import HTTPStatus
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, PrivateAttr
 
 
 class ErrorBody(BaseModel):
@@ -41,12 +43,48 @@ class ValidationIssue(BaseModel):
     loc: list[str | int]
     msg: str
     type: str
+    #: The value refused, when it is a plain one: the API route's ``details`` quote it.
+    _given: str | int | float | bool | None = PrivateAttr(default=None)
+
+    def details(self) -> str:
+        """The message, and the value refused when there is a plain one to show."""
+        if self._given is None:
+            return self.msg
+        return f"{self.msg} (got {self._given!r})"
+
+    def param(self) -> str:
+        """The request part at fault, as the API's ``ErrorDetail.param`` names it (a guess).
+
+        The document does not say what ``param`` holds; we name the body key or
+        query parameter without its source: ``pod.image``, ``regions[1]``,
+        ``limit``; ``body`` when the body as a whole is at fault.
+        """
+        source, *path = self.loc
+        if not path:
+            return str(source)
+        name = str(path[0])
+        for part in path[1:]:
+            name += f"[{part}]" if isinstance(part, int) else f".{part}"
+        return name
 
 
 class ValidationErrorBody(BaseModel):
-    """The API's 422 body."""
+    """The control routes' 422 body: FastAPI's, with the issue's type."""
 
     detail: list[ValidationIssue]
+
+
+class ErrorDetail(BaseModel):
+    """One problem with an API request, as the API's document shapes it."""
+
+    param: str
+    details: str
+
+
+class ErrorResponse(BaseModel):
+    """The API's 422 body (the document's ``ErrorResponse``)."""
+
+    errors: list[ErrorDetail]
 
 
 class EmulatorError(Exception):
@@ -116,7 +154,12 @@ class ConflictError(EmulatorError):
 
 
 class RequestInvalidError(EmulatorError):
-    """The request does not match the API's schema: FastAPI's 422 body."""
+    """The request does not match the API's schema: 422.
+
+    An API route answers the document's ``{"errors": [{"param", "details"}]}``
+    (:meth:`body`); a control route (``/_emulator``) FastAPI's ``{"detail": [{"loc",
+    "msg", "type"}]}`` (:meth:`control_body`), whose ``type`` tests match on.
+    """
 
     status_code = 422
 
@@ -127,12 +170,25 @@ class RequestInvalidError(EmulatorError):
     @classmethod
     def from_errors(cls, errors: Iterable[Mapping[str, Any]]) -> RequestInvalidError:
         """Keep what the API documents of pydantic's errors: location, message and type."""
-        return cls(
-            ValidationIssue(loc=list(error["loc"]), msg=str(error["msg"]), type=str(error["type"]))
-            for error in errors
-        )
+        issues = []
+        for error in errors:
+            issue = ValidationIssue(
+                loc=list(error["loc"]), msg=str(error["msg"]), type=str(error["type"])
+            )
+            given = error.get("input")
+            if isinstance(given, str | int | float | bool) and error["type"] != "missing":
+                issue._given = given
+            issues.append(issue)
+        return cls(issues)
 
     def body(self) -> dict[str, Any]:
+        errors = [
+            ErrorDetail(param=issue.param(), details=issue.details()) for issue in self.issues
+        ]
+        return ErrorResponse(errors=errors).model_dump()
+
+    def control_body(self) -> dict[str, Any]:
+        """The body a control route answers: FastAPI's validation errors."""
         return ValidationErrorBody(detail=self.issues).model_dump()
 
 

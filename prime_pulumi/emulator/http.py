@@ -14,13 +14,16 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Query
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
 
 from prime_pulumi.emulator.backend import EmulatorBackend
 from prime_pulumi.emulator.defaults import MAX_PAGE_SIZE
-from prime_pulumi.emulator.errors import ErrorBody, ValidationErrorBody
+from prime_pulumi.emulator.errors import ErrorBody, ErrorResponse, ValidationErrorBody
 from prime_pulumi.emulator.wire import ApiRoute, HttpMethod
 
 API_TAG = "Prime Intellect API"
+#: Where the control routes live: no key, no faults, no counts, FastAPI's 422 body.
+CONTROL_PREFIX = "/_emulator/"
 CONTROL_TAG = "Emulator control"
 
 _ERROR_DESCRIPTIONS = {
@@ -94,6 +97,7 @@ class Routes:
             route.name,
             tag=API_TAG,
             errors=(*errors, *_COMMON_API_ERRORS),
+            invalid_body=ErrorResponse,
             dependencies=[Depends(self._admin if admin else self._user)],
             route_class=route_class,
         )
@@ -103,7 +107,7 @@ class Routes:
     ) -> Callable[[Endpoint], Endpoint]:
         """Serve ``/_emulator/{path}``, named ``emulator_{name}``: no key, no faults, no counts."""
         return self._route(
-            method, f"/_emulator/{path}", f"emulator_{name}", tag=CONTROL_TAG, errors=errors
+            method, f"{CONTROL_PREFIX}{path}", f"emulator_{name}", tag=CONTROL_TAG, errors=errors
         )
 
     def _route(
@@ -114,6 +118,7 @@ class Routes:
         *,
         tag: str,
         errors: Sequence[int],
+        invalid_body: type[BaseModel] = ValidationErrorBody,
         dependencies: Sequence[Any] = (),
         route_class: type[APIRoute] = APIRoute,
     ) -> Callable[[Endpoint], Endpoint]:
@@ -121,7 +126,7 @@ class Routes:
         twin = path.removesuffix("/") if path.endswith("/") else f"{path}/"
         responses: dict[int | str, dict[str, Any]] = {
             code: {
-                "model": ValidationErrorBody if code == 422 else ErrorBody,
+                "model": invalid_body if code == 422 else ErrorBody,
                 "description": _ERROR_DESCRIPTIONS[code],
             }
             for code in errors

@@ -26,16 +26,22 @@ from datetime import UTC, datetime
 from enum import Enum
 from typing import Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic.alias_generators import to_camel
+from pydantic_core import PydanticCustomError
 
 HttpMethod = Literal["GET", "POST", "PATCH", "DELETE"]
 PodStatusValue = Literal[
     "PROVISIONING", "PENDING", "ACTIVE", "STOPPED", "ERROR", "DELETING", "UNKNOWN", "TERMINATED"
 ]
+# The sets the API's document constrains (``compute.yml``'s enums of the same title):
+# a request outside them is a 422, and the catalogue uses nothing else.
+# ``tests/emulator/test_document_enums.py`` holds each to the document.
+#: ``SecurityType``.
 Security = Literal["secure_cloud", "community_cloud"]
+#: The ``stockStatus`` of an offer.
 StockStatus = Literal["Available", "Low", "Medium", "High", "Unavailable"]
-#: The regions the API's availability filter takes (``../shared/API.md``).
+#: ``Regions``: where an offer is, and what the availability filter takes.
 Region = Literal[
     "africa",
     "asia_south",
@@ -49,8 +55,112 @@ Region = Literal[
     "south_america",
     "united_states",
 ]
-#: The GPU sockets the API's availability filter takes.
+#: ``GPUSocket``.
 Socket = Literal["PCIe", "SXM2", "SXM3", "SXM4", "SXM5", "SXM6"]
+#: ``Currency``: what prices are in.
+Currency = Literal["USD", "EUR"]
+#: ``GPUType``: the GPU models an offer or a pod can have.
+GpuType = Literal[
+    "CPU_NODE",
+    "A10_24GB",
+    "A100_80GB",
+    "A100_40GB",
+    "A30_24GB",
+    "A40_48GB",
+    "B200_180GB",
+    "B300_262GB",
+    "GB200",
+    "GB300",
+    "RTX3070_8GB",
+    "RTX3080_10GB",
+    "RTX3080Ti_12GB",
+    "RTX3090_24GB",
+    "RTX3090Ti_24GB",
+    "RTX4070Ti_12GB",
+    "RTX4080_16GB",
+    "RTX4080Ti_16GB",
+    "RTX4090_24GB",
+    "RTX5090_32GB",
+    "H100_80GB",
+    "H200_96GB",
+    "GH200_96GB",
+    "H200_141GB",
+    "GH200_480GB",
+    "GH200_624GB",
+    "L4_24GB",
+    "L40_48GB",
+    "L40S_48GB",
+    "RTX4000_8GB",
+    "RTX5000_16GB",
+    "RTX6000_24GB",
+    "RTX8000_48GB",
+    "RTX2000Ada_16GB",
+    "RTX4000Ada_20GB",
+    "RTX5000Ada_32GB",
+    "RTX6000Ada_48GB",
+    "A2000_6GB",
+    "A4000_16GB",
+    "A4500_20GB",
+    "A5000_24GB",
+    "A6000_48GB",
+    "V100_16GB",
+    "V100_32GB",
+    "P100_16GB",
+    "T4_16GB",
+    "P4_8GB",
+    "P40_24GB",
+    "RTX_PRO_6000B_96GB",
+]
+#: ``EnvironmentTypeEnum``: the images a pod can start from.
+EnvironmentType = Literal[
+    "ubuntu_22_cuda_12",
+    "cuda_12_1_pytorch_2_2",
+    "cuda_11_8_pytorch_2_1",
+    "cuda_12_1_pytorch_2_3",
+    "cuda_12_1_pytorch_2_4",
+    "cuda_12_4_pytorch_2_4",
+    "cuda_12_4_pytorch_2_5",
+    "cuda_12_4_pytorch_2_6",
+    "cuda_12_6_pytorch_2_7",
+    "stable_diffusion",
+    "axolotl",
+    "bittensor",
+    "hivemind",
+    "petals_llama",
+    "vllm_llama_8b",
+    "vllm_llama_70b",
+    "vllm_llama_405b",
+    "custom_template",
+    "flux",
+    "prime_rl",
+]
+#: ``ProviderTypeEnum``: who serves an offer, a pod or a disk.
+ProviderType = Literal[
+    "runpod",
+    "fluidstack",
+    "lambdalabs",
+    "hyperstack",
+    "oblivus",
+    "cudocompute",
+    "scaleway",
+    "tensordock",
+    "datacrunch",
+    "latitude",
+    "crusoecloud",
+    "massedcompute",
+    "akash",
+    "primeintellect",
+    "primecompute",
+    "dc_impala",
+    "dc_kudu",
+    "dc_roan",
+    "nebius",
+    "dc_eland",
+    "dc_wildebeest",
+    "vultr",
+    "dc_gnu",
+    "denvr",
+]
 
 
 class ApiRoute(Enum):
@@ -79,6 +189,16 @@ WIRE_PREFIX: Final = "Wire"
 def api_name(name: str) -> str:
     """The API's name of a model (or schema) named ``name``: ``WirePod`` is ``Pod``."""
     return name.removeprefix(WIRE_PREFIX)
+
+
+def _refuse_null(value: object) -> object:
+    if value is None:
+        raise PydanticCustomError("not_null", "Input should not be null")
+    return value
+
+
+#: A key the document makes optional but not nullable: absent is fine, ``null`` is a 422.
+NotNull = BeforeValidator(_refuse_null)
 
 
 class Wire(BaseModel):
@@ -130,7 +250,7 @@ class Control(BaseModel):
 class WireProviderSpec(WireBody):
     """Which provider serves the offer."""
 
-    type: str
+    type: ProviderType
 
 
 class WireTeamSpec(WireBody):

@@ -10,6 +10,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 #: The documented response of GET /api/admin/clusters/{id}, verbatim from the seed document.
 CLUSTER_SEED: dict[str, Any] = json.loads(
     (Path(__file__).parent / "cluster_seed.json").read_text(encoding="utf-8")
@@ -39,3 +41,19 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
+
+
+def refused_params(response: httpx.Response) -> list[str]:
+    """The ``param`` of each error of an API route's 422, in the document's shape.
+
+    Asserts the shape itself: ``{"errors": [{"param": str, "details": str}]}`` and nothing
+    else, each with something to say.
+    """
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert set(body) == {"errors"}, body
+    for error in body["errors"]:
+        assert set(error) == {"param", "details"}, error
+        assert isinstance(error["param"], str) and error["param"], error
+        assert isinstance(error["details"], str) and error["details"], error
+    return [error["param"] for error in body["errors"]]

@@ -300,7 +300,7 @@ def test_history_sorts_and_pages(backend: EmulatorBackend, clock: FakeClock) -> 
 
     assert names() == ["p0", "p1", "p2"]  # most recently terminated first
     assert names(sort_by="createdAt", sort_order="asc") == ["p0", "p1", "p2"]
-    assert names(sort_by="created_at", sort_order="desc") == ["p2", "p1", "p0"]
+    assert names(sort_by="createdAt", sort_order="desc") == ["p2", "p1", "p0"]
     assert names(sort_by="terminatedAt", sort_order="asc") == ["p2", "p1", "p0"]
     assert names(offset=1, limit=1) == ["p1"]
 
@@ -342,7 +342,7 @@ def test_create_copies_the_request(backend: EmulatorBackend, clock: FakeClock) -
         **OFFER_BODY,
         "pod": {
             **OFFER_BODY["pod"],
-            "image": "cuda_12_4_pytorch_2_5_jupyter",
+            "image": "cuda_12_4_pytorch_2_5",
             "diskSize": 500,
             "vcpus": 16,
             "memory": 128,
@@ -357,7 +357,7 @@ def test_create_copies_the_request(backend: EmulatorBackend, clock: FakeClock) -
     pod = backend.create_pod(WireCreatePodRequest.model_validate(body))
     assert (pod.team_id, pod.environment_type, pod.custom_template_id) == (
         "team-42",
-        "cuda_12_4_pytorch_2_5_jupyter",
+        "cuda_12_4_pytorch_2_5",
         "tmpl-1",
     )
     assert (pod.resources.disk, pod.resources.vcpus, pod.resources.memory) == (500, 16, 128)

@@ -14,6 +14,7 @@ import pytest
 from prime_pulumi.emulator import DEFAULT_API_KEY, EmulatorBackend
 from prime_pulumi.emulator.control import EmulatorControl
 from prime_pulumi.emulator.server import EmulatorServer
+from tests.emulator.support import refused_params
 
 DISK_OFFERS = "/api/v1/availability/disks"
 OFFER_KEYS = {
@@ -132,18 +133,16 @@ def test_an_unknown_free_form_value_matches_nothing(
 
 
 @pytest.mark.parametrize(
-    ("params", "loc"),
+    ("params", "param"),
     [
-        ({"regions": ["canada", "europe_west"]}, ["query", "regions", 1]),
-        ({"page_size": 0}, ["query", "page_size"]),
-        ({"page_size": 101}, ["query", "page_size"]),
-        ({"page": 0}, ["query", "page"]),
+        ({"regions": ["canada", "europe_west"]}, "regions[1]"),
+        ({"page_size": 0}, "page_size"),
+        ({"page_size": 101}, "page_size"),
+        ({"page": 0}, "page"),
     ],
 )
-def test_a_bad_query_is_422(api: httpx.Client, params: dict[str, Any], loc: list[Any]) -> None:
-    answer = api.get(DISK_OFFERS, params=params)
-    assert answer.status_code == 422
-    assert [issue["loc"] for issue in answer.json()["detail"]] == [loc]
+def test_a_bad_query_is_422(api: httpx.Client, params: dict[str, Any], param: str) -> None:
+    assert refused_params(api.get(DISK_OFFERS, params=params)) == [param]
 
 
 def test_pages_walk_the_catalogue(api: httpx.Client, emulator_control: EmulatorControl) -> None:

@@ -16,6 +16,7 @@ from prime_pulumi.emulator.disks.wire import (
 )
 from prime_pulumi.emulator.errors import (
     ConflictError,
+    RequestInvalidError,
     RequestRefusedError,
     UnknownResourceError,
 )
@@ -198,13 +199,13 @@ def test_a_create_is_placed_by_what_it_names(
     [
         pytest.param(
             disk_request(dataCenterId="MARS-1"),
-            RequestRefusedError,
+            RequestInvalidError,
             "No disk offer of provider runpod with dataCenterId MARS-1",
             id="no-offer",
         ),
         pytest.param(
             disk_request(provider="hyperstack"),  # hyperstack has no disks in US-KS-2
-            RequestRefusedError,
+            RequestInvalidError,
             "No disk offer of provider hyperstack",
             id="other-provider",
         ),
@@ -216,7 +217,7 @@ def test_a_create_is_placed_by_what_it_names(
         ),
         pytest.param(
             disk_request(size=4001),
-            RequestRefusedError,
+            RequestInvalidError,
             "Size 4001 GB is outside the disk offer of runpod in US-KS-2: 1 to 4000 GB",
             id="too-large",
         ),

@@ -17,7 +17,7 @@ from prime_pulumi.emulator.control import EmulatorControl
 from prime_pulumi.emulator.errors import ConflictError, UnknownResourceError
 from prime_pulumi.emulator.pods.wire import WireCreatePodRequest
 from prime_pulumi.emulator.server import EmulatorServer
-from tests.emulator.support import OFFER_BODY
+from tests.emulator.support import OFFER_BODY, refused_params
 
 GPUS = "/api/v1/availability/gpus"
 MULTI = "/api/v1/availability/multi-node"
@@ -78,7 +78,7 @@ def price(offer: Offer) -> float:
 
 
 def issues(response: httpx.Response) -> list[tuple[list[str | int], str]]:
-    """The (loc, type) of each issue of a 422 in the API's validation-error shape."""
+    """The (loc, type) of each issue of a control route's 422 (FastAPI's shape)."""
     assert response.status_code == 422, response.text
     return [(issue["loc"], issue["type"]) for issue in response.json()["detail"]]
 
@@ -284,30 +284,29 @@ def test_the_multi_node_route_takes_the_same_filters(api: httpx.Client) -> None:
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("gpu_type", "B300_288GB"), ("data_center_id", "MARS-1"), ("cloud_id", "no-such-offer")],
+    [("gpu_type", "B300_262GB"), ("data_center_id", "MARS-1"), ("cloud_id", "no-such-offer")],
 )
-def test_an_unknown_free_form_value_matches_nothing(
-    api: httpx.Client, name: str, value: str
-) -> None:
+def test_a_value_no_offer_has_matches_nothing(api: httpx.Client, name: str, value: str) -> None:
     assert api.get(GPUS, params={name: value}).json() == {"items": [], "totalCount": 0}
 
 
 @pytest.mark.parametrize(
-    ("name", "value", "loc"),
+    ("name", "value", "param"),
     [
         # The guide's one example of a region that is not in its own enum.
-        ("regions", ["canada", "europe_west"], ["query", "regions", 1]),
-        ("regions", "canada,europe_west", ["query", "regions", 1]),
-        ("socket", "SXM7", ["query", "socket"]),
-        ("socket", "pcie", ["query", "socket"]),  # the API's spelling is PCIe
-        ("security", "private_cloud", ["query", "security"]),
+        ("regions", ["canada", "europe_west"], "regions[1]"),
+        ("regions", "canada,europe_west", "regions[1]"),
+        ("socket", "SXM7", "socket"),
+        ("socket", "pcie", "socket"),  # the API's spelling is PCIe
+        ("security", "private_cloud", "security"),
+        ("gpu_type", "H100", "gpu_type"),  # the document's GPUType: H100_80GB
     ],
 )
 def test_a_value_outside_its_enum_is_422(
-    api: httpx.Client, name: str, value: Any, loc: list[str | int]
+    api: httpx.Client, name: str, value: Any, param: str
 ) -> None:
-    assert issues(api.get(GPUS, params={name: value})) == [(loc, "literal_error")]
-    assert issues(api.get(MULTI, params={name: value})) == [(loc, "literal_error")]
+    assert refused_params(api.get(GPUS, params={name: value})) == [param]
+    assert refused_params(api.get(MULTI, params={name: value})) == [param]
 
 
 # --- paging ----------------------------------------------------------------------------
@@ -396,6 +395,38 @@ def test_an_offer_added_as_multi_node_is_served_there(
     assert served(api, cloud_id=multi["cloudId"]) == []
 
 
+def test_an_offer_of_the_documents_required_keys_gets_the_rest_by_default(
+    api: httpx.Client, control: httpx.Client
+) -> None:
+    required = {
+        "cloudId": "primecompute-a100-pcie-2x",
+        "gpuCount": 2,
+        "gpuMemory": 80,
+        "gpuType": "A100_80GB",
+        "images": ["ubuntu_22_cuda_12"],
+        "prices": {"onDemand": 2.5, "currency": "USD"},
+        "provider": "primecompute",
+        "security": "secure_cloud",
+        "socket": "PCIe",
+    }
+    added = control.post(OFFERS, json=required)
+    assert added.status_code == 200, added.text
+    offer = added.json()
+    assert served(api)[-1] == offer
+    assert {key: offer[key] for key in required} == required | {
+        "prices": {"onDemand": 2.5, "communityPrice": None, "isVariable": False, "currency": "USD"}
+    }
+    assert (offer["stockStatus"], offer["isSpot"]) == ("Available", False)
+    assert (offer["dataCenter"], offer["country"], offer["region"]) == (None, None, None)
+    # Machine sizes grow with the GPU count, as the catalogue's do.
+    sizes = [offer[key]["defaultCount"] for key in ("disk", "vcpu", "memory")]
+    assert sizes == [200, 16, 128]
+    assert offer not in served(api, regions=["canada"])
+    body = create_body("primecompute-a100-pcie-2x", "primecompute")
+    body["pod"] |= {"gpuType": "A100_80GB", "gpuCount": 2}
+    assert api.post("/api/v1/pods/", json=body).json()["priceHr"] == 2.5
+
+
 @pytest.mark.parametrize("cloud_id", [RUNPOD_H100, MULTI_H100])
 def test_a_taken_cloud_id_is_409_and_changes_nothing(
     api: httpx.Client, control: httpx.Client, new_offer: Offer, cloud_id: str
@@ -420,7 +451,11 @@ def _without(item: Offer, key: str) -> Offer:
             [(["prices", "price"], "extra_forbidden")],
             id="extra-price",
         ),
-        pytest.param(lambda o: _without(o, "region"), [(["region"], "missing")], id="no-region"),
+        pytest.param(lambda o: _without(o, "gpuType"), [(["gpuType"], "missing")], id="no-type"),
+        pytest.param(
+            lambda o: {**o, "images": ["ubuntu_99"]}, [(["images", 0], "literal_error")], id="image"
+        ),
+        pytest.param(lambda o: {**o, "provider": "aws"}, [(["provider"], "literal_error")]),
         pytest.param(lambda o: {**o, "gpuCount": "1"}, [(["gpuCount"], "int_type")], id="str"),
         pytest.param(lambda o: {**o, "gpuCount": 1.0}, [(["gpuCount"], "int_type")], id="float"),
         pytest.param(lambda o: {**o, "gpuCount": 0}, [(["gpuCount"], "greater_than_equal")]),
@@ -649,3 +684,56 @@ def test_openapi_documents_every_filter_and_the_409(api: httpx.Client) -> None:
         assert len(regions["items"]["enum"]) == 11
     create = document["paths"]["/api/v1/pods/"]["post"]["responses"]
     assert create["409"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorBody")
+
+
+# --- summaries and the older shapes ----------------------------------------------------
+
+
+def test_the_gpu_summary_has_the_cheapest_prices_in_stock_by_type_and_count(
+    api: httpx.Client,
+) -> None:
+    answer = api.get("/api/v1/availability/gpu-summary")
+    assert answer.status_code == 200, answer.text
+    summary = answer.json()
+    # The cheapest single H100 (massedcompute, 1.69) is out of stock: left out.
+    assert summary["H100_80GB"]["1"] == {
+        "cheapest": {"onDemand": 2.19, "communityPrice": 1.89, "spotPrice": None}
+    }
+    assert summary["H100_80GB"]["8"]["cheapest"]["onDemand"] == 17.52
+    # Only the spot offer gives a spot price: its community-cloud price.
+    assert summary["RTX4090_24GB"]["2"]["cheapest"]["spotPrice"] == 0.58
+    # The one 8x H200 is out of stock, so no H200 at all; no multi-node offer either.
+    assert "H200_141GB" not in summary
+    assert "16" not in summary["H100_80GB"]
+
+
+def test_the_multi_node_summary_and_clusters_serve_the_multi_node_offers(
+    api: httpx.Client, control: httpx.Client
+) -> None:
+    summary = api.get("/api/v1/availability/multi-node-summary").json()
+    assert {gpu: sorted(counts) for gpu, counts in summary.items()} == {
+        "H100_80GB": ["16"],
+        "H200_141GB": ["32"],
+    }
+    assert summary["H200_141GB"]["32"]["cheapest"]["onDemand"] == 89.60
+    clusters = api.get("/api/v1/availability/clusters").json()
+    assert {gpu: [o["cloudId"] for o in offers] for gpu, offers in clusters.items()} == {
+        "H100_80GB": [MULTI_H100],
+        "H200_141GB": ["hyperstack-h200-sxm5-32x-canada-1"],
+    }
+    assert api.get("/api/v1/availability/clusters", params={"regions": ["canada"]}).json() == {
+        "H200_141GB": clusters["H200_141GB"]
+    }
+    control.patch(f"{OFFERS}/{MULTI_H100}", json={"stockStatus": "Unavailable"})
+    assert sorted(api.get("/api/v1/availability/multi-node-summary").json()) == ["H200_141GB"]
+
+
+def test_the_older_shape_takes_every_filter_and_pages_of_500(api: httpx.Client) -> None:
+    legacy = "/api/v1/availability/"
+    sxm = api.get(legacy, params={"socket": "SXM5", "security": "secure_cloud"}).json()
+    assert {o["cloudId"] for offers in sxm.values() for o in offers} == {
+        o["cloudId"] for o in served(api, socket="SXM5", security="secure_cloud")
+    }
+    assert api.get(legacy, params={"page_size": 500}).status_code == 200
+    assert refused_params(api.get(legacy, params={"page_size": 501})) == ["page_size"]
+    assert refused_params(api.get(legacy, params={"gpu_type": "H100"})) == ["gpu_type"]

@@ -206,8 +206,8 @@ def test_disk_fates_error_and_stuck(client: PrimeClient, control: EmulatorContro
 @pytest.mark.parametrize(
     ("request_", "error", "detail"),
     [
-        (disk_request(size=5000), BadRequestError, "4000"),
-        (disk_request(data_center_id="NOWHERE-1"), BadRequestError, "NOWHERE-1"),
+        (disk_request(size=5000), UnprocessableEntityError, "disk.size: .*4000"),
+        (disk_request(data_center_id="NOWHERE-1"), UnprocessableEntityError, "disk: .*NOWHERE-1"),
         (
             disk_request(provider="massedcompute", data_center_id="us-central-1"),
             ConflictError,

@@ -24,7 +24,7 @@ from prime_pulumi import (
     RateLimitError,
     UnprocessableEntityError,
 )
-from prime_pulumi.client import APIStatusError
+from prime_pulumi.client import APIStatusError, GpuPriceSummary
 from prime_pulumi.emulator import DEFAULT_ADMIN_KEY, DEFAULT_API_KEY, WireCluster
 from tests.integration.support import Waits
 
@@ -296,3 +296,29 @@ def test_the_key_is_in_no_error_from_the_emulator(prime_emulator: Any) -> None:
             client.list_pods()
     assert key not in str(info.value)
     assert key not in repr(info.value)
+
+
+def test_an_image_outside_the_documents_enum_is_one_line_naming_the_field(
+    client: PrimeClient, prime_emulator: Any
+) -> None:
+    with pytest.raises(UnprocessableEntityError) as refused:
+        client.create_pod(request(image="ubuntu_99"))
+    message = str(refused.value)
+    # The document's {"errors": [{"param", "details"}]}, flattened to "param: details".
+    assert "\n" not in message
+    assert "pod.image: Input should be 'ubuntu_22_cuda_12'" in message
+    assert message.endswith("or 'prime_rl' (got 'ubuntu_99')")
+    assert live_pods(prime_emulator) == []
+
+
+def test_the_gpu_summary_has_the_cheapest_prices_by_type_and_count(client: PrimeClient) -> None:
+    single = client.get_gpu_summary()
+    assert single["H100_80GB"]["1"] == GpuPriceSummary(
+        on_demand=2.19, community_price=1.89, spot_price=None
+    )
+    assert single["RTX4090_24GB"]["2"].spot_price == 0.58
+    multi = client.get_gpu_summary(multi_node=True)
+    assert {gpu: sorted(counts) for gpu, counts in multi.items()} == {
+        "H100_80GB": ["16"],
+        "H200_141GB": ["32"],
+    }

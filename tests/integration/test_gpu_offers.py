@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from prime_pulumi import ConfigurationError, GpuOffer, get_gpu_offers
+from prime_pulumi import ConfigurationError, GpuOffer, UnprocessableEntityError, get_gpu_offers
 from prime_pulumi.emulator import DEFAULT_API_KEY
 from prime_pulumi.emulator.control import EmulatorControl
 
@@ -77,7 +77,10 @@ def test_gpu_count_and_type_are_asked_of_the_api(offers: Any) -> None:
     eight = offers(gpu_type="H100_80GB", gpu_count=8)
     assert ids(eight)[0] == "datacrunch-h100-sxm5-8x-fin-01"
     assert {o.gpu_count for o in eight} == {8}
-    assert offers(gpu_type="NO_SUCH_GPU") == []
+    assert offers(gpu_type="B200_180GB") == []  # the document's type, which nobody offers
+    # One outside the document's GPUType is the API's to refuse: a 422 naming it.
+    with pytest.raises(UnprocessableEntityError, match=r"gpu_type: .*\(got 'NO_SUCH_GPU'\)"):
+        offers(gpu_type="NO_SUCH_GPU")
 
 
 def test_multi_node_lists_the_offers_that_span_nodes_and_only_those(offers: Any) -> None:

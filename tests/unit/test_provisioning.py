@@ -153,7 +153,7 @@ def test_wait_until_gone_gives_up_with_the_pod_id() -> None:
 
 def outage() -> InternalServerError:
     """A status read that used up its retries on 503s (a new error each time, as the client's)."""
-    path = "/api/v1/pods/status/"
+    path = "/api/v1/pods/status"
     return InternalServerError(
         f"GET {path} failed with HTTP 503", status_code=503, method="GET", path=path, detail="x"
     )

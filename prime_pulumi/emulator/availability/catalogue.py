@@ -23,16 +23,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from prime_pulumi.emulator.availability.wire import (
-    ResourceSpec,
     WireDiskAvailability,
     WireDiskOfferSpec,
     WireGPUAvailability,
     WirePrices,
 )
-from prime_pulumi.emulator.wire import Region, Security, Socket, StockStatus
+from prime_pulumi.emulator.wire import (
+    EnvironmentType,
+    GpuType,
+    ProviderType,
+    Region,
+    Security,
+    Socket,
+    StockStatus,
+)
 
 _INTERCONNECT = {"SXM5": (900, "NVLink"), "SXM4": (600, "NVLink"), "PCIe": (64, "PCIe")}
-_IMAGES = ("ubuntu_22_cuda_12", "cuda_12_4_pytorch_2_5", "vllm_llama_3_1_8b", "custom_template")
+_IMAGES: tuple[EnvironmentType, ...] = (
+    "ubuntu_22_cuda_12",
+    "cuda_12_4_pytorch_2_5",
+    "vllm_llama_8b",
+    "custom_template",
+)
 
 
 @dataclass(frozen=True)
@@ -48,9 +60,9 @@ class _Row:
     """One line of the catalogue; prices are per hour for all the offer's GPUs."""
 
     cloud_id: str
-    gpu_type: str
+    gpu_type: GpuType
     socket: Socket
-    provider: str
+    provider: ProviderType
     data_center: str
     country: str
     region: Region
@@ -64,8 +76,7 @@ class _Row:
     multi_node: bool = False
 
     def offer(self) -> Offer:
-        # Resources scale with the GPU count, as providers size their machines.
-        gpus = self.gpu_count
+        # disk, vcpu and memory are the model's defaults, which grow with the GPU count.
         interconnect, link = self._interconnect()
         availability = WireGPUAvailability(
             cloud_id=self.cloud_id,
@@ -75,13 +86,10 @@ class _Row:
             data_center=self.data_center,
             country=self.country,
             region=self.region,
-            gpu_count=gpus,
+            gpu_count=self.gpu_count,
             gpu_memory=self.gpu_memory,
             interconnect=interconnect,
             interconnect_type=link,
-            disk=_resource(50, 100 * gpus, 2000 * gpus, price=0.00014, step=10),
-            vcpu=_resource(4, 8 * gpus, 16 * gpus, price=None, step=2),
-            memory=_resource(16, 64 * gpus, 128 * gpus, price=None, step=8),
             stock_status=self.stock,
             security=self.security,
             prices=WirePrices(
@@ -102,18 +110,6 @@ class _Row:
         if self.multi_node:
             return 400, "InfiniBand"
         return _INTERCONNECT[self.socket]
-
-
-def _resource(low: int, default: int, high: int, *, price: float | None, step: int) -> ResourceSpec:
-    return ResourceSpec(
-        min_count=low,
-        default_count=default,
-        max_count=high,
-        price_per_unit=price,
-        step=step,
-        default_included_in_price=True,
-        additional_info=None,
-    )
 
 
 # fmt: off
@@ -181,7 +177,7 @@ class _DiskRow:
     """One disk offer of the catalogue; the price is USD per GB-hour."""
 
     cloud_id: str | None
-    provider: str
+    provider: ProviderType
     data_center: str
     country: str
     region: Region

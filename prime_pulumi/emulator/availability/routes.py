@@ -5,21 +5,30 @@ API routes (the names key request counts and faults):
 - ``gpu_availability``: ``GET /api/v1/availability/gpus?page=&page_size=&regions=&gpu_type=``
   ``&gpu_count=&socket=&security=&data_center_id=&cloud_id=&disks=`` (``regions`` and
   ``disks`` repeat; a ``regions`` value may also list several, comma-separated). Every
-  filter given must match; a value outside its documented set (``regions``, ``socket``,
-  ``security``) is a 422, an unknown free-form value (``gpu_type``, ``data_center_id``,
+  filter given must match; a value outside the document's set (``gpu_type``, ``regions``,
+  ``socket``, ``security``) is a 422, an unknown free-form value (``data_center_id``,
   ``cloud_id``) matches nothing, and ``disks`` keeps offers in the data center of every
   disk named (none, when one is unknown or gone).
 - ``multi_node_availability``: ``GET /api/v1/availability/multi-node`` (same parameters)
-- ``legacy_availability``: ``GET /api/v1/availability/?gpu_type=&gpu_count=&regions=``
-  (single-node offers keyed by GPU type)
+- ``legacy_availability``: ``GET /api/v1/availability/`` (same parameters, ``page_size`` up
+  to 500): one page of single-node offers, keyed by GPU type
+- ``legacy_cluster_availability``: ``GET /api/v1/availability/clusters``: the same, of
+  multi-node offers
+- ``gpu_summary``: ``GET /api/v1/availability/gpu-summary``: ``{gpuType: {gpuCount:
+  {"cheapest": {onDemand, communityPrice, spotPrice}}}}``, the lowest prices of the
+  single-node offers in stock (out-of-stock ones left out: a guess)
+- ``multi_node_summary``: ``GET /api/v1/availability/multi-node-summary``: the same, of
+  multi-node offers
 - ``disk_availability``: ``GET /api/v1/availability/disks?page=&page_size=&regions=``
   ``&data_center_id=&cloud_id=`` (filters as for GPU offers)
 
 Control routes (what they all refuse is in :mod:`prime_pulumi.emulator.app`):
 
 ``POST /_emulator/offers?multi_node=false``
-    Add an offer, in the shape ``/api/v1/availability/gpus`` serves one (every key
-    required, ``region`` included); it is served after the others, by
+    Add an offer, in the shape ``/api/v1/availability/gpus`` serves one: the document's
+    nine required keys (``cloudId, gpuCount, gpuMemory, gpuType, images, prices,
+    provider, security, socket``; ``prices`` with its ``currency``), the others
+    defaulted (see :class:`WireGPUAvailability`); it is served after the others, by
     ``/availability/multi-node`` if ``multi_node``. A ``cloudId`` already offered
     (single- or multi-node) is a 409. Answers the offer.
 ``PATCH /_emulator/offers/{cloud_id}`` ``{"stockStatus": str, "prices": {"onDemand": float,
@@ -29,10 +38,11 @@ Control routes (what they all refuse is in :mod:`prime_pulumi.emulator.app`):
     ``cloud_id`` is a 404. Answers the offer.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
 from typing import Annotated, Any
 
-from fastapi import Query
+from fastapi import Depends, Query
 from pydantic import BeforeValidator
 
 from prime_pulumi.emulator.availability.wire import (
@@ -40,12 +50,13 @@ from prime_pulumi.emulator.availability.wire import (
     AvailabilityRoute,
     DiskOfferPage,
     OfferUpdate,
+    Summary,
     WireGPUAvailability,
 )
 from prime_pulumi.emulator.backend import EmulatorBackend
 from prime_pulumi.emulator.defaults import MAX_PAGE_SIZE
 from prime_pulumi.emulator.http import Routes
-from prime_pulumi.emulator.wire import Region, Security, Socket
+from prime_pulumi.emulator.wire import GpuType, Region, Security, Socket
 
 
 def _split_commas(values: Any) -> Any:
@@ -59,10 +70,11 @@ def _split_commas(values: Any) -> Any:
     return values
 
 
-GpuType = Annotated[str | None, Query()]
-GpuCount = Annotated[int | None, Query(ge=1)]
-# The documented sets, so an unknown region, socket or tier is a 422 naming it, as
-# the API's own (FastAPI) validation of an enum parameter would answer.
+GpuTypeFilter = Annotated[GpuType | None, Query()]
+# Any integer, as the document says; one no offer has (0, say) matches nothing.
+GpuCount = Annotated[int | None, Query()]
+# The document's sets, so an unknown GPU type, region, socket or tier is a 422 naming
+# it, as the API's own (FastAPI) validation of an enum parameter answers.
 Regions = Annotated[list[Region] | None, BeforeValidator(_split_commas), Query()]
 SocketFilter = Annotated[Socket | None, Query()]
 SecurityFilter = Annotated[Security | None, Query()]
@@ -71,6 +83,49 @@ CloudId = Annotated[str | None, Query()]
 Disks = Annotated[list[str] | None, Query()]
 Page = Annotated[int, Query(ge=1)]
 PageSize = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)]
+#: The older shapes' pages are larger, as the document says.
+LEGACY_PAGE_SIZE = 500
+LegacyPageSize = Annotated[int, Query(ge=1, le=LEGACY_PAGE_SIZE)]
+
+
+@dataclass(frozen=True)
+class OfferQuery:
+    """The filters every GPU offer route takes, as the document lists them."""
+
+    regions: Sequence[Region]
+    gpu_type: GpuType | None
+    gpu_count: int | None
+    socket: Socket | None
+    security: Security | None
+    data_center_id: str | None
+    cloud_id: str | None
+    disks: Sequence[str]
+
+
+async def _offer_query(
+    *,
+    regions: Regions = None,
+    gpu_type: GpuTypeFilter = None,
+    gpu_count: GpuCount = None,
+    socket: SocketFilter = None,
+    security: SecurityFilter = None,
+    data_center_id: DataCenterId = None,
+    cloud_id: CloudId = None,
+    disks: Disks = None,
+) -> OfferQuery:
+    return OfferQuery(
+        regions=regions or (),
+        gpu_type=gpu_type,
+        gpu_count=gpu_count,
+        socket=socket,
+        security=security,
+        data_center_id=data_center_id,
+        cloud_id=cloud_id,
+        disks=disks or (),
+    )
+
+
+Offers = Annotated[OfferQuery, Depends(_offer_query)]
 
 
 def add_routes(routes: Routes, backend: EmulatorBackend) -> None:
@@ -78,48 +133,49 @@ def add_routes(routes: Routes, backend: EmulatorBackend) -> None:
 
     def availability(multi_node: bool, doc: str) -> Callable[..., Any]:
         async def offers(
-            *,
-            page: Page = 1,
-            page_size: PageSize = MAX_PAGE_SIZE,
-            regions: Regions = None,
-            gpu_type: GpuType = None,
-            gpu_count: GpuCount = None,
-            socket: SocketFilter = None,
-            security: SecurityFilter = None,
-            data_center_id: DataCenterId = None,
-            cloud_id: CloudId = None,
-            disks: Disks = None,
+            query: Offers, page: Page = 1, page_size: PageSize = MAX_PAGE_SIZE
         ) -> AvailabilityPage:
             return backend.availability(
-                multi_node=multi_node,
-                gpu_type=gpu_type,
-                gpu_count=gpu_count,
-                socket=socket,
-                security=security,
-                regions=regions or (),
-                data_center_id=data_center_id,
-                cloud_id=cloud_id,
-                disks=disks or (),
-                page=page,
-                page_size=page_size,
+                multi_node=multi_node, page=page, page_size=page_size, **asdict(query)
             )
 
         offers.__doc__ = doc
         return offers
 
+    def by_gpu_type(multi_node: bool, doc: str) -> Callable[..., Any]:
+        async def offers(
+            query: Offers, page: Page = 1, page_size: LegacyPageSize = LEGACY_PAGE_SIZE
+        ) -> dict[str, list[WireGPUAvailability]]:
+            return backend.legacy_availability(
+                multi_node=multi_node, page=page, page_size=page_size, **asdict(query)
+            )
+
+        offers.__doc__ = doc
+        return offers
+
+    def summary(multi_node: bool, doc: str) -> Callable[..., Any]:
+        async def cheapest() -> Summary:
+            return backend.summary(multi_node=multi_node)
+
+        cheapest.__doc__ = doc
+        return cheapest
+
     routes.api(AvailabilityRoute.gpu_availability)(availability(False, "Single-node offers."))
     routes.api(AvailabilityRoute.multi_node_availability)(
         availability(True, "Offers that span several nodes.")
     )
-
-    @routes.api(AvailabilityRoute.legacy_availability)
-    async def legacy_availability(
-        gpu_type: GpuType = None, gpu_count: GpuCount = None, regions: Regions = None
-    ) -> dict[str, list[WireGPUAvailability]]:
-        """Single-node offers keyed by GPU type (the older shape)."""
-        return backend.legacy_availability(
-            gpu_type=gpu_type, gpu_count=gpu_count, regions=regions or ()
-        )
+    routes.api(AvailabilityRoute.legacy_availability)(
+        by_gpu_type(False, "Single-node offers keyed by GPU type (the older shape).")
+    )
+    routes.api(AvailabilityRoute.legacy_cluster_availability)(
+        by_gpu_type(True, "Multi-node offers keyed by GPU type (the older shape).")
+    )
+    routes.api(AvailabilityRoute.gpu_summary)(
+        summary(False, "The cheapest single-node prices in stock, by GPU type and count.")
+    )
+    routes.api(AvailabilityRoute.multi_node_summary)(
+        summary(True, "The cheapest multi-node prices in stock, by GPU type and count.")
+    )
 
     @routes.api(AvailabilityRoute.disk_availability)
     async def disk_availability(

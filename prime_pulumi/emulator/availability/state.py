@@ -14,20 +14,28 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from prime_pulumi.emulator.availability.catalogue import Offer, default_disk_offers, default_offers
 from prime_pulumi.emulator.availability.wire import (
     AvailabilityPage,
     DiskOfferPage,
+    InstanceCountPricing,
     OfferUpdate,
+    Summary,
     WireDiskAvailability,
     WireGPUAvailability,
+    WirePricingInfo,
 )
 from prime_pulumi.emulator.core import BackendCore
 from prime_pulumi.emulator.disks.wire import WireCreateDiskRequest
-from prime_pulumi.emulator.errors import ConflictError, RequestRefusedError, UnknownResourceError
-from prime_pulumi.emulator.wire import Region, Security, Socket
+from prime_pulumi.emulator.errors import (
+    ConflictError,
+    RequestInvalidError,
+    UnknownResourceError,
+    ValidationIssue,
+)
+from prime_pulumi.emulator.wire import GpuType, Region, Security, Socket
 
 if TYPE_CHECKING:  # another resource's store, only named: its module imports this one
     from prime_pulumi.emulator.disks.state import DiskStore
@@ -39,9 +47,9 @@ class _Placed(Protocol):
     @property
     def cloud_id(self) -> str | None: ...
     @property
-    def data_center(self) -> str: ...
+    def data_center(self) -> str | None: ...
     @property
-    def region(self) -> Region: ...
+    def region(self) -> Region | None: ...
 
 
 @dataclass(frozen=True)
@@ -78,7 +86,7 @@ class OfferFilter:
     """
 
     place: PlaceFilter = PlaceFilter()
-    gpu_type: str | None = None
+    gpu_type: GpuType | None = None
     gpu_count: int | None = None
     socket: Socket | None = None
     security: Security | None = None
@@ -156,8 +164,10 @@ class Marketplace:
         """The disk offer a create asks for: its provider's first that matches what it names.
 
         ``cloudId``, ``dataCenterId`` and ``country`` each narrow the choice when
-        given. 400 when no offer matches or the size is outside the offer's range;
-        409 when the offer is out of stock.
+        given. 422 when no offer matches (naming ``provider.type``, or ``disk`` when it
+        names a place) or the size is outside the offer's range (``disk.size``): the
+        document knows no 400, and its 422 is "invalid request data"; 409 when the
+        offer is out of stock.
         """
         spec, provider = request.disk, request.provider.type
         wanted = PlaceFilter(data_center_id=spec.data_center_id, cloud_id=spec.cloud_id)
@@ -181,10 +191,11 @@ class Marketplace:
                 )
                 if value is not None
             )
-            raise RequestRefusedError(
+            raise _invalid(
+                "disk" if asked else "provider.type",
                 f"No disk offer of provider {provider}"
                 + (f" with {asked}" if asked else "")
-                + ": choose one from GET /api/v1/availability/disks"
+                + ": choose one from GET /api/v1/availability/disks",
             )
         where = f"{provider} in {offer.data_center}"
         if offer.stock_status == "Unavailable":
@@ -194,8 +205,9 @@ class Marketplace:
             )
         low, high = offer.spec.min_count, offer.spec.max_count
         if not low <= spec.size <= high:
-            raise RequestRefusedError(
-                f"Size {spec.size} GB is outside the disk offer of {where}: {low} to {high} GB"
+            raise _invalid(
+                "disk.size",
+                f"Size {spec.size} GB is outside the disk offer of {where}: {low} to {high} GB",
             )
         return offer
 
@@ -225,6 +237,13 @@ class Marketplace:
             offer = offer.model_copy(update={"prices": offer.prices.model_copy(update=prices)})
         self._offers[cloud_id] = replace(current, availability=offer)
         return offer
+
+
+def _invalid(param: str, message: str) -> RequestInvalidError:
+    """A create body the offers refuse, at ``param`` (a dotted path in the body)."""
+    return RequestInvalidError(
+        [ValidationIssue(loc=["body", *param.split(".")], msg=message, type="no_disk_offer")]
+    )
 
 
 class AvailabilityBackend(BackendCore):
@@ -259,7 +278,7 @@ class AvailabilityBackend(BackendCore):
         self,
         *,
         multi_node: bool = False,
-        gpu_type: str | None = None,
+        gpu_type: GpuType | None = None,
         gpu_count: int | None = None,
         socket: Socket | None = None,
         security: Security | None = None,
@@ -293,22 +312,39 @@ class AvailabilityBackend(BackendCore):
         return AvailabilityPage(items=offers[start : start + page_size], total_count=len(offers))
 
     def legacy_availability(
-        self,
-        *,
-        gpu_type: str | None = None,
-        gpu_count: int | None = None,
-        regions: Sequence[Region] = (),
+        self, *, multi_node: bool = False, **filters: Any
     ) -> dict[str, list[WireGPUAvailability]]:
-        """Single-node offers keyed by GPU type, as older documentation shows them."""
-        filters = OfferFilter(
-            place=PlaceFilter(regions=tuple(regions)), gpu_type=gpu_type, gpu_count=gpu_count
-        )
+        """One page of offers, as :meth:`availability` takes them, keyed by GPU type.
+
+        The older shape of ``/availability/`` (single-node) and ``/availability/clusters``
+        (multi-node).
+        """
         grouped: dict[str, list[WireGPUAvailability]] = {}
-        with self._lock:
-            offers = self._offers.select(filters, multi_node=False)
-        for offer in offers:
+        for offer in self.availability(multi_node=multi_node, **filters).items:
             grouped.setdefault(offer.gpu_type, []).append(offer)
         return grouped
+
+    def summary(self, *, multi_node: bool = False) -> Summary:
+        """The cheapest prices of the offers in stock, by GPU type and GPU count (a guess).
+
+        Each price is the lowest among the group's offers that have one: ``onDemand``,
+        ``communityPrice``, and ``spotPrice`` the lowest price of a spot offer. Offers
+        out of stock are left out, and a group with none in stock with them.
+        """
+        with self._lock:
+            offers = self._offers.select(OfferFilter(), multi_node=multi_node)
+        groups: dict[str, dict[str, list[WireGPUAvailability]]] = {}
+        for offer in offers:
+            if offer.stock_status != "Unavailable":
+                by_count = groups.setdefault(offer.gpu_type, {})
+                by_count.setdefault(str(offer.gpu_count), []).append(offer)
+        return {
+            gpu_type: {
+                count: InstanceCountPricing(cheapest=_cheapest(group))
+                for count, group in by_count.items()
+            }
+            for gpu_type, by_count in groups.items()
+        }
 
     def disk_availability(
         self,
@@ -327,3 +363,16 @@ class AvailabilityBackend(BackendCore):
             offers = self._offers.select_disk_offers(filters)
         start = (page - 1) * page_size
         return DiskOfferPage(items=offers[start : start + page_size], total_count=len(offers))
+
+
+def _cheapest(offers: Sequence[WireGPUAvailability]) -> WirePricingInfo:
+    """The lowest price of each kind among ``offers``; None where none has one."""
+
+    def lowest(prices: Iterable[float | None]) -> float | None:
+        return min((price for price in prices if price is not None), default=None)
+
+    return WirePricingInfo(
+        on_demand=lowest(offer.prices.on_demand for offer in offers),
+        community_price=lowest(offer.prices.community_price for offer in offers),
+        spot_price=lowest(offer.price_hr for offer in offers if offer.is_spot),
+    )

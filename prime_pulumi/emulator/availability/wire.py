@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import unique
+from typing import Any
 
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from prime_pulumi.emulator.wire import (
     ApiRoute,
+    Currency,
+    EnvironmentType,
+    GpuType,
     Posted,
+    ProviderType,
     Region,
     Security,
     Socket,
@@ -20,33 +26,62 @@ from prime_pulumi.emulator.wire import (
 
 @unique
 class AvailabilityRoute(ApiRoute):
-    """The availability API routes: GPU offers (three shapes) and disk offers."""
+    """The availability API routes: GPU offers (pages, by GPU type, summaries) and disk offers."""
 
     gpu_availability = ("GET", "/api/v1/availability/gpus")
     multi_node_availability = ("GET", "/api/v1/availability/multi-node")
     legacy_availability = ("GET", "/api/v1/availability/")
+    legacy_cluster_availability = ("GET", "/api/v1/availability/clusters")
+    gpu_summary = ("GET", "/api/v1/availability/gpu-summary")
+    multi_node_summary = ("GET", "/api/v1/availability/multi-node-summary")
     disk_availability = ("GET", "/api/v1/availability/disks")
 
 
 class ResourceSpec(Posted):
-    """The range one resource of an offer can take, and what each unit costs."""
+    """The range one resource of an offer can take, and what each unit costs (``CustomSpecValue``).
 
-    min_count: int | None
-    default_count: int | None
-    max_count: int | None
-    price_per_unit: float | None
-    step: int | None
-    default_included_in_price: bool | None
-    additional_info: str | None
+    Every key is optional, as in the document; an offer is always served with every key.
+    """
+
+    min_count: int | None = None
+    default_count: int | None = None
+    max_count: int | None = None
+    price_per_unit: float | None = None
+    step: int | None = None
+    default_included_in_price: bool | None = None
+    additional_info: str | None = None
+
+
+def _scaled(
+    low: int, per_gpu: int, most_per_gpu: int, *, price: float | None, step: int
+) -> Callable[[dict[str, Any]], ResourceSpec]:
+    """The default of one resource of an offer: it grows with the GPU count, as machines do."""
+
+    def spec(offer: dict[str, Any]) -> ResourceSpec:
+        gpus = offer.get("gpu_count", 1)  # absent when the count itself was refused
+        return ResourceSpec(
+            min_count=low,
+            default_count=per_gpu * gpus,
+            max_count=most_per_gpu * gpus,
+            price_per_unit=price,
+            step=step,
+            default_included_in_price=True,
+            additional_info=None,
+        )
+
+    return spec
 
 
 class WirePrices(Posted):
-    """What an offer costs per hour, for all its GPUs; it has one price at least."""
+    """What an offer costs per hour, for all its GPUs; it has one price at least.
 
-    on_demand: float | None = Field(gt=0)
-    community_price: float | None = Field(gt=0)
-    is_variable: bool
-    currency: str
+    ``currency`` is required, as in the document; ``isVariable`` defaults to false.
+    """
+
+    on_demand: float | None = Field(default=None, gt=0)
+    community_price: float | None = Field(default=None, gt=0)
+    is_variable: bool | None = False
+    currency: Currency
 
     @model_validator(mode="after")
     def _priced(self) -> WirePrices:
@@ -58,32 +93,36 @@ class WirePrices(Posted):
 
 
 class WireGPUAvailability(Posted):
-    """One offer: a GPU configuration a provider can start.
+    """One offer: a GPU configuration a provider can start (the document's ``GpuAvailability``).
 
-    ``interconnect`` (GB/s between the GPUs) is not in the guide, but the official
-    SDK requires the key. ``region`` is one of the guide's optional keys; the
-    emulator always serves it, since the ``regions`` filter matches on it.
+    Required, as in the document: ``cloudId, gpuType, socket, provider, gpuCount,
+    gpuMemory, security, prices, images``. The rest default when a test posts an
+    offer without them: no place (``dataCenter``, ``country`` and ``region`` null: no
+    ``regions`` or disk filter matches it, and any disk fits its pods), no
+    interconnect, ``disk``/``vcpu``/``memory`` ranges that grow with the GPU count as
+    the catalogue's do, ``stockStatus`` Available, not spot. Every key is served.
     """
 
     cloud_id: str = Field(min_length=1)
-    gpu_type: str = Field(min_length=1)
+    gpu_type: GpuType
     socket: Socket
-    provider: str
-    data_center: str
-    country: str
-    region: Region
+    provider: ProviderType
+    data_center: str | None = None
+    country: str | None = None
+    region: Region | None = None
     gpu_count: int = Field(ge=1)
     gpu_memory: int = Field(ge=1)
-    interconnect: int | None
-    interconnect_type: str | None
-    disk: ResourceSpec
-    vcpu: ResourceSpec
-    memory: ResourceSpec
-    stock_status: StockStatus
+    interconnect: int | None = None
+    interconnect_type: str | None = None
+    # After gpu_count: each default is scaled by it.
+    disk: ResourceSpec = Field(default_factory=_scaled(50, 100, 2000, price=0.00014, step=10))
+    vcpu: ResourceSpec = Field(default_factory=_scaled(4, 8, 16, price=None, step=2))
+    memory: ResourceSpec = Field(default_factory=_scaled(16, 64, 128, price=None, step=8))
+    stock_status: StockStatus = "Available"
     security: Security
     prices: WirePrices
-    images: list[str]
-    is_spot: bool
+    images: list[EnvironmentType]
+    is_spot: bool = False
 
     @property
     def price_hr(self) -> float:
@@ -108,6 +147,24 @@ class AvailabilityPage(Wire):
     total_count: int
 
 
+class WirePricingInfo(Wire):
+    """The lowest prices of a group of offers (the document's ``PricingInfo``), per hour."""
+
+    on_demand: float | None
+    community_price: float | None
+    spot_price: float | None
+
+
+class InstanceCountPricing(Wire):
+    """What the summaries say of one GPU type and count: its cheapest prices."""
+
+    cheapest: WirePricingInfo | None
+
+
+#: A summary: GPU type, then GPU count (a string, as JSON keys are), then its prices.
+Summary = dict[str, dict[str, InstanceCountPricing]]
+
+
 class WireDiskOfferSpec(Wire):
     """The sizes a disk offer takes (GB) and its price in USD per GB-hour."""
 
@@ -124,7 +181,7 @@ class WireDiskAvailability(Wire):
     """
 
     cloud_id: str | None
-    provider: str
+    provider: ProviderType
     data_center: str
     country: str
     region: Region

@@ -46,12 +46,12 @@ def add_routes(routes: Routes, backend: EmulatorBackend) -> None:
         """Disks, oldest first, DELETING ones included."""
         return backend.list_disks(offset, limit)
 
-    @routes.api(DiskRoute.create_disk, 400, 409)
+    @routes.api(DiskRoute.create_disk, 409)
     async def create_disk(request: WireCreateDiskRequest) -> WireDisk:
         """Create a disk where its provider's matching disk offer is; it starts PROVISIONING.
 
-        Our guesses: no matching offer, or a size outside its range, is a 400; an offer
-        out of stock a 409.
+        Our guesses: no matching offer, or a size outside its range, is the document's
+        422; an offer out of stock a 409.
         """
         return backend.create_disk(request)
 
@@ -60,8 +60,7 @@ def add_routes(routes: Routes, backend: EmulatorBackend) -> None:
         """One disk; 404 once it is gone."""
         return backend.get_disk(disk_id)
 
-    # 400: FastAPI's answer to a body it cannot parse (not UTF-8), as on every route with one.
-    @routes.api(DiskRoute.update_disk, 400, 404)
+    @routes.api(DiskRoute.update_disk, 404)
     async def update_disk(disk_id: str, change: WireUpdateDiskRequest) -> WireDisk:
         """Rename a disk: the name is all that can change."""
         return backend.update_disk(disk_id, change)

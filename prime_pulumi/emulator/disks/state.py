@@ -239,7 +239,7 @@ class DiskBackend(BackendCore):
     def create_disk(self, request: WireCreateDiskRequest) -> WireDisk:
         """Create a disk where the disk offer it names is; it takes the next queued disk fate.
 
-        Refused, making no disk: 400 when no disk offer of its provider matches, or the
+        Refused, making no disk: 422 when no disk offer of its provider matches, or the
         size is outside the offer's range; 409 when the offer is out of stock.
         """
         with self._lock:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from enum import unique
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from prime_pulumi.emulator.wire import (
     ApiRoute,
     Control,
+    NotNull,
     PodStatusValue,
     Wire,
     WireBody,
@@ -83,7 +84,8 @@ class WireDiskSpec(WireBody):
     model_config = ConfigDict(extra="forbid")
 
     size: int = Field(gt=0)
-    name: str | None = Field(default=None, max_length=255)
+    name: Annotated[str | None, NotNull] = Field(default=None, max_length=255)
+
     country: str | None = None
     cloud_id: str | None = None
     data_center_id: str | None = None

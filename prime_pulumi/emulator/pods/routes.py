@@ -4,7 +4,7 @@ API routes (the names key request counts and faults):
 
 - ``list_pods``: ``GET /api/v1/pods/?offset=&limit=``
 - ``get_pod``: ``GET /api/v1/pods/{pod_id}``
-- ``pod_status``: ``GET /api/v1/pods/status/?pod_ids=a&pod_ids=b``
+- ``pod_status``: ``GET /api/v1/pods/status?pod_ids=a&pod_ids=b``
 - ``create_pod``: ``POST /api/v1/pods/``
 - ``delete_pod``: ``DELETE /api/v1/pods/{pod_id}``
 - ``pod_history``: ``GET /api/v1/pods/history?offset=&limit=&sort_by=&sort_order=``
@@ -63,7 +63,7 @@ _FIXED_POD_PATHS = frozenset({"status", "history"})
 class _PodIdRoute(APIRoute):
     """A route on ``/api/v1/pods/{pod_id}`` whose ``pod_id`` is never a fixed route's name.
 
-    So ``DELETE /api/v1/pods/status/`` is a 405 (the path is ``pod_status``'s), not a
+    So ``DELETE /api/v1/pods/status`` is a 405 (the path is ``pod_status``'s), not a
     search for a pod named "status".
     """
 

@@ -155,7 +155,7 @@ class PodRecord:
         if not phase.ready:
             return []
         ports = [_port(22, self.ssh_port, "SSH")]
-        if "jupyter" in self.environment_type:
+        if self.jupyter_password is not None:  # no image of the document names Jupyter
             ports.append(_port(8888, 8888, "JUPYTER_NOTEBOOK"))
         return ports
 
@@ -310,7 +310,7 @@ class PodBackend(BackendCore):
                 custom_template_id=spec.custom_template_id,
                 jupyter_password=spec.jupyter_password,
                 is_spot=offer.is_spot if offer else False,
-                auto_restart=spec.auto_restart,
+                auto_restart=bool(spec.auto_restart),
                 price_hr=price_hr,
                 stopped_price_hr=round(disk * disk_price, 4),
                 resources=PodResources(
@@ -384,13 +384,9 @@ class PodBackend(BackendCore):
         sort_order: SortOrder = "desc",
     ) -> HistoryList:
         """One page of terminated pods, most recently terminated first by default."""
-        keys: dict[str, Callable[[PodRecord], float]] = {
+        keys: dict[HistorySortKey, Callable[[PodRecord], float]] = {
             "createdAt": lambda r: r.created,
-            "created_at": lambda r: r.created,
             "terminatedAt": lambda r: r.terminated or 0.0,
-            "terminated_at": lambda r: r.terminated or 0.0,
-            "priceHr": lambda r: r.price_hr,
-            "totalBilledPrice": PodRecord.billed,
         }
         with self._lock:
             now = self._clock()

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from enum import unique
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from prime_pulumi.emulator.wire import (
     ApiRoute,
     Control,
+    EnvironmentType,
+    GpuType,
+    NotNull,
     PodStatusValue,
     Security,
+    Socket,
     Wire,
     WireBody,
     WireProviderSpec,
@@ -25,7 +29,7 @@ class PodRoute(ApiRoute):
 
     list_pods = ("GET", "/api/v1/pods/")
     get_pod = ("GET", "/api/v1/pods/{pod_id}")
-    pod_status = ("GET", "/api/v1/pods/status/")
+    pod_status = ("GET", "/api/v1/pods/status")
     create_pod = ("POST", "/api/v1/pods/")
     delete_pod = ("DELETE", "/api/v1/pods/{pod_id}")
     pod_history = ("GET", "/api/v1/pods/history")
@@ -34,9 +38,8 @@ class PodRoute(ApiRoute):
 
 InstallationStatus = Literal["PENDING", "ACTIVE", "FINISHED", "ERROR", "TERMINATED"]
 FateKind = Literal["ok", "install_failure", "transient_install_failure", "error", "stuck"]
-HistorySortKey = Literal[
-    "createdAt", "terminatedAt", "priceHr", "totalBilledPrice", "created_at", "terminated_at"
-]
+#: The document's ``sort_by`` of the history: nothing else is taken.
+HistorySortKey = Literal["terminatedAt", "createdAt"]
 SortOrder = Literal["asc", "desc"]
 
 
@@ -189,9 +192,7 @@ class HistoryList(BaseModel):
 
 
 class WireEnvVar(WireBody):
-    """An environment variable for the pod."""
-
-    model_config = ConfigDict(extra="forbid")
+    """An environment variable for the pod; other keys are ignored, as the document allows."""
 
     key: str
     value: str
@@ -204,14 +205,14 @@ class WirePodSpec(WireBody):
 
     name: str | None = None
     cloud_id: str
-    gpu_type: str
-    socket: str
+    gpu_type: GpuType
+    socket: Socket
     gpu_count: int = Field(ge=1)
     disk_size: int | None = Field(default=None, ge=1)
     vcpus: int | None = Field(default=None, ge=1)
     memory: int | None = Field(default=None, ge=1)
     max_price: float | None = None
-    image: str | None = None
+    image: Annotated[EnvironmentType | None, NotNull] = None
     custom_template_id: str | None = None
     data_center_id: str | None = None
     country: str | None = None
@@ -219,8 +220,8 @@ class WirePodSpec(WireBody):
     env_vars: list[WireEnvVar] | None = None
     jupyter_password: str | None = None
     ssh_key_id: str | None = None
-    auto_restart: bool = False
-    prepaid_for_hr: float | None = None
+    auto_restart: bool | None = False
+    prepaid_for_hr: float | None = Field(default=None, gt=0)
 
 
 class WireCreatePodRequest(WireBody):
