@@ -7,7 +7,7 @@ admin cluster call): the method and path exist, each query parameter is one the
 operation declares and its value validates against the parameter's schema, required
 ones are there, and the JSON body validates against the operation's ``requestBody``
 schema (``$ref``s resolved in the document). A public method the table does not cover
-fails the test, so each new call (SSH keys, pod logs) needs its entry. Skipped, with the
+fails the test, so each new call needs its entry. Skipped, with the
 reason, where the documents are absent.
 """
 
@@ -32,23 +32,26 @@ from prime_pulumi.client import (
     PodSpec,
     PrimeClient,
     ProviderSpec,
+    UploadSshKeyRequest,
 )
 from prime_pulumi.emulator import DEFAULT_ADMIN_KEY, WireCluster
 from tests.kit.published_api import COMPUTE, PLATFORM, document, problems, validator
+from tests.kit.samples import public_key
 
 OFFER = "runpod-h100-pcie-1x-us-ks-2"
 
 
 @dataclass(frozen=True)
 class Made:
-    """What exists before a call: a pod, a disk and a cluster, by id."""
+    """What exists before a call: a pod, a disk, a cluster and an SSH key, by id."""
 
     pod_id: str
     disk_id: str
     cluster_id: str
+    key_id: str
 
 
-def _pod_request(disk_id: str) -> CreatePodRequest:
+def _pod_request(disk_id: str, key_id: str) -> CreatePodRequest:
     """A create with every field the client can send."""
     spec = PodSpec(
         name="documented",
@@ -67,10 +70,16 @@ def _pod_request(disk_id: str) -> CreatePodRequest:
         security="community_cloud",
         env_vars=[EnvVar(key="MODE", value="train")],
         jupyter_password="secret",
-        ssh_key_id="key-1",
+        ssh_key_id=key_id,
         auto_restart=True,
     )
-    return CreatePodRequest(pod=spec, provider=ProviderSpec(type="runpod"), disks=[disk_id])
+    return CreatePodRequest(
+        pod=spec,
+        provider=ProviderSpec(type="runpod"),
+        disks=[disk_id],
+        shared_with_team=True,
+        team_member_ids=["user-1"],
+    )
 
 
 def _disk_request() -> CreateDiskRequest:
@@ -89,7 +98,8 @@ CALLS: dict[str, Call] = {
     "find_pods_by_name": lambda c, m: c.find_pods_by_name("trainer"),
     "get_pod": lambda c, m: c.get_pod(m.pod_id),
     "get_pod_statuses": lambda c, m: c.get_pod_statuses([m.pod_id, "other"]),
-    "create_pod": lambda c, m: c.create_pod(_pod_request(m.disk_id)),
+    "create_pod": lambda c, m: c.create_pod(_pod_request(m.disk_id, m.key_id)),
+    "pod_logs": lambda c, m: c.pod_logs(m.pod_id, tail=5),
     "delete_pod": lambda c, m: c.delete_pod(m.pod_id),
     "iter_pod_history": lambda c, m: list(c.iter_pod_history(page_size=5)),
     "list_pod_history": lambda c, m: c.list_pod_history(page_size=5),
@@ -122,6 +132,15 @@ CALLS: dict[str, Call] = {
     "get_cluster": lambda c, m: c.get_cluster(m.cluster_id),
     "get_gpu_summary": lambda c, m: c.get_gpu_summary(),
     "get_gpu_summary(multi_node)": lambda c, m: c.get_gpu_summary(multi_node=True),
+    "list_ssh_keys_page": lambda c, m: c.list_ssh_keys_page(offset=1, limit=5),
+    "iter_ssh_keys": lambda c, m: list(c.iter_ssh_keys(page_size=5)),
+    "list_ssh_keys": lambda c, m: c.list_ssh_keys(page_size=5),
+    "find_ssh_keys_by_name": lambda c, m: c.find_ssh_keys_by_name("deploy"),
+    "upload_ssh_key": lambda c, m: c.upload_ssh_key(
+        UploadSshKeyRequest(name="deploy", public_key=public_key(1))
+    ),
+    "set_primary_ssh_key": lambda c, m: c.set_primary_ssh_key(m.key_id),
+    "delete_ssh_key": lambda c, m: c.delete_ssh_key(m.key_id),
 }
 
 #: Public names that send no request.
@@ -144,18 +163,20 @@ def test_the_table_covers_every_public_call() -> None:
 
 @pytest.fixture
 def made(prime_emulator: Any) -> Made:
-    """A pod mounting an ACTIVE disk, and a cluster (the fixture's disks take 0.2 s)."""
+    """A pod mounting an ACTIVE disk, made with an SSH key, and a cluster (the fixture's
+    disks take 0.2 s)."""
     url = prime_emulator.base_url
     with PrimeClient(DEFAULT_ADMIN_KEY, base_url=url) as client:
         disk = client.create_disk(_disk_request())
         deadline = time.monotonic() + 30
         while client.get_disk(disk.id).status != "ACTIVE" and time.monotonic() < deadline:
             time.sleep(0.05)
-        pod = client.create_pod(_pod_request(disk.id))
+        key = client.upload_ssh_key(UploadSshKeyRequest(name="deploy", public_key=public_key()))
+        pod = client.create_pod(_pod_request(disk.id, key.id))
     cluster = prime_emulator.backend.add_cluster(
         WireCluster.model_validate({"name": "c", "nodes": [{"id": "n1", "connections": [{}]}]})
     )
-    return Made(pod_id=pod.id, disk_id=disk.id, cluster_id=cluster.id)
+    return Made(pod_id=pod.id, disk_id=disk.id, cluster_id=cluster.id, key_id=key.id)
 
 
 @pytest.mark.parametrize("name", list(CALLS))
