@@ -241,10 +241,12 @@ class PodStatus(_PodProgress):
 class OffsetPage(APIModel, Generic[ItemT]):
     """One page of a list paginated by ``offset`` and ``limit``: ``{total_count, ..., data}``."""
 
-    total_count: int = Field(validation_alias=AliasChoices("total_count", "totalCount"))
+    #: The document defaults it to 0 (``GenericPaginationResponse``): a page without it
+    #: reads as 0, and the walk then ends at a short page instead.
+    total_count: int = Field(default=0, validation_alias=AliasChoices("total_count", "totalCount"))
     offset: int = 0
     limit: int = 0
-    data: list[ItemT] = Field(default_factory=list)
+    data: list[ItemT]  # the one key the document requires
 
 
 class PodPage(OffsetPage[PodDetails]):
@@ -703,10 +705,6 @@ class SshKeyDetails(APIModel):
 
 class SshKeyPage(OffsetPage[SshKeyDetails]):
     """One page of ``GET /api/v1/ssh_keys/``."""
-
-    # The document defaults it to 0 (``GenericPaginationResponse``), where pods and disks
-    # always carry it.
-    total_count: int = Field(default=0, validation_alias=AliasChoices("total_count", "totalCount"))
 
 
 class UploadSshKeyRequest(RequestBody):
