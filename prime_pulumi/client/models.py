@@ -11,7 +11,7 @@ values known today, and one a newer API adds parses as the string it is.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import (
@@ -654,7 +654,9 @@ class PodLogLine(APIModel):
     def __str__(self) -> str:
         if self.timestamp is None:
             return self.message
-        return f"{self.timestamp.strftime('%Y-%m-%dT%H:%M:%SZ')} {self.message}"
+        # A time without an offset is taken as UTC, as the API's others are.
+        when = self.timestamp.astimezone(UTC) if self.timestamp.tzinfo else self.timestamp
+        return f"{when.strftime('%Y-%m-%dT%H:%M:%SZ')} {self.message}"
 
 
 class PodLogs(APIModel):
