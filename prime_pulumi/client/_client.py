@@ -452,9 +452,10 @@ class PrimeClient:
             if page.total_count >= offset:  # a count that covers what was read is believed
                 if offset >= page.total_count:
                     return
-            elif len(page.data) < page_size:
+            elif len(page.data) < min(page_size, page.limit or page_size):
                 # No count to believe (the document defaults it to 0: an API may leave it
-                # out): a page shorter than asked for is the last.
+                # out): a page shorter than asked for (or than the limit it says it used)
+                # is the last.
                 return
             previous = page.data
 
