@@ -468,7 +468,13 @@ class PrimeClient:
                 return
             yield from page.data
             offset += len(page.data)
-            if offset >= page.total_count:
+            if page.total_count >= offset:  # a count that covers what was read is believed
+                if offset >= page.total_count:
+                    return
+            elif len(page.data) < min(page_size, page.limit or page_size):
+                # No count to believe (the document defaults it to 0: an API may leave it
+                # out): a page shorter than asked for (or than the limit it says it used)
+                # is the last.
                 return
             previous = page.data
 

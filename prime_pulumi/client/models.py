@@ -11,7 +11,7 @@ values known today, and one a newer API adds parses as the string it is.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import (
@@ -242,10 +242,12 @@ class PodStatus(_PodProgress):
 class OffsetPage(APIModel, Generic[ItemT]):
     """One page of a list paginated by ``offset`` and ``limit``: ``{total_count, ..., data}``."""
 
-    total_count: int = Field(validation_alias=AliasChoices("total_count", "totalCount"))
+    #: The document defaults it to 0 (``GenericPaginationResponse``): a page without it
+    #: reads as 0, and the walk then ends at a short page instead.
+    total_count: int = Field(default=0, validation_alias=AliasChoices("total_count", "totalCount"))
     offset: int = 0
     limit: int = 0
-    data: list[ItemT] = Field(default_factory=list)
+    data: list[ItemT]  # the one key the document requires
 
 
 class PodPage(OffsetPage[PodDetails]):
@@ -674,7 +676,9 @@ class PodLogLine(APIModel):
     def __str__(self) -> str:
         if self.timestamp is None:
             return self.message
-        return f"{self.timestamp.strftime('%Y-%m-%dT%H:%M:%SZ')} {self.message}"
+        # A time without an offset is taken as UTC, as the API's others are.
+        when = self.timestamp.astimezone(UTC) if self.timestamp.tzinfo else self.timestamp
+        return f"{when.strftime('%Y-%m-%dT%H:%M:%SZ')} {self.message}"
 
 
 class PodLogs(APIModel):
@@ -725,10 +729,6 @@ class SshKeyDetails(APIModel):
 
 class SshKeyPage(OffsetPage[SshKeyDetails]):
     """One page of ``GET /api/v1/ssh_keys/``."""
-
-    # The document defaults it to 0 (``GenericPaginationResponse``), where pods and disks
-    # always carry it.
-    total_count: int = Field(default=0, validation_alias=AliasChoices("total_count", "totalCount"))
 
 
 class UploadSshKeyRequest(RequestBody):

@@ -97,6 +97,7 @@ class CreationBase(ABC, Generic[SpecT, MadeT]):
         poller = self.runtime.poller()
         deadline = poller.clock() + settle
         deleted: list[str] = []
+        endings: dict[str, str] = {}  # what each failed one said, read before its deletion
         noun = spoken(self.kind.noun)
         while lost.request_sent and poller.wait(deadline):
             try:
@@ -105,6 +106,7 @@ class CreationBase(ABC, Generic[SpecT, MadeT]):
                 continue  # no news this round
             found = judge(named)
             failed = [item.id for item in found.failed]
+            endings.update((one, self.explain_failed(one)) for one in failed)
             self.delete_failed(failed)
             deleted.extend(failed)
             if found.adopt is not None:
@@ -116,11 +118,12 @@ class CreationBase(ABC, Generic[SpecT, MadeT]):
                 )
                 return found.adopt
         if deleted:
+            why = endings.get(deleted[-1], "")
             raise self.provisioning_error(
                 f"{self.kind.noun} {self.name!r} ({deleted[-1]}) did not become "
                 f"{self.kind.ready}: its create answer was lost, and the {noun} of that name "
-                "had reached ERROR by the time it was found. It was deleted, so nothing is "
-                "left billing.",
+                f"had reached ERROR by the time it was found.{' ' + why if why else ''} It was "
+                "deleted, so nothing is left billing.",
                 deleted[-1],
             ) from lost
         raise CreateOutcomeUnknownError(
@@ -131,6 +134,11 @@ class CreationBase(ABC, Generic[SpecT, MadeT]):
             resource=spoken(self.kind.noun),
             request_sent=lost.request_sent,
         ) from lost
+
+    def explain_failed(self, resource_id: str) -> str:
+        """Why one of ours that failed did, read before its deletion leaves nothing to read:
+        a sentence for the error (a pod quotes its log), or empty."""
+        return ""
 
     def delete_failed(self, failed_ids: list[str]) -> None:
         """Deletes earlier ones of ours that failed (ERROR): never adopted, they would bill

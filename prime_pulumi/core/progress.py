@@ -108,17 +108,25 @@ class EngineLog:
         """Sends ``message`` to the Diagnostics of the resource ``urn``, now; never fails.
 
         It blocks until the engine has it (at most the send timeout): what follows,
-        an error say, must not reach the user before it.
+        an error say, must not reach the user before it. Its failures count with the
+        progress messages', so an engine that does not answer costs a few timeouts,
+        not one per line of a failed pod's log.
         """
         if self._silent:
             return
         request = engine_pb2.LogRequest(
             severity=_SEVERITIES[severity], message=message, urn=urn, ephemeral=False
         )
+        failed: Exception | None = None
         try:
             self._engine_stub().Log(request, timeout=self._timeout)
-        except Exception:  # a diagnostic must never fail the operation it describes
+        except Exception as error:  # a diagnostic must never fail the operation it describes
+            failed = error
             logger.debug("a diagnostic was dropped: %s", message, exc_info=True)
+        with self._cond:
+            given_up = self._tally(failed)
+        if given_up:
+            self._go_silent(f"the engine at {self._address} did not take a diagnostic: {failed}")
 
     def settle(self, urn: str, timeout: float) -> bool:
         """Waits, at most ``timeout``, until the row ``urn`` has nothing left to send.
@@ -184,12 +192,17 @@ class EngineLog:
                 failed = error
             with self._cond:
                 self._in_flight.discard(urn)
-                self._failures = self._failures + 1 if failed else 0
-                given_up = self._failures >= FAILURES_BEFORE_SILENCE
+                given_up = self._tally(failed)
                 self._cond.notify_all()
             if given_up:
                 return f"the engine at {self._address} did not take progress: {failed}"
         return "the log went silent"
+
+    def _tally(self, failed: Exception | None) -> bool:
+        """Counts one send, failed or not; whether the engine is now taken to be unreachable.
+        The caller holds the lock."""
+        self._failures = self._failures + 1 if failed else 0
+        return self._failures >= FAILURES_BEFORE_SILENCE
 
     def _go_silent(self, why: str) -> None:
         logger.debug("progress messages are off: %s", why)

@@ -257,6 +257,10 @@ class PodCreation(CreationBase[PodInputs, PodDetails]):
             f"{where} {outcome}", pod_id=pod.id, pod_name=self.name, state=state
         ) from cause
 
+    def explain_failed(self, resource_id: str) -> str:
+        # A lost create found in ERROR: its log, as a failed wait's is read (see _give_up).
+        return self._failure_log(resource_id).ending()
+
     def _secrets(self) -> list[str]:
         """The values of the pod's secret inputs, which no message may show."""
         return [*(self.spec.env_vars or {}).values(), self.spec.jupyter_password or ""]

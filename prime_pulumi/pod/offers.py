@@ -23,7 +23,7 @@ from prime_pulumi.client.models import OUT_OF_STOCK
 from prime_pulumi.core.functions import DataFunction
 
 #: Why an offer was left out, in the order the checks run: the last passed all before it.
-Reason = Literal["kind", "location", "stock", "price"]
+Reason = Literal["gpus", "kind", "location", "stock", "price"]
 
 
 class GpuOffer(BaseModel):
@@ -137,10 +137,11 @@ class OfferQuery(BaseModel):
 
     def why_not(self, offer: GpuOffer) -> Reason | None:
         """Why ``offer`` does not match (the first check it fails), or ``None``."""
+        gpus = ((self.gpu_type, offer.gpu_type), (self.gpu_count, offer.gpu_count))
+        if any(wanted is not None and wanted != got for wanted, got in gpus):
+            return "gpus"
         kind = (
             (self.cloud_id, offer.cloud_id),
-            (self.gpu_type, offer.gpu_type),
-            (self.gpu_count, offer.gpu_count),
             (self.socket, offer.socket),
             (self.security, offer.security),
             (self.multi_node, offer.multi_node),
@@ -181,6 +182,8 @@ class OfferSearch:
 
     query: OfferQuery
     matches: list[GpuOffer] = field(default_factory=list)
+    #: How many offers of the GPUs asked for each filter left out (offers of other GPUs are not
+    #: counted: the API was asked for these GPUs only).
     excluded: Counter[Reason] = field(default_factory=Counter)
     #: The cheapest offer left out by ``max_price`` alone (it matched everything else).
     cheapest_over_price: GpuOffer | None = None
@@ -189,6 +192,10 @@ class OfferSearch:
         reason = self.query.why_not(offer)
         if reason is None:
             self.matches.append(offer)
+            return
+        if reason == "gpus":
+            # Other GPUs, which the API was asked to leave out: they say nothing of whether
+            # the listing has the GPUs asked for (a pod of 16 then looks among multi-node ones).
             return
         self.excluded[reason] += 1
         if reason == "price" and offer.price_hr is not None:

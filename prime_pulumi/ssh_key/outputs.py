@@ -23,8 +23,9 @@ class SshKeyOutputs(BaseModel):
     """The key's id (also the resource's ``id``): what a ``Pod``'s ``ssh_key_id`` takes."""
     name: str
     """The key's name on the account."""
-    fingerprint: str
-    """The key's SHA256 fingerprint, as ``ssh-keygen -l`` shows it."""
+    fingerprint: str | None
+    """The key's SHA256 fingerprint, as ``ssh-keygen -l`` shows it; none for a key the account
+    lists in a form this package cannot read (a newer key type, say)."""
     is_primary: bool
     """Whether it is the account's primary key, when last read (making another key primary
     unmakes it)."""
@@ -37,10 +38,18 @@ class SshKeyOutputs(BaseModel):
         return cls(
             ssh_key_id=key.id,
             name=key.name or inputs["name"],
-            fingerprint=fingerprint(key.public_key),
+            fingerprint=_fingerprint_or_none(key.public_key),
             is_primary=key.is_primary,
             created_at=key.created_at.isoformat() if key.created_at else None,
         )
+
+
+def _fingerprint_or_none(line: str) -> str | None:
+    # A read reports what the account lists, which this package need not understand.
+    try:
+        return fingerprint(line)
+    except ValueError:
+        return None
 
 
 #: Every output's name, in order.

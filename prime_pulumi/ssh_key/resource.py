@@ -61,7 +61,7 @@ class SshKey(Resource, module="prime", name="SshKey"):
     # The outputs (SshKeyOutputs; documented there), then every other input, as declared.
     ssh_key_id: Output[str]
     name: Output[str]
-    fingerprint: Output[str]
+    fingerprint: Output[str | None]
     is_primary: Output[bool]
     created_at: Output[str | None]
     public_key: Output[str]

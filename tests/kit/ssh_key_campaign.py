@@ -17,7 +17,8 @@ an interrupted run uploaded under one resource's name:
 The invariants, tagged as a failure names them:
 
 (lost) every key of the schedule's names on the account is tracked by the engine,
-    or named (its id, or its name) by the one-line error of the create that failed;
+    or named (its id, or its name) as possibly left by the one-line error of the create
+    that failed;
     after destroy (and the user deleting what an error named), none is left;
 (dup) no name is held by two keys, and no two resources track one key;
 (ok) a create whose faults the client absorbs succeeds: the only excuses are an
@@ -77,6 +78,8 @@ READ_BURSTS: tuple[tuple[str, dict[str, Any]] | None, ...] = (
 )
 #: Upload faults that may leave no key: the server never acted on the post.
 UNACTED = ("drop", "status 503")
+#: How an error says its key may be on the account: what the user must then check by hand.
+MAY_REMAIN = ("may exist", "may still", "that appears later is adopted")
 
 
 @dataclass
@@ -227,8 +230,11 @@ class SshKeyCampaign:
             raise InvariantError(f"(dup) two resources track one key: {ids}")
         for key in on_account:
             create = ours[key["name"]]
+            # Naming the key is not enough: the error must say it may be left (an error
+            # saying nothing was made would leave it on the account with no one to know).
             named = create.error is not None and (
-                key["id"] in create.error or create.name in create.error
+                (key["id"] in create.error or create.name in create.error)
+                and any(words in create.error for words in MAY_REMAIN)
             )
             if create.key_id != key["id"] and not named:
                 raise InvariantError(f"(lost) key {key['id']} ({key['name']}) is untracked")

@@ -28,6 +28,7 @@ from tests.protocol.support import (
     API_KEY,
     DISK_PROVISION_SECONDS,
     INPUTS,
+    PROVISION_SECONDS,
     checked,
     provider_config,
     provisioning_takes,
@@ -423,3 +424,28 @@ def test_a_read_only_reference_without_a_key_fails_in_one_line(
             provider.read("pod-by-hand", {})
     assert "prime:apiKey" in one_line(info.value)
     assert one_line(info.value).startswith("prime_pulumi.ConfigurationError: No Prime")
+
+
+def test_a_lost_create_whose_pod_failed_meanwhile_quotes_the_pod_s_log(
+    emulator: EmulatorControl, engine: FakeEngine, tmp_path: Path
+) -> None:
+    # The create's answer is lost, and by the time the pod is found by name it is in
+    # ERROR: it is deleted, and its log must be read first, as for any failed create.
+    emulator.fates("error")
+    emulator.set_timing(provision_seconds=0.0)  # ERROR at once: found so, never adopted
+    emulator.fault("create_pod", "drop_after")
+    try:
+        with started(tmp_path, emulator.base_url, engine=engine.address) as provider:
+            inputs = checked(provider)
+            with pytest.raises(grpc.RpcError) as info:
+                provider.create({**inputs, URN_KEY: POD_URN})
+    finally:
+        emulator.set_timing(provision_seconds=PROVISION_SECONDS)
+    text = one_line(info.value)
+    assert "had reached ERROR by the time it was found" in text
+    assert "Its log ends: 'provider: ERROR: emulated error'." in text
+    assert text.endswith("It was deleted, so nothing is left billing.")
+    assert emulator.live_pods() == []
+    diagnostics = [e.message for e in engine.entries(POD_URN) if not e.ephemeral]
+    assert diagnostics[-1].startswith("pod log: ")
+    assert diagnostics[-1].endswith(" provider: ERROR: emulated error")

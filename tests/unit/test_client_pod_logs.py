@@ -106,3 +106,8 @@ def test_a_read_without_retries_is_one_attempt_with_its_own_timeout() -> None:
         with pytest.raises(InternalServerError):
             client.pod_logs("p")
         assert len(seen) > 2  # retried as any read is
+
+
+def test_a_line_s_time_is_shown_in_utc_whatever_offset_the_api_gave_it() -> None:
+    (line,) = answered({"logs": [{"timestamp": "2026-12-02T15:00:05+01:00", "message": "one"}]})
+    assert str(line) == "2026-12-02T14:00:05Z one"

@@ -383,3 +383,44 @@ def test_a_server_that_repeats_its_page_ends_the_walk() -> None:
     with make_client(handler) as client:
         assert [pod.id for pod in client.list_pods(page_size=2)] == ["a", "b"]
     assert requests == 2
+
+
+KEY_LINE = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGqCGnqUqJ4n+4Fq2nq3YVQ3Pl9xFf2GmA7+Ir4Q0x0M ci"
+
+
+@pytest.mark.parametrize(
+    ("count", "cap"),
+    [(None, 100), (0, 100), (None, 50)],
+    ids=["left out", "zero", "left out, a smaller page than asked"],
+)
+def test_a_list_whose_total_count_cannot_be_believed_is_read_to_its_last_short_page(
+    count: int | None, cap: int
+) -> None:
+    # The document defaults total_count to 0: an API that leaves it out must not hide the
+    # account's 101st key, or a create would upload it again and a refresh would drop it.
+    offsets: list[int] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        offset = int(request.url.params["offset"])
+        limit = min(int(request.url.params["limit"]), cap)
+        offsets.append(offset)
+        keys = [
+            {
+                "id": f"k{i}",
+                "userId": "u",
+                "name": f"key-{i}",
+                "publicKey": KEY_LINE,
+                "isPrimary": False,
+                "isUserKey": True,
+            }
+            for i in range(offset, min(offset + limit, 101))
+        ]
+        body: dict[str, object] = {"offset": offset, "limit": limit, "data": keys}
+        if count is not None:
+            body["total_count"] = count
+        return httpx.Response(200, json=body)
+
+    with make_client(handler) as client:
+        found = client.find_ssh_keys_by_name("key-100")
+    assert [key.id for key in found] == ["k100"]
+    assert offsets == list(range(0, 101, cap))

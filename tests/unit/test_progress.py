@@ -181,3 +181,31 @@ def test_a_diagnostic_to_an_unreachable_engine_or_for_no_resource_is_dropped_qui
     with FakeEngine() as engine:
         EngineLog(engine.address).row(None).diagnose("no urn")
         assert engine.entries() == []
+
+
+def test_an_engine_that_does_not_take_diagnostics_holds_up_a_few_of_them_only() -> None:
+    # A failed pod sends its last 10 log lines before its error: an engine that does not
+    # answer must not cost a send timeout for each of them.
+    stub = GatedEngine(fail=True)
+    stub.gate.set()
+    log = EngineLog("127.0.0.1:1", connect=lambda _address: stub)
+    row = log.row(URN)
+    for i in range(10):
+        row.diagnose(f"pod log: line {i}", severity="info")
+    assert len(stub.calls) == FAILURES_BEFORE_SILENCE
+    assert log.silent
+
+
+def test_a_diagnostic_taken_clears_the_failures_before_it() -> None:
+    stub = GatedEngine(fail=True)
+    stub.gate.set()
+    log = EngineLog("127.0.0.1:1", connect=lambda _address: stub)
+    row = log.row(URN)
+    for _ in range(FAILURES_BEFORE_SILENCE - 1):
+        row.diagnose("dropped")
+    stub.fail = False
+    row.diagnose("taken")
+    stub.fail = True
+    for _ in range(FAILURES_BEFORE_SILENCE - 1):
+        row.diagnose("dropped again")
+    assert not log.silent

@@ -14,6 +14,7 @@ from prime_pulumi.core.properties import spoken
 from prime_pulumi.emulator.ssh_keys.state import public_key_problem
 from prime_pulumi.ssh_key.creation import ssh_key_mismatches
 from prime_pulumi.ssh_key.inputs import SshKeyInputs, fingerprint
+from prime_pulumi.ssh_key.outputs import ssh_key_properties
 from tests.kit.samples import public_key
 
 
@@ -74,3 +75,14 @@ def test_a_key_of_the_name_is_ours_when_its_key_is_the_declared_one() -> None:
 
 def test_messages_say_a_kind_in_words() -> None:
     assert [spoken(n) for n in ("Pod", "Disk", "SshKey")] == ["pod", "disk", "ssh key"]
+
+
+def test_a_listed_key_this_package_cannot_read_is_still_reported_without_a_fingerprint() -> None:
+    # A refresh or an import reads whatever the account lists (a key type newer than this
+    # package, say): that must not fail the read with a traceback.
+    inputs = {"public_key": public_key(1), "name": "deploy", "primary": False}
+    outs = ssh_key_properties(_listed("ssh-ed448 AAAAC3NzaC1lZDQ0OA== laptop"), inputs)
+    assert outs["ssh_key_id"] == "k1"
+    assert outs["fingerprint"] is None
+    readable = ssh_key_properties(_listed(public_key(1)), inputs)
+    assert readable["fingerprint"] == fingerprint(public_key(1))
