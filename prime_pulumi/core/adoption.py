@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Generic, Protocol, TypeVar
 
 from prime_pulumi.client import PodState
-from prime_pulumi.core.properties import spoken
+from prime_pulumi.core.properties import a_spoken
 
 #: States a resource does not come back from: such a one is never adopted.
 GOING_AWAY = frozenset({PodState.DELETING, PodState.TERMINATED, PodState.ERROR})
@@ -94,7 +94,7 @@ def look_up(
     judged = judge(found, name, mismatches)
     if isinstance(judged, NameTaken):
         raise taken(
-            f"{noun} {name!r}: a {spoken(noun)} of that name already exists "
+            f"{noun} {name!r}: {a_spoken(noun)} of that name already exists "
             f"({judged.holder.id}) with {' and '.join(judged.differences)}; it was left alone "
             f"and nothing was created. Give this {noun} another name",
             judged.holder,

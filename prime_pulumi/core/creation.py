@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from prime_pulumi.client import CreateOutcomeUnknownError, PrimeClient, PrimeError
 from prime_pulumi.core.adoption import Named, NamedT, NameLookup
-from prime_pulumi.core.properties import spoken
+from prime_pulumi.core.properties import a_spoken, spoken
 from prime_pulumi.core.runtime import ProviderRuntime
 
 if TYPE_CHECKING:
@@ -62,10 +62,11 @@ class CreationBase(ABC, Generic[SpecT, MadeT]):
         """What a failure of this create leaves, in words for its error."""
         if self.known is None:
             return NOTHING_CREATED
-        noun = spoken(self.kind.noun)
+        may = "may exist and bill" if self.kind.bills else "may exist"
         return (
-            f"{self.kind.noun} {self.name!r} ({self.known}) may exist and bill: run the operation "
-            f"again (a {noun} of that name is adopted, not made twice), or delete it by hand."
+            f"{self.kind.noun} {self.name!r} ({self.known}) {may}: run the operation again "
+            f"({a_spoken(self.kind.noun)} of that name is adopted, not made twice), or delete "
+            "it by hand."
         )
 
     @abstractmethod
@@ -128,8 +129,8 @@ class CreationBase(ABC, Generic[SpecT, MadeT]):
             ) from lost
         raise CreateOutcomeUnknownError(
             f"{self.kind.noun} {self.name!r}: {lost}. No {noun} of that name appeared within "
-            f"{settle:g} seconds. Run the operation again: a {noun} of that name that appears "
-            "later is adopted, not made twice",
+            f"{settle:g} seconds. Run the operation again: {a_spoken(self.kind.noun)} of that "
+            "name that appears later is adopted, not made twice",
             name=self.name,
             resource=spoken(self.kind.noun),
             request_sent=lost.request_sent,
@@ -158,7 +159,8 @@ class CreationBase(ABC, Generic[SpecT, MadeT]):
             self.delete_and_wait(resource_id)
         except Exception as cleanup:  # whatever it was, the user must learn it may bill
             raise self.cleanup_error(
-                f"{where} Deleting it failed too ({cleanup}): it may still bill; delete "
+                f"{where} Deleting it failed too ({cleanup}): it may still "
+                f"{'bill' if self.kind.bills else 'exist'}; delete "
                 f"{spoken(self.kind.noun)} {resource_id} by hand.",
                 resource_id,
             ) from cleanup

@@ -56,6 +56,9 @@ class Kind:
     ready: str
     #: The inputs a create takes from the offer it chooses when they are left open.
     offer_fills: tuple[str, ...] = ()
+    #: Whether one costs money while it exists: a failure's message then says what may
+    #: bill (an SSH key bills nothing; it may only be left on the account).
+    bills: bool = True
 
     @property
     def noun(self) -> str:

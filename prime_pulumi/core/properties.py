@@ -150,9 +150,24 @@ def generated_name(seed: str, hashed: dict[str, Any], *, fallback: str) -> str:
     return f"{base or fallback}-{hashlib.sha256(material.encode()).hexdigest()[:7]}"
 
 
+#: Words a kind's noun spells as initials: ``SshKey`` is an ``SSH key``.
+_INITIALISMS = {"ssh": "SSH"}
+#: Letters whose name starts with a vowel sound: ``an SSH key``, ``an HTTP route``.
+_VOWEL_SOUNDING_INITIALS = set("AEFHILMNORSX")
+
+
 def spoken(noun: str) -> str:
-    """A kind's noun as a sentence says it: ``Pod`` is ``pod``, ``SshKey`` is ``ssh key``."""
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", noun).lower()
+    """A kind's noun as a sentence says it: ``Pod`` is ``pod``, ``SshKey`` is ``SSH key``."""
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", noun).lower().split()
+    return " ".join(_INITIALISMS.get(word, word) for word in words)
+
+
+def a_spoken(noun: str) -> str:
+    """The noun as a sentence says it, after its article: ``a pod``, ``an SSH key``."""
+    said = spoken(noun)
+    initials = said.split()[0].isupper()
+    vowel = said[0] in _VOWEL_SOUNDING_INITIALS if initials else said[0] in "aeiou"
+    return f"{'an' if vowel else 'a'} {said}"
 
 
 def same_named(source: BaseModel, target: type[BaseModel]) -> dict[str, Any]:

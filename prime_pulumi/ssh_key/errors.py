@@ -11,7 +11,7 @@ class SshKeyError(ResourceError):
     ``key_name`` and ``key_id`` are whatever is known of the key (either may be ``None``).
     """
 
-    kind = "ssh key"
+    kind = "SSH key"
 
     def __init__(self, message: str, *, key_name: str | None, key_id: str | None) -> None:
         super().__init__(message, name=key_name, id=key_id)

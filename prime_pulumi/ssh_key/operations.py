@@ -25,7 +25,7 @@ from prime_pulumi.ssh_key.outputs import SshKeyOutputs, ssh_key_properties
 class SshKeyOperations(KindOperations[SshKeyInputs, SshKeyDetails]):
     """Uploads SSH keys to the Prime Intellect account, makes one primary, deletes them."""
 
-    kind = Kind(SSH_KEY_RULES, SshKeyOutputs, ssh_key_error, ready="uploaded")
+    kind = Kind(SSH_KEY_RULES, SshKeyOutputs, ssh_key_error, ready="uploaded", bills=False)
 
     def creation(
         self, client: PrimeClient, spec: SshKeyInputs, name: str, progress: Callable[[str], None]

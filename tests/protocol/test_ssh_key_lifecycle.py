@@ -194,7 +194,7 @@ def test_a_name_held_by_another_public_key_is_refused_and_nothing_is_uploaded(
     with pytest.raises(grpc.RpcError) as info:
         keys.create(checked_key(keys, name="laptop"), name="deploy")
     text = error_text(info.value).strip()
-    assert text.startswith("prime_pulumi.SshKeyError: SshKey 'laptop': a ssh key of that name")
+    assert text.startswith("prime_pulumi.SshKeyError: SshKey 'laptop': an SSH key of that name")
     assert f"({other['id']}) with public key SHA256:" in text and "\n" not in text
     assert [k for k, _, _ in account(emulator)] == [other["id"]]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from prime_pulumi.client import SshKeyDetails
-from prime_pulumi.core.properties import spoken
+from prime_pulumi.core.properties import a_spoken, spoken
 from prime_pulumi.emulator.ssh_keys.state import public_key_problem
 from prime_pulumi.ssh_key.creation import ssh_key_mismatches
 from prime_pulumi.ssh_key.inputs import SshKeyInputs, fingerprint
@@ -74,7 +74,7 @@ def test_a_key_of_the_name_is_ours_when_its_key_is_the_declared_one() -> None:
 
 
 def test_messages_say_a_kind_in_words() -> None:
-    assert [spoken(n) for n in ("Pod", "Disk", "SshKey")] == ["pod", "disk", "ssh key"]
+    assert [spoken(n) for n in ("Pod", "Disk", "SshKey")] == ["pod", "disk", "SSH key"]
 
 
 def test_a_listed_key_this_package_cannot_read_is_still_reported_without_a_fingerprint() -> None:
@@ -86,3 +86,7 @@ def test_a_listed_key_this_package_cannot_read_is_still_reported_without_a_finge
     assert outs["fingerprint"] is None
     readable = ssh_key_properties(_listed(public_key(1)), inputs)
     assert readable["fingerprint"] == fingerprint(public_key(1))
+
+
+def test_a_kind_is_said_with_its_article() -> None:
+    assert [a_spoken(n) for n in ("Pod", "Disk", "SshKey")] == ["a pod", "a disk", "an SSH key"]
