@@ -711,21 +711,24 @@ def test_the_multi_node_summary_and_clusters_serve_the_multi_node_offers(
     api: httpx.Client, control: httpx.Client
 ) -> None:
     summary = api.get("/api/v1/availability/multi-node-summary").json()
+    # Two and four nodes of eight GPUs, of H100 and of H200.
     assert {gpu: sorted(counts) for gpu, counts in summary.items()} == {
-        "H100_80GB": ["16"],
-        "H200_141GB": ["32"],
+        "H100_80GB": ["16", "32"],
+        "H200_141GB": ["16", "32"],
     }
     assert summary["H200_141GB"]["32"]["cheapest"]["onDemand"] == 89.60
     clusters = api.get("/api/v1/availability/clusters").json()
     assert {gpu: [o["cloudId"] for o in offers] for gpu, offers in clusters.items()} == {
-        "H100_80GB": [MULTI_H100],
-        "H200_141GB": ["hyperstack-h200-sxm5-32x-canada-1"],
+        "H100_80GB": [MULTI_H100, "lambdalabs-h100-sxm5-32x-us-west-2"],
+        "H200_141GB": ["hyperstack-h200-sxm5-32x-canada-1", "hyperstack-h200-sxm5-16x-canada-1"],
     }
     assert api.get("/api/v1/availability/clusters", params={"regions": ["canada"]}).json() == {
         "H200_141GB": clusters["H200_141GB"]
     }
     control.patch(f"{OFFERS}/{MULTI_H100}", json={"stockStatus": "Unavailable"})
-    assert sorted(api.get("/api/v1/availability/multi-node-summary").json()) == ["H200_141GB"]
+    # The summary counts only offers in stock: 16 H100s are gone from it, 32 stay.
+    after = api.get("/api/v1/availability/multi-node-summary").json()
+    assert sorted(after["H100_80GB"]) == ["32"]
 
 
 def test_the_older_shape_takes_every_filter_and_pages_of_500(api: httpx.Client) -> None:

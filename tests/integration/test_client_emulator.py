@@ -319,6 +319,6 @@ def test_the_gpu_summary_has_the_cheapest_prices_by_type_and_count(client: Prime
     assert single["RTX4090_24GB"]["2"].spot_price == 0.58
     multi = client.get_gpu_summary(multi_node=True)
     assert {gpu: sorted(counts) for gpu, counts in multi.items()} == {
-        "H100_80GB": ["16"],
-        "H200_141GB": ["32"],
+        "H100_80GB": ["16", "32"],
+        "H200_141GB": ["16", "32"],
     }

@@ -108,7 +108,8 @@ REGIONS = {
 }
 SECURITY = ("secure_cloud", "community_cloud")
 MAX_PRICES = (1.8, 1.9, 1.95, 2.0, 2.2, 2.3, 2.5, 3.0)
-PROVIDERS = ("lambdalabs", "vastai", "fluidstack", "oblivus")
+#: Providers of the published document (`ProviderType`): the emulator refuses others.
+PROVIDERS = ("lambdalabs", "datacrunch", "fluidstack", "oblivus")
 OUT_OF_STOCK = "Unavailable"
 NO_CAPACITY = "no capacity left for this offer (emulated 409)"
 #: What an error says when nothing it leaves bills, and when something may.
