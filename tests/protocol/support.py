@@ -6,8 +6,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import grpc
+
 from prime_pulumi.emulator.control import EmulatorControl
-from tests.kit.harness import ProviderProcess, stack_config
+from tests.kit.harness import ProviderProcess, error_text, stack_config
 
 API_KEY = "pk-protocol-secret-0123456789"
 PROVISION_SECONDS = 0.3
@@ -49,6 +51,13 @@ def checked(provider: ProviderProcess, **changes: Any) -> dict[str, Any]:
     inputs, failures = provider.check({**INPUTS, **changes})
     assert failures == []
     return inputs
+
+
+def one_line(error: grpc.RpcError) -> str:
+    """The error as the CLI shows it; fails unless it is one line."""
+    text = error_text(error).strip()
+    assert "\n" not in text, text
+    return text
 
 
 @contextmanager

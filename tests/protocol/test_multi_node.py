@@ -18,9 +18,9 @@ from pulumi.runtime.proto import provider_pb2
 from prime_pulumi.core.properties import CHOSEN_KEY
 from prime_pulumi.emulator.control import EmulatorControl
 from tests.kit.fake_engine import FakeEngine
-from tests.kit.harness import ProviderProcess, error_text
+from tests.kit.harness import ProviderProcess
 from tests.kit.plugin_process import PluginProcess, plain, struct
-from tests.protocol.support import provisioning_takes
+from tests.protocol.support import one_line, provisioning_takes
 from tests.protocol.test_native_plugin import configured
 
 H100 = {"gpu_type": "H100_80GB", "auto_name_seed": "org/protocol/test/multi"}
@@ -33,12 +33,6 @@ def checked(provider: ProviderProcess, **declared: Any) -> dict[str, Any]:
     inputs, failures = provider.check({**H100, **declared})
     assert failures == []
     return inputs
-
-
-def one_line(error: grpc.RpcError) -> str:
-    text = error_text(error).strip()
-    assert "\n" not in text, text
-    return text
 
 
 def eight_over_two_nodes(emulator: EmulatorControl, price: float) -> str:

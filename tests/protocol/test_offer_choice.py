@@ -17,8 +17,8 @@ import pytest
 from prime_pulumi.core.properties import CHOSEN_KEY, URN_KEY
 from prime_pulumi.emulator.control import EmulatorControl
 from tests.kit.fake_engine import FakeEngine
-from tests.kit.harness import URN, ProviderProcess, error_text
-from tests.protocol.support import provider_config
+from tests.kit.harness import URN, ProviderProcess
+from tests.protocol.support import one_line, provider_config
 
 H100 = {"gpu_type": "H100_80GB", "gpu_count": 1.0, "auto_name_seed": "org/protocol/test/cheap"}
 CHEAPEST = "tensordock-h100-pcie-1x-nl-ams-1"
@@ -45,12 +45,6 @@ def checked(provider: ProviderProcess, **constraints: Any) -> dict[str, Any]:
     inputs, failures = provider.check({**H100, **constraints})
     assert failures == []
     return inputs
-
-
-def one_line(error: grpc.RpcError) -> str:
-    text = error_text(error).strip()
-    assert "\n" not in text, text
-    return text
 
 
 def test_the_cheapest_matching_offer_in_stock_is_chosen_and_reported(
