@@ -88,6 +88,28 @@ def test_sdk_pod_lifecycle(sdk: APIClient) -> None:
     ]
 
 
+def test_sdk_sharing_flags_reach_the_emulator_as_the_sdk_spells_them(
+    sdk: APIClient, prime_emulator: EmulatorServer
+) -> None:
+    # `prime pods create --share-with-team` adds camelCase keys beside the document's body.
+    config = {
+        "pod": {
+            "name": "shared",
+            "cloudId": "runpod-h100-pcie-1x-us-ks-2",
+            "gpuType": "H100_80GB",
+            "socket": "PCIe",
+            "gpuCount": 1,
+        },
+        "provider": {"type": "runpod"},
+        "team": {"teamId": "team-1"},
+        "sharedWithTeam": True,
+        "teamMemberIds": ["user-a"],
+    }
+    created = PodsClient(sdk).create(config)
+    [held] = [p for p in prime_emulator.backend.all_pods() if p.id == created.id]
+    assert (held.shared_with_team, held.team_member_ids) == (True, ["user-a"])
+
+
 def test_sdk_reports_validation_errors(sdk: APIClient) -> None:
     pods = PodsClient(sdk)
     with pytest.raises(APIError, match="Failed to create pod"):
