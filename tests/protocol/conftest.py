@@ -10,13 +10,16 @@ from typing import Any
 import pytest
 
 from prime_pulumi.emulator.control import EmulatorControl
+from tests.kit.fake_engine import FakeEngine
 from tests.kit.harness import ProviderProcess
+from tests.kit.plugin_process import PluginProcess
 from tests.protocol.support import (
     API_KEY,
     DELETE_SECONDS,
     DISK_DELETE_SECONDS,
     DISK_PROVISION_SECONDS,
     PROVISION_SECONDS,
+    configured,
     provider_config,
 )
 
@@ -63,3 +66,27 @@ def provider(provider_process: ProviderProcess, emulator: EmulatorControl) -> Pr
 @pytest.fixture
 def workdir(tmp_path: Path) -> Path:
     return tmp_path
+
+
+@pytest.fixture(scope="module")
+def engine() -> Iterator[FakeEngine]:
+    """A fake engine for a module's processes (a module may want one per test instead)."""
+    with FakeEngine() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def plugin_process(
+    emulator_server: Any, engine: FakeEngine, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[PluginProcess]:
+    """One ``pulumi-resource-prime`` for a module, configured on the emulator."""
+    plugin = PluginProcess(tmp_path_factory.mktemp("plugin"), engine.address)
+    configured(plugin, emulator_server.base_url)
+    yield plugin
+    assert API_KEY not in plugin.close(), "the key never reaches the plugin's output"
+
+
+@pytest.fixture
+def plugin(plugin_process: PluginProcess, emulator: EmulatorControl) -> PluginProcess:
+    """The module's plugin, with the emulator reset for each test."""
+    return plugin_process

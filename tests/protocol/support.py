@@ -7,9 +7,11 @@ from contextlib import contextmanager
 from typing import Any
 
 import grpc
+from pulumi.runtime.proto import provider_pb2
 
 from prime_pulumi.emulator.control import EmulatorControl
-from tests.kit.harness import ProviderProcess, error_text, stack_config
+from tests.kit.harness import ProviderProcess, error_text, secret, stack_config
+from tests.kit.plugin_process import PluginProcess, struct
 
 API_KEY = "pk-protocol-secret-0123456789"
 PROVISION_SECONDS = 0.3
@@ -51,6 +53,24 @@ def checked(provider: ProviderProcess, **changes: Any) -> dict[str, Any]:
     inputs, failures = provider.check({**INPUTS, **changes})
     assert failures == []
     return inputs
+
+
+def configured(plugin: PluginProcess, base_url: str) -> PluginProcess:
+    """``plugin`` configured as a stack's provider on the emulator at ``base_url``."""
+    plugin.stub.Configure(
+        provider_pb2.ConfigureRequest(
+            args=struct(
+                {
+                    "apiKey": secret(API_KEY),
+                    "baseUrl": base_url,
+                    "pollMaxSeconds": "0.2",
+                    "deleteTimeoutSeconds": "30",
+                }
+            ),
+            acceptSecrets=True,
+        )
+    )
+    return plugin
 
 
 def one_line(error: grpc.RpcError) -> str:

@@ -8,7 +8,6 @@ has more than 8 GPUs; 8x H100_80GB single-node offers start at 17.52/h.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import grpc
@@ -21,7 +20,6 @@ from tests.kit.fake_engine import FakeEngine
 from tests.kit.harness import ProviderProcess
 from tests.kit.plugin_process import PluginProcess, plain, struct
 from tests.protocol.support import one_line, provisioning_takes
-from tests.protocol.test_native_plugin import configured
 
 H100 = {"gpu_type": "H100_80GB", "auto_name_seed": "org/protocol/test/multi"}
 TWO_NODES = "lambdalabs-h100-sxm5-16x-us-west-2"
@@ -171,27 +169,6 @@ def test_disks_never_turn_a_single_node_pod_into_a_multi_node_one(
 # --- the native face ---------------------------------------------------------------------
 
 POD_URN = "urn:pulumi:test::protocol::prime:index:Pod::{name}"
-
-
-@pytest.fixture(scope="module")
-def engine() -> Iterator[FakeEngine]:
-    with FakeEngine() as fake:
-        yield fake
-
-
-@pytest.fixture(scope="module")
-def plugin_process(
-    emulator_server: Any, engine: FakeEngine, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[PluginProcess]:
-    plugin = PluginProcess(tmp_path_factory.mktemp("plugin"), engine.address)
-    configured(plugin, emulator_server.base_url)
-    yield plugin
-    plugin.close()
-
-
-@pytest.fixture
-def plugin(plugin_process: PluginProcess, emulator: EmulatorControl) -> PluginProcess:
-    return plugin_process
 
 
 def test_the_plugin_makes_a_multi_node_pod_and_lists_its_nodes_in_camel_case(

@@ -8,7 +8,6 @@ camelCase, with secrets marked as the engine marks them.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,7 @@ from tests.kit.fake_engine import FakeEngine
 from tests.kit.harness import secret
 from tests.kit.plugin_process import PluginProcess, plain, struct
 from tests.kit.samples import public_key
-from tests.protocol.support import API_KEY, DISK_PROVISION_SECONDS, PROVISION_SECONDS
+from tests.protocol.support import API_KEY, DISK_PROVISION_SECONDS, PROVISION_SECONDS, configured
 
 POD_URN = "urn:pulumi:test::protocol::prime:index:Pod::{name}"
 DISK_URN = "urn:pulumi:test::protocol::prime:index:Disk::{name}"
@@ -37,45 +36,6 @@ POD = {
     "jupyterPassword": secret("hunter2-jupyter"),
     "envVars": secret({"WANDB_API_KEY": "wandb-secret"}),
 }
-
-
-@pytest.fixture(scope="module")
-def engine() -> Iterator[FakeEngine]:
-    with FakeEngine() as fake:
-        yield fake
-
-
-def configured(plugin: PluginProcess, base_url: str) -> PluginProcess:
-    """``plugin`` configured as a stack's provider on the emulator at ``base_url``."""
-    plugin.stub.Configure(
-        provider_pb2.ConfigureRequest(
-            args=struct(
-                {
-                    "apiKey": secret(API_KEY),
-                    "baseUrl": base_url,
-                    "pollMaxSeconds": "0.2",
-                    "deleteTimeoutSeconds": "30",
-                }
-            ),
-            acceptSecrets=True,
-        )
-    )
-    return plugin
-
-
-@pytest.fixture(scope="module")
-def plugin_process(
-    emulator_server: Any, engine: FakeEngine, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[PluginProcess]:
-    plugin = PluginProcess(tmp_path_factory.mktemp("plugin"), engine.address)
-    configured(plugin, emulator_server.base_url)
-    yield plugin
-    assert API_KEY not in plugin.close(), "the key never reaches the plugin's output"
-
-
-@pytest.fixture
-def plugin(plugin_process: PluginProcess, emulator: EmulatorControl) -> PluginProcess:
-    return plugin_process
 
 
 def _check(plugin: PluginProcess, news: dict[str, Any], urn: str) -> provider_pb2.CheckResponse:

@@ -40,22 +40,11 @@ def started_plugin(workdir: Path, base_url: str, engine: FakeEngine) -> Iterator
 
 
 @pytest.fixture(scope="module")
-def engine() -> Iterator[FakeEngine]:
-    with FakeEngine() as fake:
-        yield fake
-
-
-@pytest.fixture(scope="module")
 def plugin_process(
     emulator_server: Any, engine: FakeEngine, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[PluginProcess]:
     with started_plugin(tmp_path_factory.mktemp("plugin"), emulator_server.base_url, engine) as p:
         yield p
-
-
-@pytest.fixture
-def plugin(plugin_process: PluginProcess, emulator: EmulatorControl) -> PluginProcess:
-    return plugin_process
 
 
 def checked(plugin: PluginProcess, urn: str) -> provider_pb2.CheckResponse:
