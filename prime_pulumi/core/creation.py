@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from prime_pulumi.client import CreateOutcomeUnknownError, PrimeClient, PrimeError
 from prime_pulumi.core.adoption import Named, NamedT, NameLookup
+from prime_pulumi.core.progress import RowProgress
 from prime_pulumi.core.properties import a_spoken, spoken
 from prime_pulumi.core.runtime import ProviderRuntime
 
@@ -39,7 +40,7 @@ class CreationBase(ABC, Generic[SpecT, MadeT]):
         spec: SpecT,
         *,
         name: str,
-        progress: Callable[[str], None],
+        progress: RowProgress,
     ) -> None:
         #: What is being created, as messages name it (``kind.noun``: ``"Pod"``).
         self.kind = kind
@@ -47,7 +48,7 @@ class CreationBase(ABC, Generic[SpecT, MadeT]):
         self.client = client
         self.spec = spec
         self.name = name
-        #: Where the resource is, for its row in the CLI.
+        #: Where the resource is, for its row in the CLI (and what outlives it, in Diagnostics).
         self.progress = progress
         #: The id of what this create made or found, once it may exist ("id unknown" if lost).
         self.known: str | None = None

@@ -32,6 +32,7 @@ from prime_pulumi.client import (
 from prime_pulumi.core.adoption import GOING_AWAY
 from prime_pulumi.core.creation import NOTHING_CREATED, CreationBase
 from prime_pulumi.core.kind import Kind
+from prime_pulumi.core.progress import RowProgress
 from prime_pulumi.core.runtime import ProviderRuntime
 from prime_pulumi.core.waits import NotReadyError
 from prime_pulumi.disk.adoption import look_up_disk
@@ -66,7 +67,7 @@ class DiskCreation(CreationBase[DiskInputs, DiskDetails]):
         spec: DiskInputs,
         *,
         name: str,
-        progress: Callable[[str], None],
+        progress: RowProgress,
     ) -> None:
         super().__init__(kind, runtime, client, spec, name=name, progress=progress)
         #: The disk offer the disk was posted to, when the create chose one.

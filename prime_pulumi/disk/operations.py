@@ -8,12 +8,12 @@ settings, one link to the engine.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from prime_pulumi.client import DiskDetails, NotFoundError, PodState, PrimeClient
 from prime_pulumi.core.creation import CreationBase
 from prime_pulumi.core.kind import Kind, KindOperations, Live
+from prime_pulumi.core.progress import RowProgress
 from prime_pulumi.core.properties import hidden_of, urn_of
 from prime_pulumi.core.runtime import RUNTIME
 from prime_pulumi.disk.creation import DiskCreation, delete_disk_and_wait
@@ -29,7 +29,7 @@ class DiskOperations(KindOperations[DiskInputs, DiskDetails]):
     kind = Kind(DISK_RULES, DiskOutputs, disk_error, ready="ACTIVE", offer_fills=DISK_OFFER_FILLS)
 
     def creation(
-        self, client: PrimeClient, spec: DiskInputs, name: str, progress: Callable[[str], None]
+        self, client: PrimeClient, spec: DiskInputs, name: str, progress: RowProgress
     ) -> DiskCreation:
         return DiskCreation(self.kind, RUNTIME, client, spec, name=name, progress=progress)
 

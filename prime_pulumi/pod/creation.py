@@ -68,8 +68,6 @@ class PodCreation(CreationBase[PodInputs, PodDetails]):
         super().__init__(kind, runtime, client, spec, name=name, progress=progress)
         #: The offer the pod was posted to, when the create chose it (or looked it up).
         self.chosen: GpuOffer | None = None
-        #: Where what must outlive the create goes: the resource's Diagnostics.
-        self.diagnose = progress.diagnose
 
     def delete_and_wait(self, resource_id: str) -> None:
         delete_and_wait(self.runtime, self.client, resource_id, self.progress)
@@ -271,7 +269,7 @@ class PodCreation(CreationBase[PodInputs, PodDetails]):
             return FailureLog([], None)
         log = FailureLog.read(self.client, pod_id, self._secrets())
         for line in log.lines:
-            self.diagnose(f"pod log: {line}", "info")
+            self.progress.diagnose(f"pod log: {line}", "info")
         return log
 
 

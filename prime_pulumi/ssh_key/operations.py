@@ -8,12 +8,12 @@ the account's keys.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from prime_pulumi.client import PrimeClient, SshKeyDetails
 from prime_pulumi.core.checks import Changes
 from prime_pulumi.core.kind import Kind, KindOperations, Live
+from prime_pulumi.core.progress import RowProgress
 from prime_pulumi.core.properties import hidden_of, urn_of
 from prime_pulumi.core.runtime import RUNTIME
 from prime_pulumi.ssh_key.creation import SshKeyCreation
@@ -28,7 +28,7 @@ class SshKeyOperations(KindOperations[SshKeyInputs, SshKeyDetails]):
     kind = Kind(SSH_KEY_RULES, SshKeyOutputs, ssh_key_error, ready="uploaded", bills=False)
 
     def creation(
-        self, client: PrimeClient, spec: SshKeyInputs, name: str, progress: Callable[[str], None]
+        self, client: PrimeClient, spec: SshKeyInputs, name: str, progress: RowProgress
     ) -> SshKeyCreation:
         return SshKeyCreation(self.kind, RUNTIME, client, spec, name=name, progress=progress)
 
